@@ -1,0 +1,1 @@
+"""sitegen: turns the plans in `content/` into the public static site."""

@@ -1,0 +1,94 @@
+"""Command line: `sitegen check | build | serve`.
+
+This module owns argument parsing, the exit codes and what is printed to the
+terminal. It must not validate or render by itself: it calls the loader and the
+builder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from .errors import ContentError
+from .loader import load_content
+
+DEFAULT_CONTENT = Path("content")
+DEFAULT_OUT = Path("build/site")
+
+
+def _print_problems(exc: ContentError) -> None:
+    for problem in exc.problems:
+        print(problem.format())
+    count = len(exc.problems)
+    files = len({p.path for p in exc.problems})
+    print(f"Có {count} lỗi trong {files} tệp. Hãy sửa các lỗi trên rồi chạy lại.")
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    try:
+        content = load_content(args.content_dir)
+    except ContentError as exc:
+        _print_problems(exc)
+        return 1
+    elapsed = time.perf_counter() - started
+    print(
+        f"Nội dung hợp lệ: {len(content.plans)} kế hoạch, {len(content.issuers)} cơ quan "
+        f"({elapsed:.2f} giây)."
+    )
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_site
+
+    started = time.perf_counter()
+    try:
+        summary = build_site(Path(args.content_dir), Path(args.out))
+    except ContentError as exc:
+        _print_problems(exc)
+        return 1
+    elapsed = time.perf_counter() - started
+    print(f"Đã dựng trang: {summary} → {args.out} ({elapsed:.2f} giây).")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .build import serve_site
+
+    serve_site(Path(args.content_dir), args.addr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sitegen", description="Kế hoạch thi đua → trang web")
+    parser.add_argument("-v", "--verbose", action="store_true", help="in thêm thông tin")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="kiểm tra nội dung và liệt kê mọi lỗi")
+    check.add_argument("content_dir", nargs="?", default=DEFAULT_CONTENT)
+    check.set_defaults(func=cmd_check)
+
+    build = sub.add_parser("build", help="kiểm tra rồi dựng trang tĩnh")
+    build.add_argument("--content", dest="content_dir", default=DEFAULT_CONTENT)
+    build.add_argument("--out", default=DEFAULT_OUT)
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="xem trước, tự tải lại khi sửa nội dung")
+    serve.add_argument("--content", dest="content_dir", default=DEFAULT_CONTENT)
+    serve.add_argument("--addr", default="127.0.0.1:8000")
+    serve.set_defaults(func=cmd_serve)
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(message)s"
+    )
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

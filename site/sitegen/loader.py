@@ -1,0 +1,389 @@
+"""The one reader of `content/`: files in, validated `Content` out.
+
+This module owns opening files under the content folder, parsing YAML (nobody
+else parses YAML) and turning every mistake into a located `Problem`. It
+gathers all problems of all files before failing once with `ContentError`. It
+must not render, write files or know about MkDocs or Flask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+import re
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError, Problem, display_path
+from .models import FrontMatter, Issuer, Plan, nfc, normalise_number
+
+log = logging.getLogger(__name__)
+
+ISSUERS_FILE = "issuers.yml"
+PLANS_DIR = "plans"
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML without implicit timestamps.
+
+    PyYAML turns ``2023-02-30`` into an exception for the whole file; we keep
+    dates as text so the model can say which field holds an impossible date.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything the site and the app know about: plans and issuing bodies."""
+
+    root: Path
+    plans: tuple[Plan, ...]
+    issuers: MappingProxyType[str, Issuer]
+    by_slug: MappingProxyType[str, Plan] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_slug", MappingProxyType({p.slug: p for p in self.plans}))
+
+    def implementing(self, plan: Plan) -> tuple[Plan, ...]:
+        """Plans on the site that name `plan` among the documents they implement."""
+        return tuple(
+            p for p in self.plans if any(ref.plan == plan.slug for ref in p.meta.implements)
+        )
+
+
+@dataclass
+class _Doc:
+    """YAML data with the line of every value, keyed by its path."""
+
+    data: Any
+    lines: dict[Path_, int]
+
+    def line_of(self, path: Path_) -> int | None:
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+class _YamlProblem(Exception):
+    def __init__(self, line: int | None, field: str, message: str):
+        self.line, self.field, self.message = line, field, message
+
+
+def _parse_yaml(text: str, first_line: int) -> _Doc:
+    """Parse YAML keeping lines; `first_line` is the file line of the text's line 1."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else None
+        what = exc.problem or exc.context or "lỗi cú pháp"
+        raise _YamlProblem(line, "yaml", f"lỗi cú pháp YAML: {what}") from None
+    lines: dict[Path_, int] = {}
+    loader = _Loader("")
+
+    def convert(node: yaml.Node, path: Path_) -> Any:
+        lines[path] = node.start_mark.line + first_line
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = loader.construct_object(key_node, deep=True)
+                key = nfc(str(key))
+                if key in out:
+                    raise _YamlProblem(
+                        key_node.start_mark.line + first_line,
+                        _dotted(path + (key,)),
+                        "khóa bị lặp lại trong cùng một nhóm",
+                    )
+                lines[path + (key,)] = key_node.start_mark.line + first_line
+                out[key] = convert(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [convert(child, path + (i,)) for i, child in enumerate(node.value)]
+        return loader.construct_object(node, deep=True)
+
+    data = convert(root, ()) if root is not None else None
+    return _Doc(data, lines)
+
+
+def _dotted(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(gốc)"
+
+
+def _model_at(model: type[BaseModel], loc: Path_) -> type[BaseModel] | None:
+    """The model class that holds the last key of `loc`, to suggest close keys."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return None
+        current = _inner_model(info.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+_TYPE_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "string_type": "phải là văn bản",
+    "int_type": "phải là số nguyên",
+    "int_parsing": "phải là số nguyên",
+    "int_from_float": "phải là số nguyên",
+    "bool_type": "phải là true hoặc false",
+    "bool_parsing": "phải là true hoặc false",
+    "list_type": "phải là danh sách (mỗi mục một dòng bắt đầu bằng '- ')",
+    "tuple_type": "phải là danh sách (mỗi mục một dòng bắt đầu bằng '- ')",
+    "model_type": "phải là một nhóm 'khóa: giá trị'",
+    "model_attributes_type": "phải là một nhóm 'khóa: giá trị'",
+    "dict_type": "phải là một nhóm 'khóa: giá trị'",
+    "enum": "giá trị không hợp lệ",
+}
+
+
+def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
+    kind = err["type"]
+    loc = tuple(err["loc"])
+    if kind == "extra_forbidden":
+        parent = _model_at(model, loc[:-1])
+        known = sorted(parent.model_fields) if parent else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
+        return f"khóa không được hỗ trợ{hint}"
+    if kind == "enum":
+        expected = err.get("ctx", {}).get("expected", "")
+        return f"giá trị không hợp lệ, chỉ nhận: {expected}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        limit = err.get("ctx", {}).get("ge", err.get("ctx", {}).get("le"))
+        word = "không nhỏ hơn" if kind == "greater_than_equal" else "không lớn hơn"
+        return f"phải là số {word} {limit}"
+    if kind.startswith("vn_"):
+        return err["msg"]
+    return _TYPE_MESSAGES.get(kind, f"giá trị không hợp lệ ({err['msg']})")
+
+
+def _validate(
+    model: type[BaseModel], doc: _Doc, path: str, base: Path_ = ()
+) -> tuple[Any | None, list[Problem]]:
+    try:
+        return model.model_validate(doc.data if not base else _get(doc.data, base)), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = base + tuple(err["loc"])
+            problems.append(Problem(path, doc.line_of(loc), _dotted(loc), _message(err, model)))
+        return None, problems
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _split_front_matter(text: str) -> tuple[str, str, int]:
+    """Return (yaml text, body, line of the body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise _YamlProblem(1, "front matter", "tệp phải bắt đầu bằng dòng '---' mở phần thông tin")
+    for i in range(1, len(lines)):
+        if lines[i].strip() == "---":
+            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 2
+    raise _YamlProblem(1, "front matter", "thiếu dòng '---' đóng phần thông tin")
+
+
+def load_issuers(root: Path) -> tuple[dict[str, Issuer], list[Problem]]:
+    path = root / ISSUERS_FILE
+    shown = display_path(path, root)
+    if not path.is_file():
+        return {}, [Problem(shown, None, "issuers", "thiếu tệp danh sách cơ quan ban hành")]
+    try:
+        doc = _parse_yaml(nfc(path.read_text(encoding="utf-8")), 1)
+    except _YamlProblem as exc:
+        return {}, [Problem(shown, exc.line, exc.field, exc.message)]
+    except UnicodeDecodeError:
+        return {}, [Problem(shown, None, "tệp", "tệp không phải UTF-8")]
+    if not isinstance(doc.data, dict):
+        return {}, [Problem(shown, 1, "(gốc)", "phải là một nhóm 'khóa: thông tin cơ quan'")]
+    issuers: dict[str, Issuer] = {}
+    problems: list[Problem] = []
+    for key, value in doc.data.items():
+        if not isinstance(value, dict):
+            problems.append(
+                Problem(shown, doc.line_of((key,)), key, "phải là một nhóm 'khóa: giá trị'")
+            )
+            continue
+        lines = {path[1:]: line for path, line in doc.lines.items() if path[:1] == (key,)}
+        issuer, found = _validate(Issuer, _Doc({"key": key, **value}, lines), shown)
+        for p in found:
+            problems.append(Problem(shown, p.line, f"{key}.{p.field}", p.message))
+        if issuer is None:
+            continue
+        issuers[key] = issuer
+    return issuers, problems
+
+
+def load_plan_file(
+    path: Path, root: Path, issuers: dict[str, Issuer]
+) -> tuple[Plan | None, list[Problem], _Doc | None]:
+    shown = display_path(path, root)
+    slug = path.stem
+    try:
+        text = nfc(path.read_text(encoding="utf-8"))
+        front, body, _ = _split_front_matter(text)
+        doc = _parse_yaml(front, 2)
+    except _YamlProblem as exc:
+        return None, [Problem(shown, exc.line, exc.field, exc.message)], None
+    except UnicodeDecodeError:
+        return None, [Problem(shown, None, "tệp", "tệp không phải UTF-8")], None
+    problems: list[Problem] = []
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+        problems.append(
+            Problem(shown, None, "tên tệp", "chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang")
+        )
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(shown, 2, "(gốc)", "phần thông tin phải là các dòng 'khóa: giá trị'"))
+        return None, problems, doc
+    meta, found = _validate(FrontMatter, doc, shown)
+    problems += found
+    if meta is None:
+        return None, problems, doc
+    issuer = issuers.get(meta.issuer)
+    if issuer is None:
+        close = difflib.get_close_matches(meta.issuer, list(issuers), n=1, cutoff=0.6)
+        hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
+        problems.append(
+            Problem(
+                shown,
+                doc.line_of(("issuer",)),
+                "issuer",
+                f'không có cơ quan "{meta.issuer}" trong content/{ISSUERS_FILE}{hint}',
+            )
+        )
+    if meta.issued:
+        for i, nom in enumerate(meta.nominations):
+            if nom.deadline and nom.deadline.date < meta.issued:
+                problems.append(
+                    Problem(
+                        shown,
+                        doc.line_of(("nominations", i, "deadline")),
+                        f"nominations[{i}].deadline",
+                        f"hạn nộp hồ sơ {nom.deadline.date.isoformat()} trước ngày ban hành "
+                        f"{meta.issued.isoformat()}",
+                    )
+                )
+    keys = [n.key for n in meta.nominations]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            problems.append(
+                Problem(
+                    shown,
+                    doc.line_of(("nominations", i, "key")),
+                    f"nominations[{i}].key",
+                    f'khóa "{key}" đã dùng cho một đợt nhận hồ sơ khác trong kế hoạch này',
+                )
+            )
+    if problems or issuer is None:
+        return None, problems, doc
+    plan = Plan(slug=slug, source=shown, meta=meta, body=body.strip("\n") + "\n", issuer=issuer)
+    return plan, [], doc
+
+
+def _cross_check(plans: list[Plan], docs: dict[str, _Doc]) -> list[Problem]:
+    problems: list[Problem] = []
+    slugs = {p.slug for p in plans}
+    seen: dict[tuple[str, int | None, str], Plan] = {}
+    for plan in sorted(plans, key=lambda p: p.source):
+        line = docs[plan.source].line_of
+        for i, ref in enumerate(plan.meta.implements):
+            if ref.plan and ref.plan not in slugs:
+                close = difflib.get_close_matches(ref.plan, sorted(slugs), n=1, cutoff=0.6)
+                hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
+                problems.append(
+                    Problem(
+                        plan.source,
+                        line(("implements", i, "plan")),
+                        f"implements[{i}].plan",
+                        f'không có kế hoạch "{ref.plan}" trong content/{PLANS_DIR}{hint}',
+                    )
+                )
+        if plan.meta.number:
+            key = (plan.meta.issuer, plan.year, normalise_number(plan.meta.number))
+            if key in seen:
+                other = seen[key]
+                problems.append(
+                    Problem(
+                        plan.source,
+                        line(("number",)),
+                        "number",
+                        f'số "{plan.meta.number}" của {plan.issuer.short_name} năm {plan.year} '
+                        f"đã dùng cho {other.source}",
+                    )
+                )
+            else:
+                seen[key] = plan
+    return problems
+
+
+def load_content(root: Path | str) -> Content:
+    """Read and validate everything under `root`; raise `ContentError` listing every problem."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise ContentError([Problem(str(root), None, "thư mục", "thư mục nội dung không tồn tại")])
+    issuers, problems = load_issuers(root)
+    plans: list[Plan] = []
+    docs: dict[str, _Doc] = {}
+    files = sorted((root / PLANS_DIR).glob("*.md"))
+    if not files:
+        problems.append(
+            Problem(display_path(root / PLANS_DIR, root), None, PLANS_DIR, "chưa có kế hoạch nào (*.md)")
+        )
+    for path in files:
+        plan, found, doc = load_plan_file(path, root, issuers)
+        problems += found
+        if plan is not None and doc is not None:
+            plans.append(plan)
+            docs[plan.source] = doc
+    problems += _cross_check(plans, docs)
+    if problems:
+        raise ContentError(problems)
+    plans.sort(key=lambda p: (p.meta.issued or _sort_fallback(p), p.slug), reverse=True)
+    log.debug("loaded %d plans and %d issuers from %s", len(plans), len(issuers), root)
+    return Content(root=root, plans=tuple(plans), issuers=MappingProxyType(issuers))
+
+
+def _sort_fallback(plan: Plan) -> dt.date:
+    year = plan.year
+    return dt.date(year, 1, 1) if year else dt.date.min
