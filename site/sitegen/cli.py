@@ -44,6 +44,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import Abort
+
     from .build import build_site
 
     started = time.perf_counter()
@@ -51,6 +53,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         summary = build_site(Path(args.content_dir), Path(args.out))
     except ContentError as exc:
         _print_problems(exc)
+        return 1
+    except Abort as exc:
+        print(f"Dựng trang thất bại: {exc}")
         return 1
     elapsed = time.perf_counter() - started
     print(f"Đã dựng trang: {summary} → {args.out} ({elapsed:.2f} giây).")

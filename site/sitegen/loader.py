@@ -101,7 +101,8 @@ def _parse_yaml(text: str, first_line: int) -> _Doc:
     loader = _Loader("")
 
     def convert(node: yaml.Node, path: Path_) -> Any:
-        lines[path] = node.start_mark.line + first_line
+        # A key's own line wins over the line where its value starts.
+        lines.setdefault(path, node.start_mark.line + first_line)
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -110,14 +111,14 @@ def _parse_yaml(text: str, first_line: int) -> _Doc:
                 if key in out:
                     raise _YamlProblem(
                         key_node.start_mark.line + first_line,
-                        _dotted(path + (key,)),
+                        _dotted((*path, key)),
                         "khóa bị lặp lại trong cùng một nhóm",
                     )
-                lines[path + (key,)] = key_node.start_mark.line + first_line
-                out[key] = convert(value_node, path + (key,))
+                lines[(*path, key)] = key_node.start_mark.line + first_line
+                out[key] = convert(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [convert(child, path + (i,)) for i, child in enumerate(node.value)]
+            return [convert(child, (*path, i)) for i, child in enumerate(node.value)]
         return loader.construct_object(node, deep=True)
 
     data = convert(root, ()) if root is not None else None
@@ -224,22 +225,25 @@ def _split_front_matter(text: str) -> tuple[str, str, int]:
     raise _YamlProblem(1, "front matter", "thiếu dòng '---' đóng phần thông tin")
 
 
-def load_issuers(root: Path) -> tuple[dict[str, Issuer], list[Problem]]:
+def load_issuers(root: Path) -> tuple[dict[str, Issuer | None] | None, list[Problem]]:
+    """Issuing bodies by key; None instead of the dict when the file is unusable."""
     path = root / ISSUERS_FILE
     shown = display_path(path, root)
     if not path.is_file():
-        return {}, [Problem(shown, None, "issuers", "thiếu tệp danh sách cơ quan ban hành")]
+        return None, [Problem(shown, None, "issuers", "thiếu tệp danh sách cơ quan ban hành")]
     try:
         doc = _parse_yaml(nfc(path.read_text(encoding="utf-8")), 1)
     except _YamlProblem as exc:
-        return {}, [Problem(shown, exc.line, exc.field, exc.message)]
+        return None, [Problem(shown, exc.line, exc.field, exc.message)]
     except UnicodeDecodeError:
-        return {}, [Problem(shown, None, "tệp", "tệp không phải UTF-8")]
+        return None, [Problem(shown, None, "tệp", "tệp không phải UTF-8")]
     if not isinstance(doc.data, dict):
-        return {}, [Problem(shown, 1, "(gốc)", "phải là một nhóm 'khóa: thông tin cơ quan'")]
-    issuers: dict[str, Issuer] = {}
+        return None, [Problem(shown, 1, "(gốc)", "phải là một nhóm 'khóa: thông tin cơ quan'")]
+    issuers: dict[str, Issuer | None] = {}
     problems: list[Problem] = []
     for key, value in doc.data.items():
+        # None marks an entry with problems: plans naming it are not reported again.
+        issuers[key] = None
         if not isinstance(value, dict):
             problems.append(
                 Problem(shown, doc.line_of((key,)), key, "phải là một nhóm 'khóa: giá trị'")
@@ -256,7 +260,7 @@ def load_issuers(root: Path) -> tuple[dict[str, Issuer], list[Problem]]:
 
 
 def load_plan_file(
-    path: Path, root: Path, issuers: dict[str, Issuer]
+    path: Path, root: Path, issuers: dict[str, Issuer | None] | None
 ) -> tuple[Plan | None, list[Problem], _Doc | None]:
     shown = display_path(path, root)
     slug = path.stem
@@ -271,17 +275,21 @@ def load_plan_file(
     problems: list[Problem] = []
     if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
         problems.append(
-            Problem(shown, None, "tên tệp", "chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang")
+            Problem(
+                shown, None, "tên tệp", "chỉ dùng chữ thường không dấu, chữ số và dấu gạch ngang"
+            )
         )
     if not isinstance(doc.data, dict):
-        problems.append(Problem(shown, 2, "(gốc)", "phần thông tin phải là các dòng 'khóa: giá trị'"))
+        problems.append(
+            Problem(shown, 2, "(gốc)", "phần thông tin phải là các dòng 'khóa: giá trị'")
+        )
         return None, problems, doc
     meta, found = _validate(FrontMatter, doc, shown)
     problems += found
     if meta is None:
         return None, problems, doc
-    issuer = issuers.get(meta.issuer)
-    if issuer is None:
+    issuer = issuers.get(meta.issuer) if issuers is not None else None
+    if issuers is not None and meta.issuer not in issuers:
         close = difflib.get_close_matches(meta.issuer, list(issuers), n=1, cutoff=0.6)
         hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
         problems.append(
@@ -368,7 +376,9 @@ def load_content(root: Path | str) -> Content:
     files = sorted((root / PLANS_DIR).glob("*.md"))
     if not files:
         problems.append(
-            Problem(display_path(root / PLANS_DIR, root), None, PLANS_DIR, "chưa có kế hoạch nào (*.md)")
+            Problem(
+                display_path(root / PLANS_DIR, root), None, PLANS_DIR, "chưa có kế hoạch nào (*.md)"
+            )
         )
     for path in files:
         plan, found, doc = load_plan_file(path, root, issuers)
@@ -381,7 +391,8 @@ def load_content(root: Path | str) -> Content:
         raise ContentError(problems)
     plans.sort(key=lambda p: (p.meta.issued or _sort_fallback(p), p.slug), reverse=True)
     log.debug("loaded %d plans and %d issuers from %s", len(plans), len(issuers), root)
-    return Content(root=root, plans=tuple(plans), issuers=MappingProxyType(issuers))
+    valid = {key: issuer for key, issuer in (issuers or {}).items() if issuer is not None}
+    return Content(root=root, plans=tuple(plans), issuers=MappingProxyType(valid))
 
 
 def _sort_fallback(plan: Plan) -> dt.date:

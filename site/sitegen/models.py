@@ -29,7 +29,9 @@ from pydantic_core import PydanticCustomError
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$")
+EMAIL_RE = re.compile(
+    r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$"
+)
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DATETIME_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 
@@ -167,7 +169,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
 
-class Subject(str, enum.Enum):
+class Subject(enum.StrEnum):
     """Who may be nominated."""
 
     INDIVIDUAL = "individual"
@@ -178,7 +180,7 @@ class Subject(str, enum.Enum):
         return {"individual": "Cá nhân", "collective": "Tập thể"}[self.value]
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Where a campaign stands on a given day."""
 
     UPCOMING = "upcoming"
@@ -318,7 +320,9 @@ class Nomination(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Nomination:
         if not self.subjects:
-            raise PydanticCustomError("vn_empty", "subjects: cần ít nhất individual hoặc collective")
+            raise PydanticCustomError(
+                "vn_empty", "subjects: cần ít nhất individual hoặc collective"
+            )
         keys = [c.key for c in self.categories]
         dup = sorted({k for k in keys if keys.count(k) > 1})
         if dup:

@@ -1,0 +1,7 @@
+"""MkDocs hooks: a few lines each, all logic lives in `sitegen.mkdocs_glue`."""
+
+from sitegen import mkdocs_glue
+
+
+def on_files(files, config):
+    return mkdocs_glue.add_generated_pages(files, config)

@@ -1,0 +1,48 @@
+"""Running MkDocs on the site project: a strict build, or a live preview.
+
+This module owns where the MkDocs project is and how MkDocs is invoked. It
+must not generate pages itself: the hooks do, through `mkdocs_glue`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from .loader import load_content
+
+log = logging.getLogger(__name__)
+
+SITE_PROJECT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = SITE_PROJECT / "mkdocs.yml"
+
+
+def _use_content(content_dir: Path) -> None:
+    # mkdocs.yml reads the content folder from this variable (`!ENV`).
+    os.environ["SITEGEN_CONTENT_DIR"] = str(content_dir.resolve())
+
+
+def build_site(content_dir: Path, out_dir: Path) -> str:
+    """Validate everything first, then build strictly into `out_dir`."""
+    content = load_content(content_dir)  # raises ContentError with every problem
+    _use_content(content_dir)
+    config = load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
+    build(config)  # raises mkdocs Abort on any warning (strict)
+    return f"{len(content.plans)} kế hoạch, {len(content.issuers)} cơ quan"
+
+
+def serve_site(content_dir: Path, addr: str) -> None:
+    """Preview with live reload; a change under `content_dir` rebuilds."""
+    from mkdocs.commands.serve import serve
+
+    _use_content(content_dir)
+    serve(
+        config_file=str(CONFIG_FILE),
+        dev_addr=addr,
+        livereload=True,
+        watch=[str(content_dir.resolve())],
+    )

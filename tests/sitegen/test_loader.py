@@ -1,0 +1,220 @@
+"""The loader on small content trees: each mistake, its file, line, field and message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from sitegen.errors import ContentError
+from sitegen.loader import load_content
+from sitegen.models import TZ, Status, Subject
+
+
+def problems_of(tree) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_content(tree.root)
+    return [p.format() for p in info.value.problems]
+
+
+def test_load_valid_tree_gives_typed_plan(tree):
+    tree.plan()
+    content = load_content(tree.root)
+    (plan,) = content.plans
+    assert plan.slug == "ke-hoach-a"
+    assert plan.issuer.short_name == "LĐLĐ quận A"
+    assert plan.meta.issued == dt.date(2024, 3, 5)
+    assert plan.meta.deadlines[0].due.closes_at == dt.datetime(2024, 6, 30, 16, 0, tzinfo=TZ)
+    nomination = plan.nomination("cap-quan")
+    assert nomination.subjects == (Subject.INDIVIDUAL,)
+    assert nomination.categories[0].criteria.min_total_benefit == 60_000_000
+    assert plan.body == "## I. MỤC ĐÍCH\n\nNội dung kế hoạch.\n"
+    assert plan.status(dt.date(2024, 3, 9)) is Status.UPCOMING
+    assert plan.status(dt.date(2024, 3, 10)) is Status.ONGOING
+    assert plan.status(dt.date(2025, 1, 1)) is Status.ENDED
+
+
+def test_load_date_only_deadline_closes_at_end_of_day(tree):
+    tree.plan(edits=[("due: 2024-06-30 16:00", "due: 2024-06-30")])
+    (plan,) = load_content(tree.root).plans
+    assert plan.meta.deadlines[0].due.closes_at == dt.datetime(2024, 6, 30, 23, 59, 59, tzinfo=TZ)
+
+
+def test_load_text_is_nfc_normalised(tree):
+    decomposed = "Phát động thi đua".replace("á", "a\u0301")
+    tree.plan(edits=[("title: Phát động thi đua", f"title: {decomposed}")])
+    (plan,) = load_content(tree.root).plans
+    assert plan.meta.title == "Phát động thi đua năm 2024"
+
+
+def test_check_yaml_syntax_error_names_yaml_line(tree):
+    tree.plan(edits=[("title: Phát động thi đua năm 2024", "title: [Phát động")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:7: yaml: lỗi cú pháp YAML: did not find expected ',' or ']'"
+    ]
+
+
+def test_check_unknown_key_suggests_close_key(tree):
+    tree.plan(edits=[("title:", "titel:")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:2: title: thiếu trường bắt buộc",
+        'content/plans/ke-hoach-a.md:6: titel: khóa không được hỗ trợ; có phải ý bạn là "title"?',
+    ]
+
+
+def test_check_unknown_nested_key_suggests_close_key(tree):
+    tree.plan(edits=[("min_initiatives: 3", "min_initiative: 3")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:25: nominations[0].categories[0].criteria.min_initiative: "
+        'khóa không được hỗ trợ; có phải ý bạn là "min_initiatives"?'
+    ]
+
+
+def test_check_missing_required_field(tree):
+    tree.plan(edits=[("  role: CHỦ TỊCH\n", "")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:29: signature.role: thiếu trường bắt buộc"
+    ]
+
+
+def test_check_wrong_type(tree):
+    tree.plan(edits=[("min_initiatives: 3", "min_initiatives: ba")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:25: nominations[0].categories[0].criteria.min_initiatives: "
+        "phải là số nguyên"
+    ]
+
+
+def test_check_wrong_type_list(tree):
+    tree.plan(edits=[("recipients:\n  - Lưu VP", "recipients: 5")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:27: recipients: "
+        "phải là danh sách (mỗi mục một dòng bắt đầu bằng '- ')"
+    ]
+
+
+def test_check_impossible_date(tree):
+    tree.plan(edits=[("issued: 2024-03-05", "issued: 2023-02-30")])
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:5: issued: ngày không tồn tại: "2023-02-30"'
+    ]
+
+
+def test_check_impossible_deadline_time(tree):
+    tree.plan(edits=[("due: 2024-06-30 16:00", "due: 2024-06-30 25:00")])
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:12: deadlines[0].due: ngày giờ không tồn tại: "2024-06-30 25:00"'
+    ]
+
+
+def test_check_end_before_start(tree):
+    tree.plan(edits=[("end: 2024-12-31", "end: 2024-01-31")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:7: period: ngày kết thúc 2024-01-31 trước ngày bắt đầu 2024-03-10"
+    ]
+
+
+def test_check_nomination_deadline_before_issue_date(tree):
+    tree.plan(edits=[("deadline: 2024-11-15 16:00", "deadline: 2024-02-15 16:00")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:18: nominations[0].deadline: "
+        "hạn nộp hồ sơ 2024-02-15 trước ngày ban hành 2024-03-05"
+    ]
+
+
+def test_check_unknown_issuer(tree):
+    tree.plan(edits=[("issuer: ldld-a", "issuer: ldl-a")])
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:3: issuer: không có cơ quan "ldl-a" trong '
+        'content/issuers.yml; có phải ý bạn là "ldld-a"?'
+    ]
+
+
+def test_check_duplicate_number_same_body_same_year(tree):
+    tree.plan("ke-hoach-a")
+    # Printed with a stray space and Đ typed as D: still the same number.
+    tree.plan("ke-hoach-b", edits=[("number: 12/KH-LĐLĐ", "number: 12 /KH-LĐLD")])
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-b.md:2: number: số "12 /KH-LĐLD" của LĐLĐ quận A năm 2024 '
+        "đã dùng cho content/plans/ke-hoach-a.md"
+    ]
+
+
+def test_check_same_number_other_year_or_body_is_fine(tree):
+    tree.plan("ke-hoach-a")
+    tree.plan(
+        "ke-hoach-b",
+        edits=[("issued: 2024-03-05", "issued: 2025-01-05"), ("2024-11-15", "2025-11-15")],
+    )
+    tree.plan("ke-hoach-c", edits=[("issuer: ldld-a", "issuer: ldld-c")])
+    assert len(load_content(tree.root).plans) == 3
+
+
+def test_check_malformed_email(tree):
+    tree.plan(edits=[("email: vp@example.org", "email: vp@example")])
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:13: deadlines[0].email: địa chỉ email không hợp lệ: "vp@example"'
+    ]
+
+
+def test_check_link_to_missing_plan(tree):
+    tree.plan(
+        edits=[
+            (
+                "period:",
+                "implements:\n  - number: 1/KH\n    plan: ke-hoach-z\nperiod:",
+            )
+        ]
+    )
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:9: implements[0].plan: không có kế hoạch "ke-hoach-z" '
+        'trong content/plans; có phải ý bạn là "ke-hoach-a"?'
+    ]
+
+
+def test_check_link_to_existing_plan_resolves(tree):
+    tree.plan("ke-hoach-a")
+    tree.plan(
+        "ke-hoach-b",
+        edits=[
+            ("number: 12/KH-LĐLĐ", "number: 13/KH-LĐLĐ"),
+            ("period:", "implements:\n  - number: 12/KH-LĐLĐ\n    plan: ke-hoach-a\nperiod:"),
+        ],
+    )
+    content = load_content(tree.root)
+    parent = content.by_slug["ke-hoach-a"]
+    assert [p.slug for p in content.implementing(parent)] == ["ke-hoach-b"]
+
+
+def test_check_duplicate_key_in_yaml(tree):
+    tree.plan(edits=[("place: Quận A\n", "place: Quận A\nplace: Quận B\n")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:5: place: khóa bị lặp lại trong cùng một nhóm"
+    ]
+
+
+def test_check_missing_front_matter(tree):
+    tree.write("plans/ke-hoach-a.md", "# Không có phần thông tin\n")
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:1: front matter: "
+        "tệp phải bắt đầu bằng dòng '---' mở phần thông tin"
+    ]
+
+
+def test_check_bad_issuer_file(tree):
+    tree.write("issuers.yml", "ldld-a:\n  name: A\n  short_name: A\n  emial: a@b.vn\n")
+    tree.plan()
+    assert problems_of(tree) == [
+        'content/issuers.yml:4: ldld-a.emial: khóa không được hỗ trợ; có phải ý bạn là "email"?'
+    ]
+
+
+def test_check_collects_problems_of_every_file(tree):
+    tree.plan("ke-hoach-a", edits=[("issued: 2024-03-05", "issued: 2023-02-30")])
+    tree.plan("ke-hoach-b", edits=[("title:", "titel:")])
+    found = problems_of(tree)
+    assert len(found) == 3
+    assert {line.split(":")[0] for line in found} == {
+        "content/plans/ke-hoach-a.md",
+        "content/plans/ke-hoach-b.md",
+    }
