@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from paths import CONTENT, SEEDS
 from sitegen.build import build_site
 from sitegen.loader import load_content
@@ -20,6 +19,10 @@ SEED_PAGES = {
     "003_5e656348cf81aac3.txt": "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020",
     "004_4c380f7955e0b3c1.txt": "hdtdkt-long-bien-32-kh-2021",
 }
+
+
+# Tags that do not separate words: `"<em>Mừng` reads as one word.
+INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub", "sup", "time"}
 
 
 class _ArticleText(HTMLParser):
@@ -36,7 +39,7 @@ class _ArticleText(HTMLParser):
             self.depth += 1
         elif self.depth and tag == "aside":
             self.skip += 1
-        if self.depth:
+        if self.depth and tag not in INLINE:
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
@@ -44,7 +47,7 @@ class _ArticleText(HTMLParser):
             self.depth -= 1
         elif self.depth and tag == "aside":
             self.skip -= 1
-        if self.depth:
+        if self.depth and tag not in INLINE:
             self.parts.append(" ")
 
     def handle_data(self, data):
