@@ -65,6 +65,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .build import serve_site
 
+    # MkDocs announces the address and every rebuild at INFO level.
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
     serve_site(Path(args.content_dir), args.addr)
     return 0
 

@@ -260,7 +260,11 @@ class Deadline(Strict):
 
 
 class Criteria(Strict):
-    """Numeric thresholds a nominee must meet; every key is optional."""
+    """Thresholds a nominee must meet; every key is optional.
+
+    `required_awards` lists alternatives: at least ONE of them must be among
+    the awards the nominee already received (plans write "… hoặc …").
+    """
 
     min_initiatives: Annotated[int, Field(ge=0)] | None = None
     min_total_benefit: Annotated[int, Field(ge=0)] | None = None
