@@ -284,22 +284,24 @@ def load_plan_file(
             Problem(shown, 2, "(gốc)", "phần thông tin phải là các dòng 'khóa: giá trị'")
         )
         return None, problems, doc
-    meta, found = _validate(FrontMatter, doc, shown)
-    problems += found
-    if meta is None:
-        return None, problems, doc
-    issuer = issuers.get(meta.issuer) if issuers is not None else None
-    if issuers is not None and meta.issuer not in issuers:
-        close = difflib.get_close_matches(meta.issuer, list(issuers), n=1, cutoff=0.6)
+    # Checked on the raw value so that it is reported even when other fields are wrong.
+    raw_issuer = doc.data.get("issuer")
+    if issuers is not None and isinstance(raw_issuer, str) and raw_issuer not in issuers:
+        close = difflib.get_close_matches(raw_issuer, list(issuers), n=1, cutoff=0.6)
         hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
         problems.append(
             Problem(
                 shown,
                 doc.line_of(("issuer",)),
                 "issuer",
-                f'không có cơ quan "{meta.issuer}" trong content/{ISSUERS_FILE}{hint}',
+                f'không có cơ quan "{raw_issuer}" trong content/{ISSUERS_FILE}{hint}',
             )
         )
+    meta, found = _validate(FrontMatter, doc, shown)
+    problems += found
+    if meta is None:
+        return None, problems, doc
+    issuer = issuers.get(meta.issuer) if issuers is not None else None
     if meta.issued:
         for i, nom in enumerate(meta.nominations):
             if nom.deadline and nom.deadline.date < meta.issued:
@@ -329,24 +331,35 @@ def load_plan_file(
     return plan, [], doc
 
 
-def _cross_check(plans: list[Plan], docs: dict[str, _Doc]) -> list[Problem]:
+def _check_links(docs: dict[str, _Doc], slugs: set[str]) -> list[Problem]:
+    """Links between plans, on the raw data of every file (valid or not)."""
     problems: list[Problem] = []
-    slugs = {p.slug for p in plans}
-    seen: dict[tuple[str, int | None, str], Plan] = {}
-    for plan in sorted(plans, key=lambda p: p.source):
-        line = docs[plan.source].line_of
-        for i, ref in enumerate(plan.meta.implements):
-            if ref.plan and ref.plan not in slugs:
-                close = difflib.get_close_matches(ref.plan, sorted(slugs), n=1, cutoff=0.6)
+    for source, doc in sorted(docs.items()):
+        refs = doc.data.get("implements") if isinstance(doc.data, dict) else None
+        if not isinstance(refs, list):
+            continue
+        for i, ref in enumerate(refs):
+            target = ref.get("plan") if isinstance(ref, dict) else None
+            if isinstance(target, str) and target not in slugs:
+                close = difflib.get_close_matches(target, sorted(slugs), n=1, cutoff=0.6)
                 hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
                 problems.append(
                     Problem(
-                        plan.source,
-                        line(("implements", i, "plan")),
+                        source,
+                        doc.line_of(("implements", i, "plan")),
                         f"implements[{i}].plan",
-                        f'không có kế hoạch "{ref.plan}" trong content/{PLANS_DIR}{hint}',
+                        f'không có kế hoạch "{target}" trong content/{PLANS_DIR}{hint}',
                     )
                 )
+    return problems
+
+
+def _check_numbers(plans: list[Plan], docs: dict[str, _Doc]) -> list[Problem]:
+    """Two plans with the same number from the same body in the same year."""
+    problems: list[Problem] = []
+    seen: dict[tuple[str, int | None, str], Plan] = {}
+    for plan in sorted(plans, key=lambda p: p.source):
+        line = docs[plan.source].line_of
         if plan.meta.number:
             key = (plan.meta.issuer, plan.year, normalise_number(plan.meta.number))
             if key in seen:
@@ -383,10 +396,12 @@ def load_content(root: Path | str) -> Content:
     for path in files:
         plan, found, doc = load_plan_file(path, root, issuers)
         problems += found
-        if plan is not None and doc is not None:
+        if doc is not None:
+            docs[display_path(path, root)] = doc
+        if plan is not None:
             plans.append(plan)
-            docs[plan.source] = doc
-    problems += _cross_check(plans, docs)
+    problems += _check_links(docs, {path.stem for path in files})
+    problems += _check_numbers(plans, docs)
     if problems:
         raise ContentError(problems)
     plans.sort(key=lambda p: (p.meta.issued or _sort_fallback(p), p.slug), reverse=True)

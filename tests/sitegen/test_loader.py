@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from sitegen.errors import ContentError
 from sitegen.loader import load_content
 from sitegen.models import TZ, Status, Subject
@@ -103,14 +102,16 @@ def test_check_impossible_date(tree):
 def test_check_impossible_deadline_time(tree):
     tree.plan(edits=[("due: 2024-06-30 16:00", "due: 2024-06-30 25:00")])
     assert problems_of(tree) == [
-        'content/plans/ke-hoach-a.md:12: deadlines[0].due: ngày giờ không tồn tại: "2024-06-30 25:00"'
+        "content/plans/ke-hoach-a.md:12: deadlines[0].due: "
+        'ngày giờ không tồn tại: "2024-06-30 25:00"'
     ]
 
 
 def test_check_end_before_start(tree):
     tree.plan(edits=[("end: 2024-12-31", "end: 2024-01-31")])
     assert problems_of(tree) == [
-        "content/plans/ke-hoach-a.md:7: period: ngày kết thúc 2024-01-31 trước ngày bắt đầu 2024-03-10"
+        "content/plans/ke-hoach-a.md:7: period: "
+        "ngày kết thúc 2024-01-31 trước ngày bắt đầu 2024-03-10"
     ]
 
 
@@ -153,7 +154,8 @@ def test_check_same_number_other_year_or_body_is_fine(tree):
 def test_check_malformed_email(tree):
     tree.plan(edits=[("email: vp@example.org", "email: vp@example")])
     assert problems_of(tree) == [
-        'content/plans/ke-hoach-a.md:13: deadlines[0].email: địa chỉ email không hợp lệ: "vp@example"'
+        "content/plans/ke-hoach-a.md:13: deadlines[0].email: "
+        'địa chỉ email không hợp lệ: "vp@example"'
     ]
 
 
@@ -218,3 +220,21 @@ def test_check_collects_problems_of_every_file(tree):
         "content/plans/ke-hoach-a.md",
         "content/plans/ke-hoach-b.md",
     }
+
+
+def test_check_reports_issuer_and_link_even_when_other_fields_are_wrong(tree):
+    tree.plan(
+        edits=[
+            ("issuer: ldld-a", "issuer: ldld-aa"),
+            ("title:", "titel:"),
+            ("period:", "implements:\n  - plan: ke-hoach-khac\nperiod:"),
+        ]
+    )
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:2: title: thiếu trường bắt buộc",
+        'content/plans/ke-hoach-a.md:3: issuer: không có cơ quan "ldld-aa" trong '
+        'content/issuers.yml; có phải ý bạn là "ldld-a"?',
+        'content/plans/ke-hoach-a.md:6: titel: khóa không được hỗ trợ; có phải ý bạn là "title"?',
+        'content/plans/ke-hoach-a.md:8: implements[0].plan: không có kế hoạch "ke-hoach-khac" '
+        'trong content/plans; có phải ý bạn là "ke-hoach-a"?',
+    ]
