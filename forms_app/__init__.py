@@ -1,12 +1,39 @@
-"""The nomination app (Flask). The form itself arrives with its own issue."""
+"""The nomination app (Flask): campaigns from the plans, forms, one-page A4 summaries.
+
+`create_app(test_config=None)` is the only entry point: `flask --app forms_app run`
+in development, `gunicorn 'forms_app:create_app()'` in production. This module
+wires the parts together; it must not hold settings (config.py), views
+(routes.py) or rules (services.py).
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from flask import Flask
 
+from . import config as config_module
+from .campaigns import load_campaign_content
+from .db import init_db
 
-def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
-    if test_config:
-        app.config.update(test_config)
+log = logging.getLogger(__name__)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, content, database, views. Fails loudly on a bad setting."""
+    app = Flask(
+        __name__,
+        instance_path=config_module.instance_path_setting(test_config),
+        instance_relative_config=True,
+    )
+    config_module.load_config(app, test_config)
+    app.extensions["forms_content"] = load_campaign_content(app.config["CONTENT_DIR"])
+    init_db(app)
+    log.info(
+        "nomination app ready: content %s, database %s, now %s",
+        app.config["CONTENT_DIR"],
+        app.config["DATABASE_URL"].split("://", 1)[0],
+        app.config["NOW"] or "clock",
+    )
     return app

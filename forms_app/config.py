@@ -1,0 +1,152 @@
+"""Settings of the nomination app: defaults, environment, validation.
+
+This module owns every setting's default, reads `FORMS_`-prefixed environment
+variables (it is the only module that touches `os.environ`) and rejects
+contradictions at start-up with one full sentence per problem. It must not
+open the database, the content or any file other than the instance secret.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MB = 1024 * 1024
+
+# Every key the app reads, with its default. `FORMS_<KEY>` in the environment
+# overrides it (values are parsed as JSON when they can be: numbers, true/false).
+DEFAULTS: dict[str, Any] = {
+    "SECRET_KEY": None,  # generated into the instance folder when not given
+    "DATABASE_URL": None,  # sqlite:///<instance>/forms.sqlite3 when not given
+    "CONTENT_DIR": str(PROJECT_DIR / "content"),
+    "PUBLIC_SITE_URL": "http://127.0.0.1:8000/",
+    "NOW": None,  # ISO datetime with zone pinning the app's "now"
+    "AUTO_MIGRATE": True,  # run Alembic migrations to head at start-up
+    "MAX_PHOTO_BYTES": 10 * MB,
+    "MAX_CONTENT_LENGTH": 12 * MB,
+    # A person may spend an afternoon on a summary: the token must outlive it.
+    "WTF_CSRF_TIME_LIMIT": 24 * 3600,
+    "RATE_LIMIT_SUBMISSIONS": 10,  # final submissions per address per window
+    "RATE_LIMIT_PREVIEWS": 60,  # previews (each renders a PDF) per address per window
+    "RATE_LIMIT_WINDOW": 3600,  # seconds
+    "DRAFT_MAX_AGE_DAYS": 30,
+    "TRUST_PROXY": False,  # honour one X-Forwarded-For hop (behind a reverse proxy)
+}
+
+MIN_CSRF_SECONDS = 12 * 3600
+
+
+class ConfigError(RuntimeError):
+    """The settings contradict each other; the message lists every problem."""
+
+
+def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Fill `app.config`: defaults, then FORMS_* variables, then test overrides."""
+    app.config.update(DEFAULTS)
+    app.config.from_prefixed_env("FORMS")
+    if test_config:
+        app.config.update(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = read_instance_secret(Path(app.instance_path))
+    if not app.config["DATABASE_URL"]:
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'forms.sqlite3'}"
+    problems = validate_config(app.config)
+    if problems:
+        raise ConfigError(" ".join(problems))
+    app.config["NOW"] = parse_now(app.config["NOW"])
+    app.config["CONTENT_DIR"] = str(Path(app.config["CONTENT_DIR"]))
+
+
+def instance_path_setting(test_config: dict[str, Any] | None) -> str:
+    """Where the instance folder is: test override, FORMS_INSTANCE_PATH, or ./instance."""
+    if test_config and test_config.get("INSTANCE_PATH"):
+        return str(Path(test_config["INSTANCE_PATH"]).resolve())
+    from_env = os.environ.get("FORMS_INSTANCE_PATH")
+    if from_env:
+        return str(Path(from_env).resolve())
+    return str(PROJECT_DIR / "instance")
+
+
+def read_instance_secret(instance: Path) -> str:
+    """The development secret: generated once, kept in the (git-ignored) instance folder."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def parse_now(value: Any) -> dt.datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(str(value))
+
+
+def _is_positive_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def validate_config(config: Any) -> list[str]:
+    """One English sentence per contradiction, in a stable order."""
+    problems: list[str] = []
+    if len(str(config["SECRET_KEY"])) < 16:
+        problems.append("FORMS_SECRET_KEY must be at least 16 characters long.")
+    url = str(config["DATABASE_URL"])
+    if "://" not in url:
+        problems.append(f"FORMS_DATABASE_URL must be an SQLAlchemy URL, got {url!r}.")
+    content = Path(str(config["CONTENT_DIR"]))
+    if not (content / "plans").is_dir():
+        problems.append(
+            f"FORMS_CONTENT_DIR must be a content folder with a plans/ subfolder, got {content}."
+        )
+    site = str(config["PUBLIC_SITE_URL"])
+    if not site.startswith(("http://", "https://")):
+        problems.append(f"FORMS_PUBLIC_SITE_URL must start with http:// or https://, got {site!r}.")
+    now = config["NOW"]
+    if now not in (None, ""):
+        try:
+            parsed = parse_now(now)
+        except ValueError:
+            parsed = None
+            problems.append(
+                f"FORMS_NOW must be an ISO datetime such as 2020-02-10T09:00:00+07:00, got {now!r}."
+            )
+        if parsed is not None and parsed.tzinfo is None:
+            problems.append(
+                f"FORMS_NOW must include its time zone (for example +07:00), got {now!r}."
+            )
+    for key in (
+        "MAX_PHOTO_BYTES",
+        "MAX_CONTENT_LENGTH",
+        "RATE_LIMIT_SUBMISSIONS",
+        "RATE_LIMIT_PREVIEWS",
+        "RATE_LIMIT_WINDOW",
+        "DRAFT_MAX_AGE_DAYS",
+    ):
+        if not _is_positive_int(config[key]):
+            problems.append(f"FORMS_{key} must be a positive whole number, got {config[key]!r}.")
+    if (
+        _is_positive_int(config["MAX_PHOTO_BYTES"])
+        and _is_positive_int(config["MAX_CONTENT_LENGTH"])
+        and config["MAX_CONTENT_LENGTH"] <= config["MAX_PHOTO_BYTES"]
+    ):
+        problems.append(
+            "FORMS_MAX_CONTENT_LENGTH must be larger than FORMS_MAX_PHOTO_BYTES, "
+            "or a photo of the allowed size could never be sent with its form."
+        )
+    limit = config["WTF_CSRF_TIME_LIMIT"]
+    if limit is not None and (not isinstance(limit, int) or limit < MIN_CSRF_SECONDS):
+        problems.append(
+            "FORMS_WTF_CSRF_TIME_LIMIT must be at least 43200 seconds (12 hours), "
+            f"or people writing a long summary lose their work; got {limit!r}."
+        )
+    return problems

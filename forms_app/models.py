@@ -1,0 +1,178 @@
+"""Database tables of the nomination app (SQLAlchemy 2.0).
+
+This module owns the schema: nominations, their immutable versions, the stored
+files (photo, PDF, DOCX) with SHA-256 checksums, drafts between the form and
+the confirmation, and the rate-limit log. Every change to it comes with an
+Alembic migration in `forms_app/migrations/`. It must not render, validate or
+send anything. The next issue adds a mail outbox next to these tables; the
+submitter's email is kept on the nomination for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class NominationStatus(enum.StrEnum):
+    """Where a nomination stands; the office's workflow adds later states."""
+
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+
+
+class FileKind(enum.StrEnum):
+    PHOTO = "photo"
+    PDF = "pdf"
+    DOCX = "docx"
+
+
+def _values(kind: type[enum.StrEnum]) -> list[str]:
+    # Store the readable values ("submitted"), not the member names.
+    return [member.value for member in kind]
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Nomination(Base):
+    """One nominee put forward for one call of one plan."""
+
+    __tablename__ = "nomination"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    edit_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    plan_slug: Mapped[str] = mapped_column(String(200))
+    call_key: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(20))
+    category_key: Mapped[str] = mapped_column(String(100))
+    nominee_name: Mapped[str] = mapped_column(String(300))
+    union_name: Mapped[str] = mapped_column(String(300))
+    submitter_name: Mapped[str] = mapped_column(String(200))
+    submitter_email: Mapped[str] = mapped_column(String(254))
+    submitter_phone: Mapped[str] = mapped_column(String(30))
+    status: Mapped[NominationStatus] = mapped_column(
+        Enum(NominationStatus, native_enum=False, length=20, values_callable=_values),
+        default=NominationStatus.SUBMITTED,
+    )
+    deadline_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    client_address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+
+    versions: Mapped[list[NominationVersion]] = relationship(
+        back_populates="nomination", order_by="NominationVersion.number"
+    )
+
+    __table_args__ = (Index("ix_nomination_plan_call", "plan_slug", "call_key"),)
+
+    @property
+    def latest(self) -> NominationVersion:
+        return self.versions[-1]
+
+
+class NominationVersion(Base):
+    """What was submitted at one time; edits add a version, nothing is overwritten."""
+
+    __tablename__ = "nomination_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)
+    fill_ratio: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="versions")
+    files: Mapped[list[StoredFile]] = relationship(back_populates="version")
+
+    __table_args__ = (UniqueConstraint("nomination_id", "number"),)
+
+    def file(self, kind: FileKind) -> StoredFile | None:
+        return next((f for f in self.files if f.kind == kind), None)
+
+
+class StoredFile(Base):
+    """A file kept in the database with its checksum."""
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("nomination_version.id"))
+    kind: Mapped[FileKind] = mapped_column(
+        Enum(FileKind, native_enum=False, length=10, values_callable=_values)
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    version: Mapped[NominationVersion] = relationship(back_populates="files")
+
+    __table_args__ = (UniqueConstraint("version_id", "kind"),)
+
+
+class Draft(Base):
+    """Typed data and the processed photo between the form, the preview and the sending.
+
+    Keyed by a random token so that the preview and "back to the form" keep
+    everything; `nomination_id` is set when the draft edits a nomination.
+    """
+
+    __tablename__ = "draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    plan_slug: Mapped[str] = mapped_column(String(200))
+    call_key: Mapped[str] = mapped_column(String(100))
+    subject: Mapped[str] = mapped_column(String(20))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    fill_ratio: Mapped[float | None] = mapped_column(Float)
+    ready: Mapped[bool] = mapped_column(default=False)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+
+
+class RateEvent(Base):
+    """One counted action of one client address, for the per-address limits."""
+
+    __tablename__ = "rate_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_rate_event_lookup", "address", "action", "at"),)
