@@ -55,3 +55,29 @@ ensure_venv() {
     echo "$want" > "$stamp"
   fi
 }
+
+# ensure_postgres : a PostgreSQL server on 127.0.0.1:5432 with a role the tests
+# can use to create throw-away databases. Exports FORMS_TEST_POSTGRES_URL.
+# Needs root (to install and start the system cluster); otherwise the database
+# tests that need PostgreSQL are skipped with a visible reason (never in CI).
+ensure_postgres() {
+  if [ -n "${FORMS_TEST_POSTGRES_URL:-}" ]; then return 0; fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "Not root: PostgreSQL tests will be skipped unless FORMS_TEST_POSTGRES_URL is set." >&2
+    return 0
+  fi
+  ensure_apt postgresql
+  local version
+  version="$(ls /usr/lib/postgresql | sort -V | tail -1)"
+  if ! pg_lsclusters -h 2>/dev/null | awk '{print $4}' | grep -q online; then
+    pg_lsclusters -h 2>/dev/null | grep -q . || pg_createcluster "$version" main >/dev/null
+    pg_ctlcluster "$version" main start
+  fi
+  runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -c \
+    "DO \$\$ BEGIN
+       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'thidua_test') THEN
+         CREATE ROLE thidua_test LOGIN CREATEDB PASSWORD 'thidua_test';
+       END IF;
+     END \$\$;" >/dev/null
+  export FORMS_TEST_POSTGRES_URL="postgresql+psycopg://thidua_test:thidua_test@127.0.0.1:5432/postgres"
+}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import uuid
 
 import pytest
 
@@ -24,3 +26,35 @@ def _no_remote_connections(monkeypatch):
         return real_connect(self, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture
+def postgres_url():
+    """A fresh, empty PostgreSQL database for one test; dropped afterwards.
+
+    `scripts/test` starts the server and exports FORMS_TEST_POSTGRES_URL (a URL
+    to the maintenance database of a role allowed to create databases). Without
+    it the test is skipped with this reason, except in CI where it fails.
+    """
+    base = os.environ.get("FORMS_TEST_POSTGRES_URL")
+    if not base:
+        message = (
+            "PostgreSQL unavailable: run ./scripts/test as root or set FORMS_TEST_POSTGRES_URL"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"thidua_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
