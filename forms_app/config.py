@@ -37,7 +37,30 @@ DEFAULTS: dict[str, Any] = {
     "RATE_LIMIT_WINDOW": 3600,  # seconds
     "DRAFT_MAX_AGE_DAYS": 30,
     "TRUST_PROXY": False,  # honour one X-Forwarded-For hop (behind a reverse proxy)
+    # Mail delivery (mailer.py, outbox.py). "file" writes .eml files into MAIL_DIR.
+    "MAIL_BACKEND": "smtp",  # smtp | file
+    "MAIL_FROM": "thidua@localhost",
+    "MAIL_DIR": None,  # <instance>/mail when not given
+    "SMTP_HOST": "localhost",
+    "SMTP_PORT": 25,
+    "SMTP_USERNAME": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_SECURITY": "none",  # none | starttls | ssl
+    "SMTP_TIMEOUT": 30,  # seconds per SMTP operation
+    "OUTBOX_MAX_ATTEMPTS": 10,  # temporary failures (4xx, refused, timeout) before "failed"
+    "OUTBOX_MAX_PERMANENT_ATTEMPTS": 3,  # 5xx replies before "failed"
+    "OUTBOX_RETRY_BASE_SECONDS": 60,  # first retry delay; doubles each attempt, with jitter
+    "OUTBOX_RETRY_MAX_SECONDS": 6 * 3600,
+    "OUTBOX_LEASE_SECONDS": 300,  # a claimed mail is another worker's again after this
+    "OUTBOX_BATCH_SIZE": 20,
+    "OUTBOX_WATCH_INTERVAL": 5,  # seconds between passes of `outbox send --watch`
+    "OUTBOX_SEND_AFTER_COMMIT": True,  # one delivery pass in a thread after a submission
+    "OFFICE_LOGIN_LIMIT": 10,  # failed office logins per address per window
+    "OFFICE_LOGIN_WINDOW": 900,  # seconds
 }
+
+MAIL_BACKENDS = ("smtp", "file")
+SMTP_SECURITIES = ("none", "starttls", "ssl")
 
 MIN_CSRF_SECONDS = 12 * 3600
 
@@ -131,6 +154,17 @@ def validate_config(config: Any) -> list[str]:
         "RATE_LIMIT_PREVIEWS",
         "RATE_LIMIT_WINDOW",
         "DRAFT_MAX_AGE_DAYS",
+        "SMTP_PORT",
+        "SMTP_TIMEOUT",
+        "OUTBOX_MAX_ATTEMPTS",
+        "OUTBOX_MAX_PERMANENT_ATTEMPTS",
+        "OUTBOX_RETRY_BASE_SECONDS",
+        "OUTBOX_RETRY_MAX_SECONDS",
+        "OUTBOX_LEASE_SECONDS",
+        "OUTBOX_BATCH_SIZE",
+        "OUTBOX_WATCH_INTERVAL",
+        "OFFICE_LOGIN_LIMIT",
+        "OFFICE_LOGIN_WINDOW",
     ):
         if not _is_positive_int(config[key]):
             problems.append(f"FORMS_{key} must be a positive whole number, got {config[key]!r}.")
@@ -142,6 +176,21 @@ def validate_config(config: Any) -> list[str]:
         problems.append(
             "FORMS_MAX_CONTENT_LENGTH must be larger than FORMS_MAX_PHOTO_BYTES, "
             "or a photo of the allowed size could never be sent with its form."
+        )
+    if config["MAIL_BACKEND"] not in MAIL_BACKENDS:
+        problems.append(f"FORMS_MAIL_BACKEND must be smtp or file, got {config['MAIL_BACKEND']!r}.")
+    if config["SMTP_SECURITY"] not in SMTP_SECURITIES:
+        problems.append(
+            f"FORMS_SMTP_SECURITY must be none, starttls or ssl, got {config['SMTP_SECURITY']!r}."
+        )
+    if "@" not in str(config["MAIL_FROM"] or ""):
+        problems.append(f"FORMS_MAIL_FROM must be an email address, got {config['MAIL_FROM']!r}.")
+    if bool(config["SMTP_USERNAME"]) != bool(config["SMTP_PASSWORD"]):
+        problems.append("FORMS_SMTP_USERNAME and FORMS_SMTP_PASSWORD must be given together.")
+    if config["SMTP_USERNAME"] and config["SMTP_SECURITY"] == "none":
+        problems.append(
+            "FORMS_SMTP_SECURITY must be starttls or ssl when FORMS_SMTP_USERNAME is set, "
+            "or the password would cross the network in clear text."
         )
     limit = config["WTF_CSRF_TIME_LIMIT"]
     if limit is not None and (not isinstance(limit, int) or limit < MIN_CSRF_SECONDS):
