@@ -85,16 +85,21 @@ def test_create_app_env_instance_path(monkeypatch, tmp_path):
     assert (tmp_path / "elsewhere" / "forms.sqlite3").exists()
 
 
+NOMINATION_TABLES = {"draft", "nomination", "nomination_version", "rate_event", "stored_file"}
+
+
+def _nomination_tables_only(obj, name, type_, reflected, compare_to):
+    # Later migrations add other tables (the office side); this test owns these.
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    return table in NOMINATION_TABLES
+
+
 def test_migrations_match_models(app):
     engine = app.extensions["forms_engine"]
     with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(
+            connection, opts={"include_object": _nomination_tables_only}
+        )
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
-    assert sorted(inspect(engine).get_table_names()) == [
-        "alembic_version",
-        "draft",
-        "nomination",
-        "nomination_version",
-        "rate_event",
-        "stored_file",
-    ]
+    assert set(inspect(engine).get_table_names()) >= NOMINATION_TABLES

@@ -1,0 +1,366 @@
+"""The two nomination forms, as the official achievement summaries are laid out.
+
+This module declares fields: Vietnamese labels tied to inputs, help text,
+length limits and the rules that concern the form alone (required fields,
+plausible years, readable sums, rows filled in completely). It must not touch
+the database, the PDF, the mail or the plan's criteria (services.py checks
+those against the plan).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sitegen.models import EMAIL_RE
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import TextArea
+
+from .amounts import AmountError, parse_money
+
+MAX_INITIATIVES = 15
+MAX_AWARDS = 15
+MIN_INITIATIVE_ROWS = 3
+MIN_AWARD_ROWS = 2
+EARLIEST_YEAR = 1945
+
+PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
+
+
+def _limit(maximum: int) -> Length:
+    return Length(max=maximum, message=f"Tối đa {maximum} ký tự.")
+
+
+def _required(what: str) -> InputRequired:
+    return InputRequired(message=f"Hãy nhập {what}.")
+
+
+def read_year(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if re.fullmatch(r"\d{4}", text) else None
+
+
+def read_count(text: str) -> int | None:
+    text = re.sub(r"[.\s]", "", text or "")
+    return int(text) if re.fullmatch(r"\d{1,7}", text) else None
+
+
+class TextAreaField(StringField):
+    widget = TextArea()
+
+
+class BaseForm(FlaskForm):
+    """Fields both forms share; `now_year` makes "a year in the future" checkable."""
+
+    def __init__(self, *args: Any, now_year: int, **kwargs: Any) -> None:
+        self.now_year = now_year
+        super().__init__(*args, **kwargs)
+
+    def check_year(self, field: Any, what: str, earliest: int = EARLIEST_YEAR) -> int | None:
+        if not field.data:
+            return None
+        year = read_year(field.data)
+        if year is None:
+            raise ValidationError(f"{what} phải là năm có 4 chữ số, ví dụ 2018.")
+        if year > self.now_year:
+            raise ValidationError(f"{what} {year} chưa tới (năm nay là {self.now_year}).")
+        if year < earliest:
+            raise ValidationError(f"{what} {year} không hợp lý (sớm hơn {earliest}).")
+        return year
+
+
+class InitiativeRow(Form):
+    """One initiative (sáng kiến); a row left empty is ignored."""
+
+    title = StringField(
+        "Tên sáng kiến",
+        [Optional(), _limit(300)],
+        description="Tên đúng như trong quyết định công nhận.",
+    )
+    year = StringField(
+        "Năm công nhận", [Optional(), _limit(4)], description="Năm có 4 chữ số, ví dụ 2018."
+    )
+    level = StringField(
+        "Cấp công nhận",
+        [Optional(), _limit(100)],
+        description="Ví dụ: cấp cơ sở, cấp quận, cấp thành phố.",
+    )
+    benefit = StringField(
+        "Giá trị làm lợi (đồng)",
+        [Optional(), _limit(40)],
+        description="Ví dụ: 60.000.000 hoặc 60 triệu. Để trống nếu không tính được.",
+    )
+
+    def is_empty(self) -> bool:
+        return not any(
+            (f.data or "").strip() for f in (self.title, self.year, self.level, self.benefit)
+        )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_empty():
+            return ok
+        for field, what in ((self.title, "tên sáng kiến"), (self.year, "năm công nhận")):
+            if not (field.data or "").strip():
+                field.errors.append(f"Hãy nhập {what} (hoặc xóa cả dòng).")
+                ok = False
+        if (self.benefit.data or "").strip():
+            try:
+                parse_money(self.benefit.data)
+            except AmountError as error:
+                self.benefit.errors.append(str(error))
+                ok = False
+        return ok
+
+
+class AwardRow(Form):
+    """One award already received (năm, danh hiệu/hình thức, số quyết định, cơ quan)."""
+
+    year = StringField(
+        "Năm khen thưởng", [Optional(), _limit(4)], description="Năm có 4 chữ số, ví dụ 2019."
+    )
+    title = StringField(
+        "Danh hiệu / hình thức khen thưởng",
+        [Optional(), _limit(200)],
+        description="Ví dụ: Chiến sĩ thi đua cơ sở; Bằng khen của Ủy ban nhân dân Thành phố.",
+    )
+    decision = StringField(
+        "Số quyết định", [Optional(), _limit(60)], description="Ví dụ: 1234/QĐ-UBND."
+    )
+    issuer = StringField(
+        "Cơ quan ban hành", [Optional(), _limit(150)], description="Cơ quan ký quyết định."
+    )
+
+    def is_empty(self) -> bool:
+        return not any(
+            (f.data or "").strip() for f in (self.year, self.title, self.decision, self.issuer)
+        )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.is_empty():
+            return ok
+        for field, what in ((self.year, "năm khen thưởng"), (self.title, "danh hiệu / hình thức")):
+            if not (field.data or "").strip():
+                field.errors.append(f"Hãy nhập {what} (hoặc xóa cả dòng).")
+                ok = False
+        return ok
+
+
+class NominationForm(BaseForm):
+    """What both summaries have: category, award, achievements, awards, photo, submitter."""
+
+    draft = HiddenField()
+    category = SelectField(
+        "Đối tượng",
+        [InputRequired(message="Hãy chọn đối tượng.")],
+        description="Nhóm đối tượng theo kế hoạch; tiêu chí của từng nhóm ghi ở đầu trang.",
+    )
+    award = SelectField(
+        "Hình thức khen thưởng đề nghị",
+        [InputRequired(message="Hãy chọn hình thức khen thưởng đề nghị.")],
+        description="Theo kế hoạch của đợt khen thưởng này.",
+    )
+    achievements = TextAreaField(
+        "Thành tích nổi bật",
+        [_required("thành tích nổi bật"), _limit(4000)],
+        description="Kết quả cụ thể, có số liệu; bản in giới hạn trong 01 trang A4.",
+    )
+    awards = FieldList(FormField(AwardRow), min_entries=MIN_AWARD_ROWS, max_entries=MAX_AWARDS)
+    photo = FileField(
+        "Ảnh",
+        description="JPEG, PNG hoặc WebP, tối đa 10 MB; ảnh được cắt theo khổ 3×4 (dọc).",
+    )
+    union_name = StringField(
+        "Công đoàn cơ sở đề nghị",
+        [_required("tên công đoàn cơ sở đề nghị"), _limit(200)],
+        description="Công đoàn cơ sở gửi hồ sơ; in ở góc trên bên trái bản tóm tắt.",
+    )
+    contact_name = StringField(
+        "Người liên hệ",
+        [_required("họ tên người liên hệ"), _limit(100)],
+        description="Người văn phòng có thể gọi khi cần bổ sung hồ sơ.",
+    )
+    contact_email = StringField(
+        "Email",
+        [
+            _required("email"),
+            _limit(254),
+        ],
+        description="Nơi nhận xác nhận và đường dẫn sửa hồ sơ.",
+    )
+    contact_phone = StringField(
+        "Số điện thoại",
+        [_required("số điện thoại"), _limit(20)],
+        description="Ví dụ: 0982 206 192.",
+    )
+    # Honeypot: hidden from people by CSS; bots fill every input they see.
+    website = StringField("Trang web (để trống ô này)", [Optional(), _limit(200)])
+
+    photo_label = "Ảnh"
+
+    def set_choices(self, categories: Sequence[tuple[str, str]], awards: Sequence[str]) -> None:
+        self.category.choices = [("", "— Chọn đối tượng —"), *categories]
+        self.award.choices = [(a, a) for a in awards] if awards else [("", "—")]
+
+    def validate_contact_email(self, field: Any) -> None:
+        if field.data and not EMAIL_RE.match(field.data.strip()):
+            raise ValidationError("Email chưa đúng dạng, ví dụ: congdoan@congty.vn.")
+
+    def validate_contact_phone(self, field: Any) -> None:
+        if field.data and not PHONE_RE.match(field.data.strip()):
+            raise ValidationError(
+                "Số điện thoại chỉ gồm chữ số (8 đến 20 ký tự), ví dụ 0982 206 192."
+            )
+
+    def validate_awards(self, field: Any) -> None:
+        for row in field:
+            if not row.form.is_empty():
+                try:
+                    self.check_year(row.form.year, "Năm khen thưởng")
+                except ValidationError as error:
+                    row.form.year.errors = [*row.form.year.errors, str(error)]
+                    raise ValidationError("Có dòng khen thưởng chưa hợp lệ.") from None
+
+
+class IndividualForm(NominationForm):
+    """Mẫu 03: the summary of an individual (cá nhân)."""
+
+    full_name = StringField(
+        "Họ và tên",
+        [_required("họ và tên"), _limit(100)],
+        description="Viết có dấu, ví dụ: Nguyễn Thị Lan.",
+    )
+    gender = SelectField(
+        "Giới tính",
+        [InputRequired(message="Hãy chọn giới tính.")],
+        choices=[("", "— Chọn —"), ("Nam", "Nam"), ("Nữ", "Nữ")],
+        description="Như trong hồ sơ cán bộ.",
+    )
+    birth_year = StringField(
+        "Năm sinh", [_required("năm sinh"), _limit(4)], description="Năm có 4 chữ số, ví dụ 1985."
+    )
+    ethnicity = StringField(
+        "Dân tộc", [_required("dân tộc"), _limit(40)], description="Ví dụ: Kinh, Tày, Khmer."
+    )
+    position = StringField(
+        "Chức vụ",
+        [_required("chức vụ"), _limit(150)],
+        description="Chức vụ chính quyền và công đoàn, nếu có.",
+    )
+    workplace = StringField(
+        "Đơn vị công tác",
+        [_required("đơn vị công tác"), _limit(200)],
+        description="Tên đầy đủ của cơ quan, doanh nghiệp.",
+    )
+    grassroots_union = StringField(
+        "Công đoàn cơ sở",
+        [_required("công đoàn cơ sở của người được đề nghị"), _limit(200)],
+        description="Công đoàn cơ sở nơi người được đề nghị sinh hoạt.",
+    )
+    qualification = StringField(
+        "Trình độ chuyên môn",
+        [_required("trình độ chuyên môn"), _limit(150)],
+        description="Ví dụ: Kỹ sư cơ khí; Trung cấp điện.",
+    )
+    duties = TextAreaField(
+        "Nhiệm vụ được giao",
+        [_required("nhiệm vụ được giao"), _limit(1500)],
+        description="Ngắn gọn, vài dòng.",
+    )
+    initiatives = FieldList(
+        FormField(InitiativeRow), min_entries=MIN_INITIATIVE_ROWS, max_entries=MAX_INITIATIVES
+    )
+
+    photo_label = "Ảnh chân dung"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.photo.label.text = self.photo_label
+
+    def validate_birth_year(self, field: Any) -> None:
+        year = self.check_year(field, "Năm sinh", earliest=self.now_year - 100)
+        if year is not None and year > self.now_year - 15:
+            raise ValidationError(f"Năm sinh {year} không hợp lý cho người lao động.")
+
+    def validate_initiatives(self, field: Any) -> None:
+        for row in field:
+            if not row.form.is_empty():
+                try:
+                    self.check_year(row.form.year, "Năm công nhận")
+                except ValidationError as error:
+                    row.form.year.errors = [*row.form.year.errors, str(error)]
+                    raise ValidationError("Có dòng sáng kiến chưa hợp lệ.") from None
+
+
+class CollectiveForm(NominationForm):
+    """Mẫu 02: the summary of a collective (tập thể)."""
+
+    unit_name = StringField(
+        "Tên tập thể",
+        [_required("tên tập thể"), _limit(200)],
+        description="Tên đầy đủ, ví dụ: Công đoàn cơ sở Công ty TNHH Bình Minh.",
+    )
+    address = StringField(
+        "Địa chỉ", [_required("địa chỉ"), _limit(200)], description="Số nhà, đường, phường, quận."
+    )
+    members = StringField(
+        "Số đoàn viên",
+        [_required("số đoàn viên"), _limit(9)],
+        description="Tổng số đoàn viên công đoàn.",
+    )
+    members_women = StringField(
+        "Số đoàn viên nữ", [Optional(), _limit(9)], description="Trong tổng số đoàn viên."
+    )
+    workers = StringField(
+        "Số lao động", [_required("số lao động"), _limit(9)], description="Tổng số người lao động."
+    )
+    workers_women = StringField(
+        "Số lao động nữ", [Optional(), _limit(9)], description="Trong tổng số người lao động."
+    )
+    leader = StringField(
+        "Người đứng đầu",
+        [_required("người đứng đầu"), _limit(150)],
+        description="Họ tên và chức vụ, ví dụ: Trần Văn Minh, Chủ tịch công đoàn.",
+    )
+    features = TextAreaField(
+        "Đặc điểm, nhiệm vụ",
+        [_required("đặc điểm, nhiệm vụ"), _limit(1500)],
+        description="Ngành nghề, tổ chức bộ máy, thuận lợi và khó khăn; vài dòng.",
+    )
+
+    photo_label = "Ảnh tập thể"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.photo.label.text = self.photo_label
+
+    def _check_count(self, field: Any, what: str) -> int | None:
+        if not (field.data or "").strip():
+            return None
+        count = read_count(field.data)
+        if count is None:
+            raise ValidationError(f"{what} phải là số nguyên, ví dụ 250.")
+        return count
+
+    def validate_members(self, field: Any) -> None:
+        self._check_count(field, "Số đoàn viên")
+
+    def validate_workers(self, field: Any) -> None:
+        self._check_count(field, "Số lao động")
+
+    def validate_members_women(self, field: Any) -> None:
+        women = self._check_count(field, "Số đoàn viên nữ")
+        total = read_count(self.members.data)
+        if women is not None and total is not None and women > total:
+            raise ValidationError(f"Số đoàn viên nữ ({women}) lớn hơn số đoàn viên ({total}).")
+
+    def validate_workers_women(self, field: Any) -> None:
+        women = self._check_count(field, "Số lao động nữ")
+        total = read_count(self.workers.data)
+        if women is not None and total is not None and women > total:
+            raise ValidationError(f"Số lao động nữ ({women}) lớn hơn số lao động ({total}).")

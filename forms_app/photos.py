@@ -1,0 +1,94 @@
+"""Photos sent with a nomination: checked, decoded fully, straightened, cropped, re-encoded.
+
+This module owns turning untrusted upload bytes into a small clean JPEG for
+print: JPEG, PNG or WebP only, within the size limit, decompression bombs
+refused, the whole image decoded (a truncated file is refused), EXIF rotation
+applied, cropped to 3×4 portrait, resized, re-encoded without metadata. It
+raises PhotoError with a Vietnamese message and must not know about forms,
+requests or storage.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import warnings
+
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+# About 50 megapixels: far above any phone camera, far below a bomb's 400.
+MAX_PIXELS = 50_000_000
+ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "MPO": "JPEG"}
+# 3×4 cm at 300 dpi.
+OUTPUT_SIZE = (354, 472)
+JPEG_QUALITY = 85
+_truncation_lock = threading.Lock()
+
+
+class PhotoError(ValueError):
+    """The upload cannot be used as the photo; the message says why, in Vietnamese."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " MB"
+
+
+def process_photo(data: bytes, *, max_bytes: int) -> bytes:
+    """A 354×472 JPEG without metadata from the uploaded bytes, or PhotoError."""
+    if not data:
+        raise PhotoError("Tệp ảnh trống; hãy chọn lại ảnh.")
+    if len(data) > max_bytes:
+        raise PhotoError(
+            f"Ảnh nặng {_megabytes(len(data))}, vượt giới hạn {_megabytes(max_bytes)}; "
+            "hãy chọn ảnh nhỏ hơn."
+        )
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: make it an error.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = _open_and_decode(data)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(
+            "Ảnh có kích thước điểm ảnh quá lớn (trên 50 triệu điểm ảnh); "
+            "hãy chụp hoặc lưu lại ảnh ở cỡ nhỏ hơn."
+        ) from None
+    image = ImageOps.exif_transpose(image)
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    image = ImageOps.fit(image.convert("RGB"), OUTPUT_SIZE, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    # A new image carries no EXIF, GPS or ICC data: nothing personal leaks.
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue()
+
+
+def _open_and_decode(data: bytes) -> Image.Image:
+    try:
+        image = Image.open(io.BytesIO(data))  # reads the header only
+    except UnidentifiedImageError:
+        raise PhotoError(
+            "Tệp này không phải ảnh JPEG, PNG hay WebP; hãy chọn một tệp ảnh."
+        ) from None
+    if image.format not in ALLOWED_FORMATS:
+        raise PhotoError(f"Ảnh dạng {image.format} chưa được nhận; hãy dùng JPEG, PNG hoặc WebP.")
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        # Checked before decoding: a few KB of PNG can declare gigabytes of pixels.
+        raise Image.DecompressionBombError(f"{width}x{height}")
+    with _truncation_lock:
+        # WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process
+        # when imported, which would let a half-uploaded JPEG through grey-filled.
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()  # decodes every pixel: verify() lets truncated JPEGs through
+        except (OSError, SyntaxError, ValueError):
+            raise PhotoError(
+                "Tệp ảnh bị hỏng hoặc chưa tải lên hết; hãy chọn lại ảnh gốc."
+            ) from None
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+    return image

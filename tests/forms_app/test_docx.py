@@ -1,0 +1,88 @@
+"""The .docx copy: A4, the decree's margins, the font, and one page in LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+
+import pytest
+from docx import Document
+from pdf_checks import page_sizes, read_pdf, text
+from photo_samples import phone_photo
+from summary_samples import INITIATIVES, collective, individual, summary_of
+
+from forms_app.docx_export import render_docx
+from forms_app.photos import process_photo
+
+SOFFICE = shutil.which("soffice")
+needs_soffice = pytest.mark.skipif(
+    SOFFICE is None and os.environ.get("CI") != "true",
+    reason="LibreOffice (soffice) is not installed; CI installs it and runs this test",
+)
+
+
+def docx_to_pdf(data: bytes, folder) -> bytes:
+    source = folder / "summary.docx"
+    source.write_bytes(data)
+    subprocess.run(
+        [
+            SOFFICE or "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{folder}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return (folder / "summary.pdf").read_bytes()
+
+
+def test_render_docx_a4_margins_font():
+    document = Document(io.BytesIO(render_docx(summary_of(individual()), None)))
+    section = document.sections[0]
+    # Word stores twentieths of a point: compare in whole millimetres.
+    sizes = [
+        round(length.mm)
+        for length in (
+            section.page_width,
+            section.page_height,
+            section.top_margin,
+            section.bottom_margin,
+            section.left_margin,
+            section.right_margin,
+        )
+    ]
+    assert sizes == [210, 297, 20, 20, 30, 15]
+    normal = document.styles["Normal"].font
+    assert (normal.name, normal.size.pt) == ("Times New Roman", 13.0)
+
+
+def test_render_docx_escapes_nothing_away():
+    data = individual('<w:t>đậm</w:t> & "ngoặc"')
+    document = Document(io.BytesIO(render_docx(summary_of(data), None)))
+    paragraphs = [p.text for p in document.paragraphs]
+    assert '<w:t>đậm</w:t> & "ngoặc"' in paragraphs
+
+
+@needs_soffice
+def test_render_docx_individual_one_page_in_libreoffice(tmp_path):
+    photo = process_photo(phone_photo(), max_bytes=10 * 1024 * 1024)
+    reader = read_pdf(docx_to_pdf(render_docx(summary_of(individual(), photo), photo), tmp_path))
+    assert page_sizes(reader) == [(595, 842)]
+    extracted = text(reader)
+    assert "Nguyễn Thị Lan Hương" in extracted
+    for title, *_ in INITIATIVES:
+        assert title in " ".join(extracted.split())
+
+
+@needs_soffice
+def test_render_docx_collective_one_page_in_libreoffice(tmp_path):
+    reader = read_pdf(docx_to_pdf(render_docx(summary_of(collective()), None), tmp_path))
+    assert page_sizes(reader) == [(595, 842)]
