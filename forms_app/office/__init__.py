@@ -1,0 +1,13 @@
+"""The union office's own view at /van-phong/: login, campaigns, dossiers, exports, outbox.
+
+This package owns everything the office sees and does: accounts.py (who may
+log in, for which issuing bodies), queries.py (every lookup, checked against
+the account's bodies), exports.py (nominee list as XLSX/CSV, ZIP of dossiers)
+and views.py (thin views). It must not change nominations or build mails.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("office", __name__, url_prefix="/van-phong")
