@@ -16,6 +16,7 @@ from flask import Flask
 from . import config as config_module
 from .campaigns import load_campaign_content
 from .db import init_db
+from .office import register_office
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config_module.load_config(app, test_config)
     app.extensions["forms_content"] = load_campaign_content(app.config["CONTENT_DIR"])
     init_db(app)
+    register_office(app)
     log.info(
         "nomination app ready: content %s, database %s, now %s",
         app.config["CONTENT_DIR"],

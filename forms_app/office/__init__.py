@@ -8,6 +8,13 @@ and views.py (thin views). It must not change nominations or build mails.
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 bp = Blueprint("office", __name__, url_prefix="/van-phong")
+
+
+def register_office(app: Flask) -> None:
+    """Add the office's views and the `outbox` and `office` CLI groups to the app."""
+    from ..commands import register_commands
+
+    register_commands(app)
