@@ -12,11 +12,14 @@ import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
+from . import routes
 from .campaigns import load_campaign_content
 from .db import init_db
 from .office import register_office
+from .pdf import check_fonts
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +34,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config_module.load_config(app, test_config)
     app.extensions["forms_content"] = load_campaign_content(app.config["CONTENT_DIR"])
     init_db(app)
+    check_fonts()
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    app.register_blueprint(routes.bp)
+    routes.register_error_pages(app)
     register_office(app)
     log.info(
         "nomination app ready: content %s, database %s, now %s",

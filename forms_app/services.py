@@ -289,8 +289,9 @@ def build_summary(
     return summary
 
 
-def used_message(fit: pdf.Fit) -> str:
-    return f"đã dùng {fit.percent}% trang A4"
+def used_message(used: float) -> str:
+    """'đã dùng 87% trang A4' from the pages used (Fit.used)."""
+    return f"đã dùng {round(used * 100)}% trang A4"
 
 
 def overflow_message(fit: pdf.Fit) -> str:
@@ -520,6 +521,10 @@ def submit_draft(
     session.commit()
     log.info("nomination %s stored (version %d)", nomination.reference, number)
     return Submitted(nomination, version, token)
+
+
+def find_by_reference(session: Session, reference: str) -> Nomination | None:
+    return session.scalar(select(Nomination).where(Nomination.reference == reference[:16]))
 
 
 def find_by_edit_token(session: Session, token: str) -> Nomination | None:

@@ -73,7 +73,7 @@ def test_check_fit_overflow_seen_not_clipped():
 def test_check_fit_short_summary_reports_share_of_page():
     fit = pdf.check_fit(summary_of(individual()))
     assert fit.pages == 1
-    assert used_message(fit) == f"đã dùng {fit.percent}% trang A4"
+    assert used_message(fit.used) == f"đã dùng {fit.percent}% trang A4"
     assert 50 <= fit.percent <= 100
 
 

@@ -1,0 +1,64 @@
+"""Form posts for the app tests: fields as the browser sends them."""
+
+from __future__ import annotations
+
+import io
+import re
+
+PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
+INDIVIDUAL_URL = f"/{PLAN}/cap-thanh-pho/ca-nhan"
+COLLECTIVE_URL = f"/{PLAN}/cap-quan/tap-the"
+
+
+def csrf_token(client, url: str) -> str:
+    page = client.get(url).get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+
+
+def individual_fields(**changes) -> dict:
+    fields = {
+        "category": "doi-tuong-3",
+        "award": "Bằng khen của Liên đoàn Lao động thành phố",
+        "full_name": "Nguyễn Thị Lan Hương",
+        "gender": "Nữ",
+        "birth_year": "1985",
+        "ethnicity": "Kinh",
+        "position": "Tổ trưởng tổ sản xuất",
+        "workplace": "Công ty TNHH Cơ khí Bình Minh",
+        "grassroots_union": "Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh",
+        "qualification": "Kỹ sư cơ khí",
+        "duties": "Phụ trách tổ đúc khuôn gồm 25 công nhân.",
+        "achievements": "Năm năm liền hoàn thành xuất sắc nhiệm vụ.",
+        "initiatives-0-title": "Cải tiến khuôn ép nhựa",
+        "initiatives-0-year": "2016",
+        "initiatives-0-level": "Cấp cơ sở",
+        "initiatives-0-benefit": "25.000.000",
+        "initiatives-1-title": "Băng tải tự động",
+        "initiatives-1-year": "2017",
+        "initiatives-1-level": "Cấp cơ sở",
+        "initiatives-1-benefit": "30 triệu",
+        "initiatives-2-title": "Bảo dưỡng máy nén khí",
+        "initiatives-2-year": "2019",
+        "initiatives-2-level": "Cấp cơ sở",
+        "initiatives-2-benefit": "15000000",
+        "awards-0-year": "2018",
+        "awards-0-title": "Chiến sĩ thi đua cơ sở",
+        "awards-0-decision": "45/QĐ-BM",
+        "awards-0-issuer": "Công ty TNHH Cơ khí Bình Minh",
+        "awards-1-year": "",
+        "awards-1-title": "",
+        "awards-1-decision": "",
+        "awards-1-issuer": "",
+        "union_name": "CĐCS Công ty TNHH Cơ khí Bình Minh",
+        "contact_name": "Trần Văn Đức",
+        "contact_email": "congdoan@binhminh.vn",
+        "contact_phone": "0909 123 456",
+        "website": "",
+        "action": "preview",
+    }
+    fields.update(changes)
+    return fields
+
+
+def with_photo(fields: dict, data: bytes, name: str = "anh.jpg") -> dict:
+    return {**fields, "photo": (io.BytesIO(data), name)}
