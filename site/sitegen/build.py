@@ -1,7 +1,8 @@
 """Running MkDocs on the site project: a strict build, or a live preview.
 
-This module owns where the MkDocs project is and how MkDocs is invoked. It
-must not generate pages itself: the hooks do, through `mkdocs_glue`.
+This module owns where the MkDocs project is, how MkDocs is invoked and the
+order of a build: validate, MkDocs (strict), then the search index. It must
+not generate pages itself: the hooks do, through `mkdocs_glue`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from .loader import load_content
+from .search import index_site
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +29,12 @@ def _use_content(content_dir: Path) -> None:
 
 
 def build_site(content_dir: Path, out_dir: Path) -> str:
-    """Validate everything first, then build strictly into `out_dir`."""
+    """Validate everything first, build strictly into `out_dir`, then index it."""
     content = load_content(content_dir)  # raises ContentError with every problem
     _use_content(content_dir)
     config = load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
     build(config)  # raises mkdocs Abort on any warning (strict)
+    index_site(out_dir)  # raises IndexingError
     return f"{len(content.plans)} kế hoạch, {len(content.issuers)} cơ quan"
 
 

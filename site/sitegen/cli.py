@@ -47,6 +47,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import Abort
 
     from .build import build_site
+    from .search import IndexingError
 
     started = time.perf_counter()
     try:
@@ -54,7 +55,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except ContentError as exc:
         _print_problems(exc)
         return 1
-    except Abort as exc:
+    except (Abort, IndexingError) as exc:
         print(f"Dựng trang thất bại: {exc}")
         return 1
     elapsed = time.perf_counter() - started

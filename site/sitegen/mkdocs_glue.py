@@ -1,8 +1,9 @@
 """The bridge between MkDocs and sitegen, called from `site/hooks.py`.
 
-This module owns turning generated page texts into MkDocs `File` objects and
-refusing to generate a path twice. It must not decide what a page says (the
-generators in `pages` do) nor parse content (the loader does).
+This module owns turning generated texts and bytes into MkDocs `File`
+objects (the one writer: MkDocs writes them) and refusing to generate a path
+twice. It must not decide what a page says (the generators in `pages`,
+`listings`, `feeds` and `ical` do) nor parse content (the loader does).
 """
 
 from __future__ import annotations
@@ -16,9 +17,12 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 
 from .errors import ContentError
-from .loader import load_content
-from .models import TZ
+from .feeds import FEED_PATH, generate_atom
+from .ical import generate_calendars
+from .listings import generate_listing_pages
+from .loader import Content, load_content
 from .pages import generate_pages
+from .settings import DEFAULT_FORMS_URL, DEFAULT_SITE_URL, SiteSettings, settings_for_day
 
 log = logging.getLogger(__name__)
 
@@ -30,24 +34,46 @@ def content_dir(config: MkDocsConfig) -> Path:
     return configured.resolve()
 
 
-def build_day(config: MkDocsConfig) -> dt.date:
-    """The day statuses are computed for in the HTML (browsers recompute them)."""
+def site_settings(config: MkDocsConfig) -> SiteSettings:
+    """Settings from mkdocs.yml (`extra` and `site_url`, filled from the environment)."""
     pinned = config.extra.get("today")
-    if pinned:
-        return dt.date.fromisoformat(str(pinned))
-    return dt.datetime.now(TZ).date()
+    try:
+        return settings_for_day(
+            dt.date.fromisoformat(str(pinned)) if pinned else None,
+            forms_url=str(config.extra.get("forms_url") or DEFAULT_FORMS_URL),
+            site_url=str(config.site_url or DEFAULT_SITE_URL),
+        )
+    except ValueError as exc:
+        raise Abort(f"Cấu hình không hợp lệ: {exc}") from None
+
+
+def generate_all(content: Content, settings: SiteSettings) -> dict[str, str | bytes]:
+    """Every generated output: Markdown pages (str) and other files (bytes)."""
+    outputs: dict[str, str | bytes] = {}
+    parts: list[dict[str, str] | dict[str, bytes]] = [
+        generate_pages(content, settings),
+        generate_listing_pages(content, settings),
+        {FEED_PATH: generate_atom(content, settings)},
+        generate_calendars(content, settings),
+    ]
+    for part in parts:
+        for path, value in part.items():
+            if path in outputs:
+                raise Abort(f"Tệp {path} được tạo hai lần.")
+            outputs[path] = value
+    return outputs
 
 
 def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
-    """Load the content and add one generated File per page; fail on a clash."""
+    """Load the content and add one generated File per output; fail on a clash."""
     try:
         content = load_content(content_dir(config))
     except ContentError as exc:
         for problem in exc.problems:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
-    for src_uri, text in generate_pages(content, build_day(config)).items():
+    for src_uri, value in generate_all(content, site_settings(config)).items():
         if files.get_file_from_path(src_uri) is not None:
             raise Abort(f"Trang {src_uri} được tạo hai lần (trùng với một tệp trong docs/).")
-        files.append(File.generated(config, src_uri, content=text))
+        files.append(File.generated(config, src_uri, content=value))
     return files

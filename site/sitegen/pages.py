@@ -1,25 +1,34 @@
 """Pure generators of the site's pages: `Content` in, Markdown text out.
 
-This module owns what each generated page says. It must not read `content/`
-(it receives `Plan` objects), write files or call MkDocs: the glue does that.
-Generated Markdown embeds HTML rendered by Jinja2 with autoescaping, so text
-from the content can never inject markup.
+This module owns what the plan pages, the home page, the search page and the
+"follow" page say, and the Jinja environment the generators share. It must not
+read `content/` (it receives `Plan` objects), write files or call MkDocs: the
+glue does that. Generated Markdown embeds HTML rendered by Jinja2 with
+autoescaping, so text from the content can never inject markup.
+
+Statuses and countdowns are written twice: as text computed for the build's
+day (what a reader without JavaScript sees) and as dates in data attributes,
+from which assets/status.js recomputes them on the reader's day.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from . import schedule
 from .dates import format_date, format_date_line, format_moment
+from .folding import fold_d_words, slugify
 from .loader import Content
-from .models import Plan, Reference
+from .models import Plan, Reference, Status
+from .settings import SiteSettings
 
 PLAN_DIR = "ke-hoach"
+HOME_WINDOW_DAYS = 60
+HOME_LATEST = 10
 
 
 def plan_label(plan: Plan) -> str:
@@ -70,15 +79,40 @@ def _env() -> Environment:
         fmt_moment=format_moment,
         ref_label=reference_label,
         plan_label=plan_label,
+        slugify=slugify,
     )
     env.filters["capitalize_vi"] = _capitalize_vi
     return env
 
 
-def _front_matter(title: str) -> str:
-    # The theme prints page titles without escaping (in <title>), so the
-    # title is escaped here. JSON strings are valid YAML scalars.
-    return f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n\n"
+def render_template(name: str, settings: SiteSettings, **values: object) -> str:
+    """Render one template with the helpers that depend on the build's moment."""
+    now = settings.now
+    return (
+        _env()
+        .get_template(name)
+        .render(
+            settings=settings,
+            status_on=lambda start, end: schedule.status_on(start, end, settings.today),
+            countdown_label=lambda closes_at: schedule.countdown_label(closes_at, now),
+            is_open=lambda closes_at: now <= closes_at,
+            within=lambda closes_at: schedule.is_within(closes_at, now, HOME_WINDOW_DAYS),
+            **values,
+        )
+    )
+
+
+def front_matter(title: str, **flags: bool) -> str:
+    """YAML front matter with an escaped title and our own boolean flags.
+
+    The theme prints page titles without escaping (in <title>), so the title
+    is escaped here. JSON strings are valid YAML scalars. Flags (such as
+    `sg_search`, which marks the pages the search index covers) are read by
+    the theme overrides.
+    """
+    lines = [f"title: {json.dumps(str(escape(title)), ensure_ascii=False)}"]
+    lines += [f"{key}: {'true' if value else 'false'}" for key, value in sorted(flags.items())]
+    return "---\n" + "\n".join(lines) + "\n---\n\n"
 
 
 def page_title(plan: Plan) -> str:
@@ -86,30 +120,105 @@ def page_title(plan: Plan) -> str:
     return f"{plan.meta.doc_type}{number}: {plan.meta.title}"
 
 
-def render_plan_page(plan: Plan, content: Content, today: dt.date) -> str:
+def sort_key(plan: Plan) -> str:
+    """The date search results are sorted by: issued, else the year's first day."""
+    if plan.meta.issued:
+        return plan.meta.issued.isoformat()
+    return f"{plan.year:04d}-01-01" if plan.year else "0000-01-01"
+
+
+def render_plan_page(plan: Plan, content: Content, settings: SiteSettings) -> str:
     """The Markdown of one plan's page: header, metadata, full text, signature."""
-    html = (
-        _env()
-        .get_template("plan.html")
-        .render(
-            plan=plan,
-            m=plan.meta,
-            body=markdown_without_html(plan.body),
-            status=plan.status(today),
-            implementing=content.implementing(plan),
-        )
+    m = plan.meta
+    searchable = " ".join([m.title, plan.issuer.name, plan.issuer.short_name, *m.themes, plan.body])
+    html = render_template(
+        "plan.html",
+        settings,
+        plan=plan,
+        m=m,
+        base="../../",
+        title=page_title(plan),
+        body=markdown_without_html(plan.body),
+        status=plan.status(settings.today),
+        implementing=content.implementing(plan),
+        open_calls=[n for n in m.nominations if n.deadline is not None],
+        folded=fold_d_words(searchable),
+        sort_date=sort_key(plan),
     )
-    return _front_matter(page_title(plan)) + html
+    return front_matter(page_title(plan), sg_search=True) + html
 
 
-def render_home(content: Content, today: dt.date) -> str:
-    html = _env().get_template("home.html").render(plans=content.plans, today=today)
-    return _front_matter("Kế hoạch thi đua") + html
+def render_home(content: Content, settings: SiteSettings) -> str:
+    """Home: campaigns in progress, open calls, near deadlines, latest plans.
+
+    Every item that can still become current is in the HTML (hidden when it
+    is not current on the build's day), so the browser can show the right
+    ones on the reader's day without a rebuild.
+    """
+    now, today = settings.now, settings.today
+    ongoing = [p for p in content.plans if p.meta.period is not None and p.meta.period.end >= today]
+    ongoing.sort(key=lambda p: (p.meta.period.start, p.slug))
+    calls = [
+        (p, n)
+        for p in content.plans
+        for n in p.meta.nominations
+        if n.deadline is not None and n.deadline.closes_at >= now
+    ]
+    calls.sort(key=lambda pn: (pn[1].deadline.closes_at, pn[0].slug))
+    due = [
+        item
+        for p in content.plans
+        for item in schedule.list_items(p)
+        if item.due is not None and item.due.closes_at >= now
+    ]
+    due.sort(key=lambda item: (item.due.closes_at, item.key))
+    html = render_template(
+        "home.html",
+        settings,
+        plans=content.plans,
+        ongoing=ongoing,
+        ongoing_now=any(p.status(today) == Status.ONGOING for p in ongoing),
+        calls=calls,
+        calls_now=bool(calls),
+        due=due,
+        due_now=any(schedule.is_within(i.due.closes_at, now, HOME_WINDOW_DAYS) for i in due),
+        window=HOME_WINDOW_DAYS,
+        latest=content.plans[:HOME_LATEST],
+    )
+    return front_matter("Kế hoạch thi đua") + html
 
 
-def generate_pages(content: Content, today: dt.date) -> dict[str, str]:
-    """Every generated page, keyed by its path under the docs folder."""
-    pages = {"index.md": render_home(content, today)}
+SEARCH_FILTERS = (("nam", "Năm"), ("co_quan", "Cơ quan ban hành"), ("loai", "Loại văn bản"))
+
+
+def render_search_page(content: Content, settings: SiteSettings) -> str:
+    """The search page: query box, filters (values known at build time), sort."""
+    plans = content.plans
+    years = sorted({str(p.year) for p in plans if p.year}, reverse=True)
+    issuers = sorted({p.issuer.short_name for p in plans})
+    types = sorted({p.meta.doc_type for p in plans})
+    statuses = [s.label for s in Status if any(p.status(settings.today) == s for p in plans)]
+    filters = [
+        ("nam", "Năm", years),
+        ("co_quan", "Cơ quan ban hành", issuers),
+        ("loai", "Loại văn bản", types),
+        ("tinh_trang", "Tình trạng", statuses),
+    ]
+    html = render_template("search.html", settings, filters=filters)
+    return front_matter("Tìm kiếm văn bản") + html
+
+
+def render_follow_page(settings: SiteSettings) -> str:
+    return front_matter("Theo dõi và lịch") + render_template("follow.html", settings)
+
+
+def generate_pages(content: Content, settings: SiteSettings) -> dict[str, str]:
+    """Home, search, follow and plan pages, keyed by their path under docs/."""
+    pages = {
+        "index.md": render_home(content, settings),
+        "tim-kiem/index.md": render_search_page(content, settings),
+        "theo-doi/index.md": render_follow_page(settings),
+    }
     for plan in content.plans:
-        pages[f"{PLAN_DIR}/{plan.slug}.md"] = render_plan_page(plan, content, today)
+        pages[f"{PLAN_DIR}/{plan.slug}.md"] = render_plan_page(plan, content, settings)
     return pages

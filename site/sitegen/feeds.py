@@ -1,0 +1,66 @@
+"""Pure generator of the Atom feed of plans (RFC 4287), newest first.
+
+This module owns the feed's content and its stable identifiers (the plan
+pages' absolute URLs). It builds XML with ElementTree, so every text is
+escaped. It must not write files: it returns bytes for the glue to add.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from .loader import Content
+from .models import TZ, Plan
+from .pages import PLAN_DIR, page_title, plan_label
+from .settings import SiteSettings
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED_PATH = "ke-hoach.xml"
+FEED_SIZE = 50
+
+
+def _updated(plan: Plan, fallback: dt.datetime) -> str:
+    if plan.meta.issued:
+        return dt.datetime.combine(plan.meta.issued, dt.time(0, 0), TZ).isoformat()
+    return fallback.isoformat(timespec="seconds")
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def generate_atom(content: Content, settings: SiteSettings) -> bytes:
+    """The latest FEED_SIZE plans by date of issue, newest first."""
+    ET.register_namespace("", ATOM_NS)
+    base = settings.site_url
+    plans = content.plans[:FEED_SIZE]  # the loader sorts newest first
+    feed = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": "vi"})
+    _sub(feed, "id", base + FEED_PATH)
+    _sub(feed, "title", "Kế hoạch thi đua Công đoàn")
+    _sub(feed, "subtitle", "Kế hoạch, phong trào thi đua mới ban hành")
+    newest = _updated(plans[0], settings.now) if plans else settings.now.isoformat()
+    _sub(feed, "updated", newest)
+    _sub(feed, "link", rel="self", type="application/atom+xml", href=base + FEED_PATH)
+    _sub(feed, "link", rel="alternate", type="text/html", href=base)
+    author = _sub(feed, "author")
+    _sub(author, "name", "Thi đua Công đoàn")
+    for plan in plans:
+        url = f"{base}{PLAN_DIR}/{plan.slug}/"
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", url)
+        _sub(entry, "title", page_title(plan))
+        _sub(entry, "updated", _updated(plan, settings.now))
+        if plan.meta.issued:
+            _sub(entry, "published", _updated(plan, settings.now))
+        _sub(entry, "link", rel="alternate", type="text/html", href=url)
+        entry_author = _sub(entry, "author")
+        _sub(entry_author, "name", plan.issuer.name)
+        for theme in plan.meta.themes:
+            _sub(entry, "category", term=theme)
+        _sub(entry, "summary", f"{plan_label(plan)}: {plan.meta.title}")
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -1,0 +1,39 @@
+"""Vietnamese text without diacritics: for search and for URL slugs.
+
+This module owns how accented Vietnamese is folded to plain Latin letters
+("Đoàn viên" -> "Doan vien"). Unicode decomposition removes tone and vowel
+marks but cannot turn đ/Đ into d/D (it is a letter of its own), so both are
+mapped explicitly. It must not know about pages, files or the search engine.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_D = str.maketrans({"đ": "d", "Đ": "D"})
+_WORD_RE = re.compile(r"\w+")
+_NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """The text with every Vietnamese diacritic removed, case kept."""
+    decomposed = unicodedata.normalize("NFD", text.translate(_D))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def slugify(text: str) -> str:
+    """'Lao động giỏi, Lao động sáng tạo' -> 'lao-dong-gioi-lao-dong-sang-tao'."""
+    return _NON_SLUG_RE.sub("-", fold(text).lower()).strip("-")
+
+
+def fold_d_words(text: str) -> str:
+    """The folded form of each word holding đ/Đ, in order, repeats kept.
+
+    Pagefind (1.5+) already matches "thuong" with "thưởng", so only words with
+    đ need an extra folded copy for "dua" to find "đua". Repeats are kept so
+    that a page about "Đại hội" still ranks above one that mentions it once.
+    """
+    words = [w for w in _WORD_RE.findall(text) if "đ" in w or "Đ" in w]
+    return " ".join(fold(w) for w in words)

@@ -1,0 +1,133 @@
+"""Pure generators of iCalendar files (RFC 5545): the whole site and one per plan.
+
+This module owns the calendar text: one VEVENT per dated item of a plan
+(campaign period and phases as all-day spans, deadlines at their time of day
+in Asia/Ho_Chi_Minh, or as an all-day event when the plan gives no time) and
+UIDs that stay the same from build to build ('<slug>-<kind>-<index>@<host>'),
+so calendar apps update events instead of duplicating them. Written with the
+standard library: escaping, CRLF line ends and 75-octet line folding are done
+here. It must not write files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from .loader import Content
+from .models import Plan
+from .pages import PLAN_DIR, plan_label
+from .schedule import Item, list_items
+from .settings import SiteSettings
+
+TZID = "Asia/Ho_Chi_Minh"
+CAL_DIR = "lich"
+ALL_FILE = f"{CAL_DIR}/tat-ca.ics"
+
+# Việt Nam has kept UTC+7 without daylight saving time since 1975.
+_VTIMEZONE = (
+    "BEGIN:VTIMEZONE",
+    f"TZID:{TZID}",
+    "BEGIN:STANDARD",
+    "DTSTART:19750613T000000",
+    "TZOFFSETFROM:+0700",
+    "TZOFFSETTO:+0700",
+    "TZNAME:+07",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+)
+
+
+def escape_text(text: str) -> str:
+    """A TEXT value: backslash, semicolon, comma and newline escaped."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def fold_line(line: str) -> str:
+    """Split a content line into chunks of at most 75 octets (never inside a character)."""
+    out, current, size = [], [], 0
+    for ch in line:
+        width = len(ch.encode("utf-8"))
+        limit = 75 if not out else 74  # continuation lines start with a space
+        if size + width > limit:
+            out.append("".join(current))
+            current, size = [], 0
+        current.append(ch)
+        size += width
+    out.append("".join(current))
+    return "\r\n ".join(out)
+
+
+def _date(day: dt.date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def _event_lines(item: Item, settings: SiteSettings) -> list[str]:
+    plan = item.plan
+    url = f"{settings.site_url}{PLAN_DIR}/{plan.slug}/"
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{item.key}@{settings.domain}",
+        f"DTSTAMP:{settings.now.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}",
+        f"SUMMARY:{escape_text(item.summary)}",
+    ]
+    if item.due is not None:
+        if item.due.time is None:
+            lines.append(f"DTSTART;VALUE=DATE:{_date(item.due.date)}")
+            lines.append(f"DTEND;VALUE=DATE:{_date(item.due.date + dt.timedelta(days=1))}")
+        else:
+            stamp = dt.datetime.combine(item.due.date, item.due.time).strftime("%Y%m%dT%H%M%S")
+            lines.append(f"DTSTART;TZID={TZID}:{stamp}")
+    else:
+        assert item.start is not None and item.end is not None
+        lines.append(f"DTSTART;VALUE=DATE:{_date(item.start)}")
+        lines.append(f"DTEND;VALUE=DATE:{_date(item.end + dt.timedelta(days=1))}")
+        lines.append("TRANSP:TRANSPARENT")
+    description = f"{plan_label(plan)}: {plan.meta.title}"
+    lines += [
+        f"DESCRIPTION:{escape_text(description)}",
+        f"URL:{url}",
+        "END:VEVENT",
+    ]
+    return lines
+
+
+def _calendar(name: str, items: Iterable[Item], settings: SiteSettings) -> bytes:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Thi dua Cong doan//sitegen//VI",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{escape_text(name)}",
+        f"X-WR-TIMEZONE:{TZID}",
+        *_VTIMEZONE,
+    ]
+    for item in items:
+        lines += _event_lines(item, settings)
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(fold_line(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def generate_plan_calendar(plan: Plan, settings: SiteSettings) -> bytes:
+    return _calendar(plan_label(plan), list_items(plan), settings)
+
+
+def generate_calendars(content: Content, settings: SiteSettings) -> dict[str, bytes]:
+    """The site-wide calendar and one per plan, keyed by path under the site."""
+    files = {
+        ALL_FILE: _calendar(
+            "Thi đua Công đoàn: thời gian và hạn nộp",
+            (item for plan in content.plans for item in list_items(plan)),
+            settings,
+        )
+    }
+    for plan in content.plans:
+        files[f"{CAL_DIR}/{plan.slug}.ics"] = generate_plan_calendar(plan, settings)
+    return files

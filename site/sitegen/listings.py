@@ -1,0 +1,166 @@
+"""Pure generators of the listing pages: tables of plans like government portals.
+
+This module owns which listings exist (all plans, per year, per issuing body,
+per theme), their URLs under `danh-sach/`, their pagination and their two
+orders (newest first, oldest first). Each order is its own set of pages, so
+sorting works without JavaScript and across pages. It must not read files or
+call MkDocs.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .folding import slugify
+from .loader import Content
+from .models import Plan
+from .pages import front_matter, render_template
+from .settings import SiteSettings
+
+LIST_DIR = "danh-sach"
+PAGE_SIZE = 100
+OLDEST = "cu-nhat"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One list of plans: where it lives, what it is called, what it holds."""
+
+    path: str  # folder under docs/, e.g. "danh-sach/nam-2023"
+    title: str
+    label: str  # how the index of listings names it
+    intro: str
+    plans: tuple[Plan, ...]  # newest first
+
+
+def _plural(count: int) -> str:
+    return f"{count} văn bản"
+
+
+def list_listings(content: Content) -> list[Listing]:
+    """All plans, then one listing per year, per issuing body and per theme."""
+    plans = content.plans  # the loader sorts newest first
+    listings = [
+        Listing(LIST_DIR, "Danh sách văn bản", "Tất cả", f"Tất cả {_plural(len(plans))}.", plans)
+    ]
+    by_year: dict[int, list[Plan]] = {}
+    by_issuer: dict[str, list[Plan]] = {}
+    by_theme: dict[str, tuple[str, list[Plan]]] = {}
+    for p in plans:
+        if p.year:
+            by_year.setdefault(p.year, []).append(p)
+        by_issuer.setdefault(p.issuer.key, []).append(p)
+        for theme in dict.fromkeys(slugify(t) for t in p.meta.themes):
+            name = next(t for t in p.meta.themes if slugify(t) == theme)
+            by_theme.setdefault(theme, (name, []))[1].append(p)
+    for year in sorted(by_year, reverse=True):
+        group = by_year[year]
+        listings.append(
+            Listing(
+                f"{LIST_DIR}/nam-{year}",
+                f"Văn bản năm {year}",
+                str(year),
+                f"{_plural(len(group))} ban hành năm {year}.",
+                tuple(group),
+            )
+        )
+    for key in sorted(by_issuer, key=lambda k: content.issuers[k].name):
+        issuer, group = content.issuers[key], by_issuer[key]
+        listings.append(
+            Listing(
+                f"{LIST_DIR}/co-quan/{key}",
+                f"Văn bản của {issuer.name}",
+                issuer.name,
+                f"{_plural(len(group))} do {issuer.name} ban hành.",
+                tuple(group),
+            )
+        )
+    for theme in sorted(by_theme):
+        name, group = by_theme[theme]
+        listings.append(
+            Listing(
+                f"{LIST_DIR}/phong-trao/{theme}",
+                f"Phong trào “{name}”",
+                name,
+                f"{_plural(len(group))} về phong trào “{name}”.",
+                tuple(group),
+            )
+        )
+    return listings
+
+
+def _page_src(folder: str, newest_first: bool, number: int) -> str:
+    """docs/ path of one page of a listing (URL: the same without .md / index.md)."""
+    base = folder if newest_first else f"{folder}/{OLDEST}"
+    return f"{base}/index.md" if number == 1 else f"{base}/trang-{number}.md"
+
+
+def _url_dir(src: str) -> str:
+    """The URL folder of a page, as MkDocs serves it with directory URLs."""
+    if src.endswith("/index.md"):
+        return src[: -len("index.md")]
+    return src[: -len(".md")] + "/"
+
+
+def _href(from_src: str, to_src: str) -> str:
+    rel = posixpath.relpath(_url_dir(to_src), _url_dir(from_src))
+    return "./" if rel == "." else rel + "/"
+
+
+def _groups(listings: Sequence[Listing], from_src: str) -> list[tuple[str, list]]:
+    heads = {
+        "nam-": "Theo năm",
+        "co-quan/": "Theo cơ quan ban hành",
+        "phong-trao/": "Theo phong trào",
+    }
+    groups = []
+    for prefix, heading in heads.items():
+        links = [
+            (
+                listing.label,
+                _href(from_src, _page_src(listing.path, True, 1)),
+                len(listing.plans),
+            )
+            for listing in listings
+            if listing.path.startswith(f"{LIST_DIR}/{prefix}")
+        ]
+        if links:
+            groups.append((heading, links))
+    return groups
+
+
+def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str, str]:
+    """Every page of every listing in both orders, keyed by path under docs/."""
+    listings = list_listings(content)
+    pages: dict[str, str] = {}
+    for listing in listings:
+        count = max(1, -(-len(listing.plans) // PAGE_SIZE))
+        for newest_first in (True, False):
+            ordered = listing.plans if newest_first else tuple(reversed(listing.plans))
+            for number in range(1, count + 1):
+                src = _page_src(listing.path, newest_first, number)
+                depth = src.count("/") if src.endswith("index.md") else src.count("/") + 1
+                rows = ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+                title = listing.title if count == 1 else f"{listing.title} (trang {number})"
+                html = render_template(
+                    "listing.html",
+                    settings,
+                    intro=listing.intro,
+                    groups=_groups(listings, src) if listing.path == LIST_DIR else [],
+                    base="../" * depth,
+                    rows=rows,
+                    caption=f"{listing.title}, trang {number}/{count}"
+                    if count > 1
+                    else listing.title,
+                    newest_first=newest_first,
+                    other_order=_href(src, _page_src(listing.path, not newest_first, number)),
+                    pages=[
+                        (n, _href(src, _page_src(listing.path, newest_first, n)))
+                        for n in range(1, count + 1)
+                    ],
+                    current=number,
+                )
+                pages[src] = front_matter(title) + html
+    return pages
