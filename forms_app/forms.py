@@ -22,6 +22,11 @@ from wtforms.widgets import TextArea
 
 from .amounts import AmountError, parse_money
 
+try:
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover  (WTForms < 3.3 takes (value, label) tuples)
+    SelectChoice = None
+
 MAX_INITIATIVES = 15
 MAX_AWARDS = 15
 MIN_INITIATIVE_ROWS = 3
@@ -29,6 +34,11 @@ MIN_AWARD_ROWS = 2
 EARLIEST_YEAR = 1945
 
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
+
+
+def choice(value: str, label: str) -> Any:
+    """One <option>; WTForms 3.3 deprecates the (value, label) tuples."""
+    return SelectChoice(value, label) if SelectChoice else (value, label)
 
 
 def _limit(maximum: int) -> Length:
@@ -204,8 +214,11 @@ class NominationForm(BaseForm):
     photo_label = "Ảnh"
 
     def set_choices(self, categories: Sequence[tuple[str, str]], awards: Sequence[str]) -> None:
-        self.category.choices = [("", "— Chọn đối tượng —"), *categories]
-        self.award.choices = [(a, a) for a in awards] if awards else [("", "—")]
+        self.category.choices = [
+            choice("", "— Chọn đối tượng —"),
+            *(choice(key, name) for key, name in categories),
+        ]
+        self.award.choices = [choice(a, a) for a in awards] if awards else [choice("", "—")]
 
     def validate_contact_email(self, field: Any) -> None:
         if field.data and not EMAIL_RE.match(field.data.strip()):
@@ -238,7 +251,7 @@ class IndividualForm(NominationForm):
     gender = SelectField(
         "Giới tính",
         [InputRequired(message="Hãy chọn giới tính.")],
-        choices=[("", "— Chọn —"), ("Nam", "Nam"), ("Nữ", "Nữ")],
+        choices=[choice("", "— Chọn —"), choice("Nam", "Nam"), choice("Nữ", "Nữ")],
         description="Như trong hồ sơ cán bộ.",
     )
     birth_year = StringField(

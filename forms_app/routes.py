@@ -309,10 +309,10 @@ def _read_photo() -> tuple[bytes | None, str | None]:
     upload = request.files.get("photo")
     if upload is None or not upload.filename:
         return None, None
-    limit = current_app.config["MAX_PHOTO_BYTES"]
-    data = upload.stream.read(limit + 1)
+    # The whole request is already bounded by MAX_CONTENT_LENGTH.
+    data = upload.stream.read()
     try:
-        return process_photo(data, max_bytes=limit), None
+        return process_photo(data, max_bytes=current_app.config["MAX_PHOTO_BYTES"]), None
     except PhotoError as error:
         return None, str(error)
 

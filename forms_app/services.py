@@ -26,7 +26,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from . import docx_export, pdf
+from . import docx_export, notifications, pdf
 from .amounts import fold, parse_money
 from .campaigns import Campaign
 from .forms import read_count, read_year
@@ -517,6 +517,10 @@ def submit_draft(
     for stored in files:
         stored.version = version
         session.add(stored)
+    # The office's mail and the confirmation commit with the nomination, or not at all.
+    notifications.queue_nomination_mails(
+        session, nomination, version, edit_token=token, campaign=campaign
+    )
     session.delete(draft)
     session.commit()
     log.info("nomination %s stored (version %d)", nomination.reference, number)

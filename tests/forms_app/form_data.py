@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
@@ -58,7 +57,3 @@ def individual_fields(**changes) -> dict:
     }
     fields.update(changes)
     return fields
-
-
-def with_photo(fields: dict, data: bytes, name: str = "anh.jpg") -> dict:
-    return {**fields, "photo": (io.BytesIO(data), name)}

@@ -1,0 +1,387 @@
+"""The app through Flask's test client: flow, refusals, abuse; never a 500."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import re
+
+import pytest
+from form_data import (
+    COLLECTIVE_URL,
+    INDIVIDUAL_URL,
+    PLAN,
+    csrf_token,
+    individual_fields,
+)
+from pdf_checks import page_sizes, read_pdf
+from photo_samples import huge_png, pdf_named_jpg, phone_photo
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from forms_app.models import FileKind, Nomination, NominationVersion, StoredFile
+from forms_app.services import REFERENCE_ALPHABET
+
+MB = 1024 * 1024
+CSRF_MESSAGE = (
+    "Phiên làm việc đã hết hạn hoặc thiếu mã bảo mật, nên hồ sơ chưa được xử lý. "
+    "Mọi nội dung bạn nhập vẫn còn dưới đây; hãy bấm nút gửi lần nữa."
+)
+
+
+def page_text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def problems(response) -> list[str]:
+    body = response.get_data(as_text=True)
+    found = re.findall(r'<(?:li|p) class="(?:problem|error)"[^>]*>(.*?)</(?:li|p)>', body, re.S)
+    return [html.unescape(text) for text in found]
+
+
+def post_form(client, url=INDIVIDUAL_URL, photo=None, photo_name="anh.jpg", **changes):
+    fields = {**individual_fields(**changes), "csrf_token": csrf_token(client, url)}
+    if photo is None:
+        return client.post(url, data=fields, content_type="multipart/form-data")
+    # Encoded in memory: the test client spools big bodies to a temporary file it
+    # never closes, which filterwarnings=error turns into a ResourceWarning failure.
+    files = {"photo": FileStorage(io.BytesIO(photo), filename=photo_name)}
+    boundary, body = encode_multipart(MultiDict({**fields, **files}))
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def submit_ok(client, **changes):
+    response = post_form(client, photo=phone_photo(), **changes)
+    assert response.status_code == 303, problems(response)
+    preview = client.get(response.headers["Location"])
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', preview.text)[1]
+    sent = client.post(response.headers["Location"] + "gui", data={"csrf_token": token})
+    assert sent.status_code == 303
+    return sent.headers["Location"]
+
+
+def db(app):
+    return app.extensions["forms_sessionmaker"]()
+
+
+def test_index_lists_open_and_closed_campaigns(make_app):
+    client = make_app(NOW="2020-03-01T09:00:00+07:00").test_client()
+    text = page_text(client.get("/"))
+    closed = text.index(f'id="{PLAN}--cap-thanh-pho"')
+    open_ = text.index(f'id="{PLAN}--cap-quan"')
+    assert "Đã đóng" in text[closed:open_]
+    assert "16 giờ 00 ngày 10/04/2020" in text
+    assert "Còn 40 ngày 7 giờ" in text
+    assert (
+        "Đối tượng 3</strong> (cá nhân): ít nhất 03 sáng kiến; tổng giá trị làm lợi từ "
+        "60.000.000 đồng; giai đoạn 2015 – 2019." in text
+    )
+    assert f'href="{COLLECTIVE_URL}"' in text
+    assert f'href="{INDIVIDUAL_URL}"' not in text
+
+
+def test_form_labels_tied_to_inputs(client):
+    body = client.get(INDIVIDUAL_URL).get_data(as_text=True)
+    for field_id, label in [
+        ("full_name", "Họ và tên"),
+        ("birth_year", "Năm sinh"),
+        ("category", "Đối tượng"),
+        ("initiatives-0-benefit", "Giá trị làm lợi (đồng)"),
+        ("awards-1-title", "Danh hiệu / hình thức khen thưởng"),
+        ("photo", "Ảnh chân dung"),
+        ("contact_email", "Email"),
+    ]:
+        assert f'<label for="{field_id}">{label}</label>' in body
+    assert 'id="full_name" maxlength="100"' in body
+
+
+def test_submission_stored_with_files_checksums_and_email(app, client):
+    confirmation = submit_ok(client)
+    reference = re.fullmatch(r"/h/([A-Z0-9]+)/", confirmation)[1]
+    assert len(reference) == 8 and set(reference) <= set(REFERENCE_ALPHABET)
+    page = page_text(client.get(confirmation))
+    assert f'class="reference">{reference}<' in page
+    with db(app) as session:
+        nomination = session.scalar(select(Nomination))
+        assert (nomination.reference, nomination.submitter_email, nomination.status.value) == (
+            reference,
+            "congdoan@binhminh.vn",
+            "submitted",
+        )
+        assert nomination.nominee_name == "Nguyễn Thị Lan Hương"
+        files = session.scalars(select(StoredFile).order_by(StoredFile.kind)).all()
+        assert sorted(f.kind for f in files) == [FileKind.DOCX, FileKind.PDF, FileKind.PHOTO]
+        for stored in files:
+            assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
+        clean = nomination.latest.data["clean"]
+        assert [i["benefit"] for i in clean["initiatives"]] == [25_000_000, 30_000_000, 15_000_000]
+    download = client.get(confirmation + "tom-tat.pdf")
+    assert download.status_code == 200
+    assert page_sizes(read_pdf(download.data)) == [(595, 842)]
+    assert client.get(confirmation + "tom-tat.docx").data[:2] == b"PK"
+
+
+def test_confirmation_hidden_from_other_browsers(app, client):
+    confirmation = submit_ok(client)
+    other = app.test_client()
+    assert other.get(confirmation).status_code == 404
+    assert other.get(confirmation + "tom-tat.pdf").status_code == 404
+
+
+def test_criteria_failure_cites_plan_and_keeps_typed_values(client):
+    response = post_form(
+        client,
+        photo=phone_photo(),
+        **{
+            "initiatives-2-title": "",
+            "initiatives-2-year": "",
+            "initiatives-2-level": "",
+            "initiatives-2-benefit": "",
+            "initiatives-1-benefit": "20 triệu",
+        },
+    )
+    assert response.status_code == 422
+    assert problems(response) == [
+        "Đối tượng 3 yêu cầu ít nhất 03 sáng kiến với tổng giá trị làm lợi từ 60.000.000 đồng; "
+        "hồ sơ mới có 2 sáng kiến, tổng 45.000.000 đồng."
+    ]
+    body = page_text(response)
+    assert 'value="Nguyễn Thị Lan Hương"' in body
+    assert 'value="20 triệu"' in body
+    assert "Ảnh đã nhận; chọn tệp khác nếu muốn thay." in body
+
+
+def test_deadline_passed_by_a_minute_refuses_post(make_app):
+    client = make_app(NOW="2020-02-14T15:59:00+07:00").test_client()
+    token = csrf_token(client, INDIVIDUAL_URL)
+    late = make_app(NOW="2020-02-14T16:01:00+07:00").test_client()
+    response = late.post(INDIVIDUAL_URL, data={**individual_fields(), "csrf_token": token})
+    assert response.status_code == 403
+    assert problems(response) == [
+        "Đã hết hạn nộp hồ sơ lúc 16:00 ngày 14/02/2020; hồ sơ không được nhận nữa."
+    ]
+
+
+def test_deadline_minute_itself_still_open(make_app):
+    client = make_app(NOW="2020-02-14T16:00:00+07:00").test_client()
+    assert 'name="full_name"' in client.get(INDIVIDUAL_URL).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("photo", "name", "message"),
+    [
+        (
+            phone_photo()[:4000],
+            "anh.jpg",
+            "Tệp ảnh bị hỏng hoặc chưa tải lên hết; hãy chọn lại ảnh gốc.",
+        ),
+        (
+            pdf_named_jpg(),
+            "anh.jpg",
+            "Tệp này không phải ảnh JPEG, PNG hay WebP; hãy chọn một tệp ảnh.",
+        ),
+        (
+            huge_png(),
+            "anh.png",
+            "Ảnh có kích thước điểm ảnh quá lớn (trên 50 triệu điểm ảnh); "
+            "hãy chụp hoặc lưu lại ảnh ở cỡ nhỏ hơn.",
+        ),
+    ],
+    ids=["truncated-jpeg", "pdf-renamed-jpg", "20000x20000"],
+)
+def test_bad_photo_refused_and_form_kept(client, photo, name, message):
+    response = post_form(client, photo=photo, photo_name=name)
+    assert response.status_code == 422
+    assert problems(response) == [
+        "Hồ sơ còn chỗ chưa hợp lệ; xem các ô được đánh dấu bên dưới.",
+        message,
+    ]
+    assert 'value="Nguyễn Thị Lan Hương"' in page_text(response)
+
+
+def test_photo_over_photo_limit_refused(make_app):
+    client = make_app(MAX_PHOTO_BYTES=1 * MB, MAX_CONTENT_LENGTH=2 * MB).test_client()
+    response = post_form(client, photo=phone_photo() + b"\0" * (MB + MB // 2))
+    assert response.status_code == 422
+    assert problems(response)[1] == "Ảnh nặng 1,5 MB, vượt giới hạn 1 MB; hãy chọn ảnh nhỏ hơn."
+
+
+def test_request_over_size_limit_gets_vietnamese_413(make_app):
+    client = make_app(MAX_PHOTO_BYTES=1 * MB, MAX_CONTENT_LENGTH=2 * MB).test_client()
+    response = post_form(client, photo=b"\xff" * (3 * MB))
+    assert response.status_code == 413
+    assert problems(response) == [
+        "Dữ liệu gửi lên vượt giới hạn 2 MB. Ảnh tối đa 1 MB; hãy chọn ảnh nhỏ hơn rồi gửi lại."
+    ]
+
+
+def test_missing_csrf_token_reshows_typed_values(client):
+    response = client.post(INDIVIDUAL_URL, data=individual_fields())
+    assert response.status_code == 400
+    assert problems(response) == [CSRF_MESSAGE]
+    body = page_text(response)
+    assert 'value="Nguyễn Thị Lan Hương"' in body
+    assert "Năm năm liền hoàn thành xuất sắc nhiệm vụ." in body
+    assert re.search(r'name="csrf_token" type="hidden" value="[^"]+"', body)
+
+
+def test_missing_csrf_token_on_send_keeps_draft(client):
+    response = post_form(client, photo=phone_photo())
+    sent = client.post(response.headers["Location"] + "gui", data={})
+    assert sent.status_code == 400
+    assert problems(sent) == [CSRF_MESSAGE]
+    assert client.get(response.headers["Location"]).status_code == 200
+
+
+def test_honeypot_filled_refused(client):
+    response = post_form(client, website="http://spam.example")
+    assert response.status_code == 400
+    assert problems(response) == ["Không thể nhận hồ sơ này: ô “Trang web” phải để trống."]
+
+
+def test_rate_limit_on_previews(make_app):
+    client = make_app(RATE_LIMIT_PREVIEWS=2).test_client()
+    assert post_form(client).status_code == 422  # no photo
+    assert post_form(client).status_code == 422
+    response = post_form(client)
+    assert response.status_code == 429
+    assert problems(response) == [
+        "Địa chỉ của bạn đã gửi quá nhiều lần trong một giờ. Hãy đợi một lúc rồi thử lại."
+    ]
+
+
+def test_rate_limit_on_submissions(make_app):
+    client = make_app(RATE_LIMIT_SUBMISSIONS=1).test_client()
+    submit_ok(client)
+    response = post_form(client, photo=phone_photo())
+    preview = client.get(response.headers["Location"])
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', preview.text)[1]
+    sent = client.post(response.headers["Location"] + "gui", data={"csrf_token": token})
+    assert sent.status_code == 429
+
+
+def test_too_long_summary_refused_with_cut_message_and_values_kept(client):
+    long_text = "Chủ động đề xuất và triển khai các giải pháp nâng cao năng suất lao động. " * 40
+    response = post_form(client, photo=phone_photo(), achievements=long_text)
+    assert response.status_code == 422
+    [message] = problems(response)
+    assert re.fullmatch(
+        r"Bản tóm tắt dài khoảng 1,\d trang A4, vượt giới hạn 01 trang: hãy cắt bớt khoảng "
+        r"\d+% \(\d+ dòng\)\. Dài nhất là mục “Thành tích nổi bật” \(khoảng \d+ dòng\) và "
+        r"mục “[^”]+” \(khoảng \d+ dòng\)\.",
+        message,
+    )
+    body = page_text(response)
+    assert long_text.strip() in body
+    assert 'value="Cải tiến khuôn ép nhựa"' in body
+
+
+def test_rows_added_and_removed_keep_typed_values(client):
+    response = post_form(client, action="add-initiative")
+    assert response.status_code == 200
+    body = page_text(response)
+    assert 'id="initiatives-3-title"' in body
+    assert 'value="Bảo dưỡng máy nén khí"' in body
+    draft = re.search(r'id="draft" name="draft" type="hidden" value="([^"]+)"', body)[1]
+    removed = post_form(client, action="remove-initiative-0", draft=draft)
+    body = page_text(removed)
+    assert (
+        'id="initiatives-0-title" maxlength="300" name="initiatives-0-title" type="text" '
+        'value="Băng tải tự động"' in body
+    )
+
+
+def test_edit_link_adds_a_version_until_deadline(app, client):
+    confirmation = submit_ok(client)
+    edit_url = re.search(r'class="edit-link" href="([^"]+)"', client.get(confirmation).text)[1]
+    path = edit_url.removeprefix("http://localhost")
+    other = app.test_client()
+    assert other.get(path).status_code == 302
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', other.get(confirmation).text
+    )[1]
+    started = other.post(path, data={"csrf_token": token})
+    assert started.status_code == 303
+    form_page = page_text(other.get(started.headers["Location"]))
+    assert 'value="Nguyễn Thị Lan Hương"' in form_page
+    assert "Bạn đang sửa hồ sơ mã" in form_page
+    draft = re.search(r'id="draft" name="draft" type="hidden" value="([^"]+)"', form_page)[1]
+    submit_ok(other, draft=draft, full_name="Nguyễn Thị Lan Hương Giang")
+    with db(app) as session:
+        versions = session.scalars(
+            select(NominationVersion).order_by(NominationVersion.number)
+        ).all()
+        assert [v.data["clean"]["full_name"] for v in versions] == [
+            "Nguyễn Thị Lan Hương",
+            "Nguyễn Thị Lan Hương Giang",
+        ]
+        assert len(session.scalars(select(StoredFile)).all()) == 6
+        assert len(session.scalars(select(Nomination)).all()) == 1
+
+
+def test_edit_after_deadline_refused(app, make_app, client):
+    confirmation = submit_ok(client)
+    edit_url = re.search(r'class="edit-link" href="([^"]+)"', client.get(confirmation).text)[1]
+    late = make_app(NOW="2020-02-14T16:01:00+07:00").test_client()
+    page = late.get(edit_url.removeprefix("http://localhost"), follow_redirects=True)
+    assert "Đã hết hạn nộp hồ sơ nên không sửa được nữa." in page_text(page)
+
+
+def test_output_escaped_in_html(client):
+    response = post_form(client, full_name='<script>alert("x")</script>')
+    body = response.get_data(as_text=True)
+    assert "<script>alert" not in body
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in body
+
+
+def test_text_normalised_to_nfc(app, client):
+    decomposed = "Nguye\u0302\u0303n Thi\u0323 Lan Hu\u031bo\u031bng"
+    submit_ok(client, full_name=decomposed)
+    with db(app) as session:
+        assert session.scalar(select(Nomination)).nominee_name == "Nguyễn Thị Lan Hương"
+
+
+def test_birth_year_in_future_refused(client):
+    response = post_form(client, birth_year="2031")
+    assert "Năm sinh 2031 chưa tới (năm nay là 2020)." in problems(response)
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "data", "status"),
+    [
+        ("get", "/khong-co/cap/ca-nhan", None, 404),
+        ("get", f"/{PLAN}/cap-thanh-pho/tap-the", None, 404),
+        ("delete", INDIVIDUAL_URL, None, 405),
+        ("get", "/nhap/khong-co/", None, 404),
+        ("post", "/nhap/khong-co/gui", {}, 404),
+        ("get", "/h/ABCDEFGH/tom-tat.pdf", None, 404),
+        ("get", "/sua/" + "x" * 500, None, 404),
+        ("get", "/tai-nguyen/fonts/../config.py", None, 404),
+        ("post", INDIVIDUAL_URL, {"action": "remove-initiative-99"}, 400),
+    ],
+)
+def test_bad_requests_get_vietnamese_pages_not_500(client, method, url, data, status):
+    response = getattr(client, method)(url, data=data)
+    assert response.status_code == status
+    assert '<html lang="vi">' in response.get_data(as_text=True)
+
+
+def test_garbage_fields_never_500(client):
+    token = csrf_token(client, INDIVIDUAL_URL)
+    for changes in [
+        {"category": "khong-co"},
+        {"award": "Huân chương Sao Vàng"},
+        {"initiatives-0-benefit": "rất nhiều"},
+        {"initiatives-0-year": "20166"},
+        {"awards-0-year": "abc"},
+        {"initiatives-20-title": "ngoài giới hạn"},
+        {"action": "add-sth"},
+        {"draft": "x" * 200},
+        {"contact_email": "khong-phai-email"},
+    ]:
+        response = client.post(
+            INDIVIDUAL_URL, data={**individual_fields(**changes), "csrf_token": token}
+        )
+        assert response.status_code in (200, 400, 422), changes
