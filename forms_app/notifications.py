@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from sitegen.dates import format_datetime
 from sitegen.models import Subject
 from sqlalchemy.orm import Session
@@ -174,15 +174,18 @@ def queue_nomination_mails(
     nomination: Nomination,
     version: NominationVersion,
     *,
-    edit_url: str | None,
+    edit_token: str | None,
     campaign: Campaign | None = None,
     now: dt.datetime | None = None,
 ) -> list[OutboxMail]:
     """Queue the office mail and the submitter's confirmation for a stored version.
 
     Called inside the transaction that stores the version (new or edited), so
-    the mails exist exactly when the nomination does.
+    the mails exist exactly when the nomination does. `edit_token` is known
+    only when the nomination is new (it is stored hashed); an edit's
+    confirmation points to the first mail's link instead.
     """
+    edit_url = url_for("nominations.edit", token=edit_token, _external=True) if edit_token else None
     campaign = campaign or find_campaign(get_content(), nomination.plan_slug, nomination.call_key)
     if campaign is None:
         raise ValueError(f"no campaign {nomination.plan_slug}/{nomination.call_key}")

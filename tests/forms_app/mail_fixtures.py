@@ -237,7 +237,7 @@ def submit_with_mails(app, reference: str, name: str, **kwargs) -> Nomination:
             session,
             nomination,
             version,
-            edit_url=f"http://127.0.0.1:5000/sua/{reference.lower()}-token",
+            edit_token=f"{reference.lower()}-token",
         )
         session.commit()
         return nomination

@@ -207,7 +207,7 @@ def test_outbox_rows_exist_only_when_the_nomination_commits(mail_app):
     with mail_app.test_request_context():
         session = get_session()
         nomination, version = add_nomination(session, "RBK2345A", "Ngô Thị Mai")
-        queue_nomination_mails(session, nomination, version, edit_url=None)
+        queue_nomination_mails(session, nomination, version, edit_token=None)
         session.rollback()
         assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
 
