@@ -5,3 +5,7 @@ from sitegen import mkdocs_glue
 
 def on_files(files, config):
     return mkdocs_glue.add_generated_pages(files, config)
+
+
+def on_page_content(html, page, config, files):
+    return mkdocs_glue.fill_page(html, page)

@@ -12,6 +12,8 @@ import re
 import unicodedata
 
 _D = str.maketrans({"đ": "d", "Đ": "D"})
+# Every combining mark (Vietnamese tone and vowel marks are all in this block).
+_MARKS_RE = re.compile("[\u0300-\u036f]")
 _WORD_RE = re.compile(r"\w+")
 _NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
 
@@ -19,8 +21,7 @@ _NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
 def fold(text: str) -> str:
     """The text with every Vietnamese diacritic removed, case kept."""
     decomposed = unicodedata.normalize("NFD", text.translate(_D))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFC", stripped)
+    return unicodedata.normalize("NFC", _MARKS_RE.sub("", decomposed))
 
 
 def slugify(text: str) -> str:
@@ -36,4 +37,4 @@ def fold_d_words(text: str) -> str:
     that a page about "Đại hội" still ranks above one that mentions it once.
     """
     words = [w for w in _WORD_RE.findall(text) if "đ" in w or "Đ" in w]
-    return " ".join(fold(w) for w in words)
+    return fold(" ".join(words))

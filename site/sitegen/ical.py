@@ -51,17 +51,18 @@ def escape_text(text: str) -> str:
 
 def fold_line(line: str) -> str:
     """Split a content line into chunks of at most 75 octets (never inside a character)."""
-    out, current, size = [], [], 0
-    for ch in line:
-        width = len(ch.encode("utf-8"))
-        limit = 75 if not out else 74  # continuation lines start with a space
-        if size + width > limit:
-            out.append("".join(current))
-            current, size = [], 0
-        current.append(ch)
-        size += width
-    out.append("".join(current))
-    return "\r\n ".join(out)
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    chunks, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: back off
+            end -= 1
+        chunks.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74  # continuation lines start with a space
+    chunks.append(data[start:].decode("utf-8"))
+    return "\r\n ".join(chunks)
 
 
 def _date(day: dt.date) -> str:

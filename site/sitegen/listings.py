@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from .folding import slugify
 from .loader import Content
 from .models import Plan
-from .pages import front_matter, render_template
+from .pages import GeneratedPage, render_template
 from .settings import SiteSettings
 
 LIST_DIR = "danh-sach"
@@ -131,10 +131,10 @@ def _groups(listings: Sequence[Listing], from_src: str) -> list[tuple[str, list]
     return groups
 
 
-def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str, str]:
+def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
     """Every page of every listing in both orders, keyed by path under docs/."""
     listings = list_listings(content)
-    pages: dict[str, str] = {}
+    pages: dict[str, GeneratedPage] = {}
     for listing in listings:
         count = max(1, -(-len(listing.plans) // PAGE_SIZE))
         for newest_first in (True, False):
@@ -162,5 +162,5 @@ def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str
                     ],
                     current=number,
                 )
-                pages[src] = front_matter(title) + html
+                pages[src] = GeneratedPage(title, html)
     return pages

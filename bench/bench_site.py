@@ -1,0 +1,177 @@
+"""Benchmark of the public site's build: check, MkDocs build and search indexing.
+
+Generates N synthetic plans from the seed plans in content/ (varied numbers,
+issuers, dates and bodies) into a temporary folder, builds each size in a
+fresh process and prints ms per plan for each stage, the total and the peak
+memory. With --browser it also serves the largest site on loopback and
+measures, in Chromium, the time from typing a query to the first results and
+the bytes transferred.
+
+    .venv/bin/python bench/bench_site.py                  # 100, 1000, 10000
+    .venv/bin/python bench/bench_site.py 100 1000 --browser
+
+This is a benchmark, not a test: it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+SEED_PLANS = PROJECT / "content" / "plans"
+ISSUER_COUNT = 60
+DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def write_issuers(root: Path) -> list[str]:
+    keys, lines = [], []
+    for k in range(ISSUER_COUNT):
+        key = f"ldld-phuong-{k:02d}"
+        keys.append(key)
+        lines += [
+            f"{key}:",
+            f"  name: Công đoàn phường Thử Nghiệm {k:02d}",
+            f"  short_name: CĐ phường TN {k:02d}",
+            "  parent: LIÊN ĐOÀN LAO ĐỘNG THÀNH PHỐ THỬ NGHIỆM",
+            f"  place: Phường {k:02d}",
+            f"  email: cd.phuong{k:02d}@example.org",
+        ]
+    (root / "issuers.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return keys
+
+
+def _shift_dates(text: str, days: int) -> str:
+    def shift(m: re.Match[str]) -> str:
+        day = dt.date(int(m[1]), int(m[2]), int(m[3])) + dt.timedelta(days=days)
+        return day.isoformat()
+
+    return DATE_RE.sub(shift, text)
+
+
+def make_plan(seed: str, i: int, issuer: str, rng: random.Random) -> str:
+    """One synthetic plan: the seed's text with its identity and dates changed."""
+    _, front, body = seed.split("---\n", 2)
+    front = re.sub(r"(?m)^number:.*\n", "", front)
+    front = re.sub(r"(?m)^issuer:.*$", f"issuer: {issuer}", front)
+    front = re.sub(r"(?m)^\s+plan:.*\n", "", front)  # links to seeds that are not there
+    front = f'number: "{i}/KH-TN"\n' + _shift_dates(front, rng.randint(-2500, 900))
+    front = re.sub(r'(?m)^title: "?', f'title: "Đợt {i}: ', front, count=1)
+    if not re.search(r'(?m)^title: ".*"$', front):
+        front = re.sub(
+            r'(?m)^(title: "Đợt \d+: )(.*)$',
+            lambda m: m[1] + m[2].replace('"', "'") + '"',
+            front,
+            count=1,
+        )
+    paragraphs = body.strip("\n").split("\n\n")
+    head, rest = paragraphs[:2], paragraphs[2:]
+    rng.shuffle(rest)
+    extra = f"Kế hoạch thử nghiệm số {i}, mã {rng.getrandbits(40):x}, phục vụ đo hiệu năng."
+    return "---\n" + front + "---\n" + "\n\n".join([*head, extra, *rest]) + "\n"
+
+
+def generate(root: Path, count: int) -> None:
+    rng = random.Random(count)
+    (root / "plans").mkdir(parents=True)
+    issuers = write_issuers(root)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEED_PLANS.glob("*.md"))]
+    for i in range(count):
+        text = make_plan(seeds[i % len(seeds)], i, issuers[i % len(issuers)], rng)
+        (root / "plans" / f"ke-hoach-thu-nghiem-{i:05d}.md").write_text(text, encoding="utf-8")
+
+
+def run_one(count: int, workdir: Path) -> dict[str, float]:
+    """In this process: generate, build (check, build, index) and report."""
+    from sitegen.build import build_site
+
+    content = workdir / "content"
+    generate(content, count)
+    timings: dict[str, float] = {}
+    build_site(content, workdir / "site", timings)
+    timings["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    timings["rss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return timings
+
+
+def measure_search(site: Path, query: str) -> dict[str, float]:
+    """Time to first results and bytes transferred for one search in Chromium."""
+    sys.path[:0] = [str(PROJECT / "tests"), str(PROJECT / "tests" / "sitegen")]
+    from playwright.sync_api import sync_playwright
+    from site_browser import launch_chromium, serve
+
+    with serve(site) as base, sync_playwright() as p:
+        browser = launch_chromium(p)
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        sizes: list[int] = []
+        page.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+        page.goto(base + "tim-kiem/", wait_until="networkidle")
+        loaded = sum(sizes)
+        sizes.clear()
+        page.focus("#sg-search-q")
+        started = time.perf_counter()
+        page.keyboard.type(query, delay=0)
+        page.wait_for_selector("#sg-search-results li")
+        first = time.perf_counter() - started
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    return {
+        "first_results_ms": first * 1000,
+        "page_kb": loaded / 1024,
+        "search_kb": sum(sizes) / 1024,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000])
+    parser.add_argument("--browser", action="store_true", help="measure a search on the largest")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, Path(args.workdir))))
+        return
+    names = ("check", "build", "index", "total", "total s", "peak MB")
+    header = f"{'plans':>6} " + " ".join(f"{name:>8}" for name in names)
+    print("ms per plan per stage; peak memory = largest of the build process and Pagefind")
+    print(header)
+    for count in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"bench-site-{count}-") as tmp:
+            done = subprocess.run(
+                [sys.executable, __file__, "--one", str(count), "--workdir", tmp],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            t = json.loads(done.stdout.strip().splitlines()[-1])
+            total = t["check"] + t["build"] + t["index"]
+            per = {k: t[k] * 1000 / count for k in ("check", "build", "index")}
+            peak = max(t["rss_self_mb"], t["rss_children_mb"])
+            print(
+                f"{count:>6} {per['check']:>8.2f} {per['build']:>8.2f} {per['index']:>8.2f} "
+                f"{total * 1000 / count:>8.2f} {total:>8.1f} {peak:>8.0f}",
+                flush=True,
+            )
+            if args.browser and count == max(args.sizes):
+                for query in ("thi dua khen thuong", "doan vien"):
+                    s = measure_search(Path(tmp) / "site", query)
+                    print(
+                        f"search {query!r} on {count} plans: first results "
+                        f"{s['first_results_ms']:.0f} ms after typing; search page "
+                        f"{s['page_kb']:.0f} KB, then {s['search_kb']:.0f} KB for the search",
+                        flush=True,
+                    )
+
+
+if __name__ == "__main__":
+    main()
