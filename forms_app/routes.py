@@ -388,7 +388,8 @@ def preview_page(token: str) -> Response:
     html = pdf.render_html(summary, screen=True, asset_base=url_for("nominations.asset", name=""))
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src 'self'"
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src 'self'; "
+        "frame-ancestors 'self'"
     )
     return response
 

@@ -1,0 +1,344 @@
+"""A person fills the forms in real Chromium (Playwright), by their Vietnamese labels.
+
+The app runs on loopback in a thread with a fresh SQLite file; Debian's
+Chromium is driven, never a downloaded browser.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from docx import Document
+from paths import CONTENT
+from pdf_checks import fonts, page_sizes, read_pdf, text
+from photo_samples import phone_photo
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+from forms_app import create_app
+
+pytestmark = pytest.mark.browser
+
+PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
+SOFFICE = shutil.which("soffice")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app(
+        {
+            "SECRET_KEY": "browser-test-secret-0123456789",
+            "INSTANCE_PATH": str(folder / "instance"),
+            "DATABASE_URL": f"sqlite:///{folder / 'forms.sqlite3'}",
+            "CONTENT_DIR": str(CONTENT),
+            "NOW": "2020-02-10T09:00:00+07:00",
+            "MAIL_BACKEND": "file",
+            "MAIL_DIR": str(folder / "mail"),
+        }
+    )
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.fail(
+            "Debian's chromium is required for the browser tests (apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(accept_downloads=True, locale="vi-VN")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def fill_row(page, labels_values: dict[str, str], index: int) -> None:
+    for label, value in labels_values.items():
+        page.get_by_label(label, exact=True).nth(index).fill(value)
+
+
+def fill_submitter(page) -> None:
+    page.get_by_label("Công đoàn cơ sở đề nghị", exact=True).fill(
+        "CĐCS Công ty TNHH Cơ khí Bình Minh"
+    )
+    page.get_by_label("Người liên hệ", exact=True).fill("Trần Văn Đức")
+    page.get_by_label("Email", exact=True).fill("congdoan@binhminh.vn")
+    page.get_by_label("Số điện thoại", exact=True).fill("0909 123 456")
+
+
+def preview_and_send(page) -> str:
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.get_by_role("heading", name="Xem trước bản tóm tắt thành tích")).to_be_visible()
+    used = page.locator(".used").inner_text()
+    assert re.fullmatch(r"đã dùng \d{2,3}% trang A4", used), used
+    frame = page.frame_locator("iframe.page")
+    expect(frame.get_by_text("TÓM TẮT THÀNH TÍCH")).to_be_visible()
+    page.get_by_role("button", name="Gửi hồ sơ").click()
+    expect(page.get_by_role("heading", name="Đã nhận hồ sơ")).to_be_visible()
+    return page.locator(".reference").inner_text()
+
+
+def download(page, link_name: str, folder: Path) -> bytes:
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link_name).click()
+    target = folder / info.value.suggested_filename
+    info.value.save_as(target)
+    return target.read_bytes()
+
+
+def check_docx(data: bytes, folder: Path) -> None:
+    section = Document(io.BytesIO(data)).sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    if SOFFICE is None and os.environ.get("CI") != "true":
+        return  # the page count needs LibreOffice; CI installs it (test_docx says so)
+    (folder / "summary.docx").write_bytes(data)
+    subprocess.run(
+        [
+            SOFFICE or "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{folder}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(folder / "summary.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert page_sizes(read_pdf((folder / "summary.pdf").read_bytes())) == [(595, 842)]
+
+
+def check_pdf(data: bytes, expected: list[str]) -> None:
+    reader = read_pdf(data)
+    assert page_sizes(reader) == [(595, 842)]
+    assert fonts(reader) and all(fonts(reader).values())
+    extracted = " ".join(text(reader).split())
+    for value in expected:
+        assert value in extracted, value
+
+
+INITIATIVES = [
+    ("Cải tiến khuôn ép nhựa giảm phế phẩm", "2016", "Cấp cơ sở", "25.000.000"),
+    ("Băng tải tự động cho dây chuyền đóng gói", "2017", "Cấp cơ sở", "30 triệu"),
+    ("Quy trình bảo dưỡng máy nén khí tiết kiệm điện", "2019", "Cấp cơ sở", "15000000"),
+]
+
+
+def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_path):
+    page.goto(live_server + "/")
+    page.locator(f"#{PLAN}--cap-thanh-pho").get_by_role("link", name="Hồ sơ cá nhân").click()
+    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
+    page.get_by_label("Họ và tên", exact=True).fill("Nguyễn Thị Lan Hương")
+    page.get_by_label("Giới tính", exact=True).select_option(label="Nữ")
+    page.get_by_label("Năm sinh", exact=True).fill("1985")
+    page.get_by_label("Dân tộc", exact=True).fill("Kinh")
+    page.get_by_label("Chức vụ", exact=True).fill("Tổ trưởng tổ sản xuất")
+    page.get_by_label("Đơn vị công tác", exact=True).fill("Công ty TNHH Cơ khí Bình Minh")
+    page.get_by_label("Công đoàn cơ sở", exact=True).fill("CĐCS Công ty TNHH Cơ khí Bình Minh")
+    page.get_by_label("Trình độ chuyên môn", exact=True).fill("Kỹ sư cơ khí")
+    page.get_by_label("Nhiệm vụ được giao", exact=True).fill(
+        "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới."
+    )
+    page.get_by_label("Thành tích nổi bật", exact=True).fill(
+        "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
+    )
+    page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
+        files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
+    )
+    labels = ("Tên sáng kiến", "Năm công nhận", "Cấp công nhận", "Giá trị làm lợi (đồng)")
+    for index, row in enumerate(INITIATIVES[:2]):
+        fill_row(page, dict(zip(labels, row, strict=True)), index)
+    fill_submitter(page)
+    # Add a row, then remove one: nothing typed may be lost (three rows stay as a minimum).
+    page.get_by_role("button", name="Thêm dòng sáng kiến").click()
+    expect(page.get_by_label("Tên sáng kiến", exact=True)).to_have_count(4)
+    page.get_by_role("button", name="Xóa sáng kiến 4").click()
+    expect(page.get_by_label("Tên sáng kiến", exact=True)).to_have_count(3)
+    expect(page.get_by_label("Họ và tên", exact=True)).to_have_value("Nguyễn Thị Lan Hương")
+    expect(page.get_by_label("Tên sáng kiến", exact=True).nth(1)).to_have_value(INITIATIVES[1][0])
+    expect(page.get_by_text("Ảnh đã nhận; chọn tệp khác nếu muốn thay.")).to_be_visible()
+    fill_row(page, dict(zip(labels, INITIATIVES[2], strict=True)), 2)
+    award_labels = (
+        "Năm khen thưởng",
+        "Danh hiệu / hình thức khen thưởng",
+        "Số quyết định",
+        "Cơ quan ban hành",
+    )
+    fill_row(
+        page,
+        dict(
+            zip(
+                award_labels,
+                ("2018", "Chiến sĩ thi đua cơ sở", "45/QĐ-BM", "Công ty TNHH Cơ khí Bình Minh"),
+                strict=True,
+            )
+        ),
+        0,
+    )
+    fill_row(
+        page,
+        dict(
+            zip(
+                award_labels,
+                (
+                    "2019",
+                    "Giấy khen của Liên đoàn Lao động quận 1",
+                    "112/QĐ-LĐLĐ",
+                    "Liên đoàn Lao động quận 1",
+                ),
+                strict=True,
+            )
+        ),
+        1,
+    )
+    reference = preview_and_send(page)
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", reference)
+    pdf_bytes = download(page, "Tải bản tóm tắt PDF", tmp_path)
+    check_pdf(
+        pdf_bytes,
+        [
+            "Nguyễn Thị Lan Hương",
+            "Công ty TNHH Cơ khí Bình Minh",
+            "70.000.000",
+            *[row[0] for row in INITIATIVES],
+        ],
+    )
+    check_docx(download(page, "Tải bản tóm tắt Word (.docx)", tmp_path), tmp_path)
+
+
+def test_browser_collective_form_filled_previewed_sent(live_server, page, tmp_path):
+    page.goto(live_server + "/")
+    page.locator(f"#{PLAN}--cap-quan").get_by_role("link", name="Hồ sơ tập thể").click()
+    page.get_by_label("Đối tượng", exact=True).select_option(label="Tập thể")
+    page.get_by_label("Tên tập thể", exact=True).fill(
+        "Công đoàn cơ sở Công ty Cổ phần Dệt Phước Long"
+    )
+    page.get_by_label("Địa chỉ", exact=True).fill("12 Nguyễn Huệ, phường Bến Nghé, quận 1")
+    page.get_by_label("Số đoàn viên", exact=True).fill("420")
+    page.get_by_label("Số đoàn viên nữ", exact=True).fill("310")
+    page.get_by_label("Số lao động", exact=True).fill("450")
+    page.get_by_label("Số lao động nữ", exact=True).fill("320")
+    page.get_by_label("Người đứng đầu", exact=True).fill("Lê Thị Ngọc Ánh, Chủ tịch công đoàn")
+    page.get_by_label("Đặc điểm, nhiệm vụ", exact=True).fill(
+        "Doanh nghiệp dệt may với ba phân xưởng; đa số lao động là nữ."
+    )
+    page.get_by_label("Thành tích nổi bật", exact=True).fill(
+        "Năm năm liền đạt danh hiệu Công đoàn cơ sở vững mạnh xuất sắc."
+    )
+    award_labels = (
+        "Năm khen thưởng",
+        "Danh hiệu / hình thức khen thưởng",
+        "Số quyết định",
+        "Cơ quan ban hành",
+    )
+    fill_row(
+        page,
+        dict(
+            zip(
+                award_labels,
+                (
+                    "2018",
+                    "Bằng khen của Ủy ban nhân dân Thành phố",
+                    "2345/QĐ-UBND",
+                    "UBND Thành phố Hồ Chí Minh",
+                ),
+                strict=True,
+            )
+        ),
+        0,
+    )
+    fill_row(
+        page,
+        dict(
+            zip(
+                award_labels,
+                (
+                    "2019",
+                    "Giấy khen của Liên đoàn Lao động quận 1",
+                    "98/QĐ-LĐLĐ",
+                    "Liên đoàn Lao động quận 1",
+                ),
+                strict=True,
+            )
+        ),
+        1,
+    )
+    page.get_by_label("Ảnh tập thể", exact=True).set_input_files(
+        files=[{"name": "tap-the.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
+    )
+    fill_submitter(page)
+    reference = preview_and_send(page)
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", reference)
+    pdf_bytes = download(page, "Tải bản tóm tắt PDF", tmp_path)
+    check_pdf(
+        pdf_bytes,
+        [
+            "Công đoàn cơ sở Công ty Cổ phần Dệt Phước Long",
+            "12 Nguyễn Huệ, phường Bến Nghé, quận 1",
+            "Bằng khen của Ủy ban nhân dân Thành phố",
+        ],
+    )
+    check_docx(download(page, "Tải bản tóm tắt Word (.docx)", tmp_path), tmp_path)
+
+
+def test_browser_too_long_summary_keeps_everything_typed(live_server, page):
+    page.goto(f"{live_server}/{PLAN}/cap-quan/tap-the")
+    page.get_by_label("Đối tượng", exact=True).select_option(label="Tập thể")
+    page.get_by_label("Tên tập thể", exact=True).fill("Công đoàn cơ sở Công ty Dệt Phước Long")
+    page.get_by_label("Địa chỉ", exact=True).fill("12 Nguyễn Huệ, quận 1")
+    page.get_by_label("Số đoàn viên", exact=True).fill("420")
+    page.get_by_label("Số lao động", exact=True).fill("450")
+    page.get_by_label("Người đứng đầu", exact=True).fill("Lê Thị Ngọc Ánh")
+    page.get_by_label("Đặc điểm, nhiệm vụ", exact=True).fill("Dệt may.")
+    long_text = "Tổ chức nhiều phong trào thi đua sôi nổi, thiết thực và hiệu quả. " * 45
+    page.get_by_label("Thành tích nổi bật", exact=True).fill(long_text)
+    page.get_by_label("Năm khen thưởng", exact=True).first.fill("2018")
+    page.get_by_label("Danh hiệu / hình thức khen thưởng", exact=True).first.fill(
+        "Bằng khen UBND TP"
+    )
+    page.get_by_label("Ảnh tập thể", exact=True).set_input_files(
+        files=[{"name": "tap-the.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
+    )
+    fill_submitter(page)
+    page.get_by_role("button", name="Xem trước bản in").click()
+    problem = page.locator(".problem").first.inner_text()
+    assert re.match(
+        r"Bản tóm tắt dài khoảng 1,\d trang A4, vượt giới hạn 01 trang: hãy cắt "
+        r"bớt khoảng \d+% \(\d+ dòng\)\. Dài nhất là mục “Thành tích nổi bật”",
+        problem,
+    )
+    expect(page.get_by_label("Thành tích nổi bật", exact=True)).to_have_value(long_text)
+    expect(page.get_by_label("Tên tập thể", exact=True)).to_have_value(
+        "Công đoàn cơ sở Công ty Dệt Phước Long"
+    )
+    expect(page.get_by_text("Ảnh đã nhận; chọn tệp khác nếu muốn thay.")).to_be_visible()
