@@ -18,6 +18,7 @@ It must not build messages (notifications.py does) nor talk SMTP (mailer.py).
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import logging
 import os
@@ -309,6 +310,16 @@ def resend_mail(session: Session, mail: OutboxMail, now: dt.datetime | None = No
 
 _pass_lock = threading.Lock()
 _pass_again = threading.Event()
+_pass_threads: list[threading.Thread] = []
+EXIT_GRACE_SECONDS = 20
+
+
+@atexit.register
+def _finish_background_pass() -> None:
+    # A process stopping (e.g. a gunicorn worker on SIGTERM) lets the mail in hand be
+    # recorded, or its lease would hold it back from other workers until it expires.
+    for thread in list(_pass_threads):
+        thread.join(EXIT_GRACE_SECONDS)
 
 
 def _deliver_after_commit(session: Session) -> None:
@@ -338,6 +349,8 @@ def start_background_pass(app: Flask) -> threading.Thread | None:
     if _pass_lock.locked():
         return None
     thread = threading.Thread(target=_run_passes, args=(app,), name="outbox-pass", daemon=True)
+    _pass_threads[:] = [t for t in _pass_threads if t.is_alive()]
+    _pass_threads.append(thread)
     thread.start()
     return thread
 
