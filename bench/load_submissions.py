@@ -1,0 +1,363 @@
+"""Load run: concurrent submissions through the real HTTP form flow against gunicorn.
+
+For each database (SQLite file, PostgreSQL) it starts gunicorn with several
+workers on loopback, then N clients at once each do what a person does: open
+the individual form of seed 003's campaign (CSRF token), post it with a photo,
+open the preview, confirm. Afterwards it checks that no request was lost and
+none answered 5xx, that every nomination is stored with its two mails in the
+outbox, and that `outbox send` delivers them all (file backend: .eml files).
+It prints throughput and latency percentiles as a table.
+
+The per-address submission limit would stop a load run from one address at
+10; the run raises FORMS_RATE_LIMIT_SUBMISSIONS and FORMS_RATE_LIMIT_PREVIEWS.
+
+    .venv/bin/python bench/load_submissions.py                  # both databases, 200 clients
+    .venv/bin/python bench/load_submissions.py --db sqlite --count 50
+    FORMS_TEST_POSTGRES_URL=postgresql+psycopg://u:p@127.0.0.1:5432/postgres \\
+        .venv/bin/python bench/load_submissions.py --db postgres
+
+This is a benchmark, not a test: it asserts nothing, it reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import io
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+PROJECT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
+FORM_PATH = f"/{PLAN}/cap-thanh-pho/ca-nhan"
+NOW = "2020-02-10T09:00:00+07:00"  # inside seed 003's nomination window
+TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def make_photo() -> bytes:
+    image = Image.new("RGB", (900, 1200), (180, 200, 220))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def fields(number: int) -> dict[str, str]:
+    return {
+        "category": "doi-tuong-3",
+        "award": "Bằng khen của Liên đoàn Lao động thành phố",
+        "full_name": f"Nguyễn Thị Lan Hương {number:03d}",
+        "gender": "Nữ",
+        "birth_year": "1985",
+        "ethnicity": "Kinh",
+        "position": "Tổ trưởng tổ sản xuất",
+        "workplace": "Công ty TNHH Cơ khí Bình Minh",
+        "grassroots_union": "Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh",
+        "qualification": "Kỹ sư cơ khí",
+        "duties": "Phụ trách tổ đúc khuôn gồm 25 công nhân.",
+        "achievements": "Năm năm liền hoàn thành xuất sắc nhiệm vụ; ba sáng kiến được áp dụng.",
+        "initiatives-0-title": "Cải tiến khuôn ép nhựa",
+        "initiatives-0-year": "2016",
+        "initiatives-0-level": "Cấp cơ sở",
+        "initiatives-0-benefit": "25.000.000",
+        "initiatives-1-title": "Băng tải tự động",
+        "initiatives-1-year": "2017",
+        "initiatives-1-level": "Cấp cơ sở",
+        "initiatives-1-benefit": "30 triệu",
+        "initiatives-2-title": "Bảo dưỡng máy nén khí",
+        "initiatives-2-year": "2019",
+        "initiatives-2-level": "Cấp cơ sở",
+        "initiatives-2-benefit": "15000000",
+        "awards-0-year": "2018",
+        "awards-0-title": "Chiến sĩ thi đua cơ sở",
+        "awards-0-decision": "45/QĐ-BM",
+        "awards-0-issuer": "Công ty TNHH Cơ khí Bình Minh",
+        "union_name": "CĐCS Công ty TNHH Cơ khí Bình Minh",
+        "contact_name": "Trần Văn Đức",
+        "contact_email": f"congdoan{number}@binhminh.vn",
+        "contact_phone": "0909 123 456",
+        "website": "",
+        "action": "preview",
+    }
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+@dataclass
+class Outcome:
+    reference: str | None = None
+    seconds: float = 0.0
+    statuses: list[int] = field(default_factory=list)
+    error: str | None = None
+
+
+def submit_one(base: str, number: int, photo: bytes, start: threading.Barrier) -> Outcome:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    outcome = Outcome()
+
+    def call(path: str, data: bytes | None = None, content_type: str | None = None):
+        request = urllib.request.Request(base + path, data=data)
+        if content_type:
+            request.add_header("Content-Type", content_type)
+        try:
+            response = opener.open(request, timeout=600)
+        except urllib.error.HTTPError as error:  # 3xx (not followed) and errors
+            outcome.statuses.append(error.code)
+            return error.code, error.headers, error.read().decode("utf-8", "replace")
+        outcome.statuses.append(response.status)
+        return response.status, response.headers, response.read().decode("utf-8", "replace")
+
+    start.wait()
+    began = time.perf_counter()
+    try:
+        _status, _headers, page = call(FORM_PATH)
+        token = TOKEN_RE.search(page)[1]
+        values = {**fields(number), "csrf_token": token}
+        files = {"photo": FileStorage(io.BytesIO(photo), filename="anh.jpg")}
+        boundary, body = encode_multipart(MultiDict({**values, **files}))
+        status, headers, _ = call(FORM_PATH, body, f"multipart/form-data; boundary={boundary}")
+        if status != 303:
+            raise RuntimeError(f"form answered {status}")
+        preview_path = headers["Location"]
+        _status, _headers, preview = call(preview_path)
+        confirm = urllib.parse.urlencode({"csrf_token": TOKEN_RE.search(preview)[1]}).encode()
+        status, headers, _ = call(
+            preview_path + "gui", confirm, "application/x-www-form-urlencoded"
+        )
+        if status != 303:
+            raise RuntimeError(f"confirm answered {status}")
+        outcome.reference = re.search(r"/h/([A-Z0-9]+)/", headers["Location"])[1]
+    except Exception as error:
+        outcome.error = f"{type(error).__name__}: {error}"
+    outcome.seconds = time.perf_counter() - began
+    return outcome
+
+
+def environment(instance: Path, database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
+    env.update(
+        FORMS_SECRET_KEY="load-run-secret-key-0123456789",
+        FORMS_INSTANCE_PATH=str(instance),
+        FORMS_DATABASE_URL=database_url,
+        FORMS_NOW=NOW,
+        FORMS_MAIL_BACKEND="file",
+        # One address sends everything here: lift the per-address limits for the run.
+        FORMS_RATE_LIMIT_SUBMISSIONS="100000",
+        FORMS_RATE_LIMIT_PREVIEWS="100000",
+    )
+    return env
+
+
+def wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited at start-up")
+        try:
+            urllib.request.urlopen(base + "/", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def count_rows(database_url: str) -> tuple[int, int, dict[str, int]]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        nominations = connection.execute(text("SELECT count(*) FROM nomination")).scalar_one()
+        per_nomination = connection.execute(
+            text(
+                "SELECT n.reference, count(m.id) FROM nomination n "
+                "LEFT JOIN outbox_mail m ON m.nomination_id = n.id GROUP BY n.reference"
+            )
+        ).all()
+        mails = connection.execute(text("SELECT count(*) FROM outbox_mail")).scalar_one()
+    engine.dispose()
+    return nominations, mails, {ref: n for ref, n in per_nomination}
+
+
+def run_once(label: str, database_url: str, count: int, workers: int) -> dict:
+    instance = Path(tempfile.mkdtemp(prefix=f"load-{label}-"))
+    env = environment(instance, database_url)
+    # Migrate once before the workers start, so they do not race to create tables.
+    subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "forms_app", "outbox", "send"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "600",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+            "forms_app:create_app()",
+        ],
+        env=env,
+        cwd=PROJECT,
+    )
+    try:
+        wait_until_up(base, server)
+        photo = make_photo()
+        start = threading.Barrier(count)
+        outcomes: list[Outcome] = [Outcome() for _ in range(count)]
+
+        def client(i: int) -> None:
+            outcomes[i] = submit_one(base, i, photo, start)
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(count)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    delivered = subprocess.run(
+        [str(VENV_BIN / "flask"), "--app", "forms_app", "outbox", "send"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    nominations, mails, per_nomination = count_rows(database_url)
+    references = [o.reference for o in outcomes if o.reference]
+    statuses = [s for o in outcomes for s in o.statuses]
+    latencies = sorted(o.seconds for o in outcomes if o.reference)
+    eml = len(list((instance / "mail").glob("*.eml")))
+    return {
+        "label": label,
+        "count": count,
+        "ok": len(references),
+        "errors": [o.error for o in outcomes if o.error],
+        "http_5xx": sum(1 for s in statuses if s >= 500),
+        "stored": nominations,
+        "missing": sorted(set(references) - set(per_nomination)),
+        "mails": mails,
+        "without_two_mails": sum(1 for n in per_nomination.values() if n != 2),
+        "eml": eml,
+        "final_send": delivered.stdout.strip(),
+        "elapsed": elapsed,
+        "throughput": len(references) / elapsed if elapsed else 0.0,
+        "p50": percentile(latencies, 50),
+        "p95": percentile(latencies, 95),
+        "p99": percentile(latencies, 99),
+        "max": latencies[-1] if latencies else float("nan"),
+        "mean": statistics.fmean(latencies) if latencies else float("nan"),
+    }
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    index = min(len(values) - 1, max(0, round(p / 100 * len(values) + 0.5) - 1))
+    return values[index]
+
+
+def postgres_database(base_url: str) -> tuple[str, callable]:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"thidua_load_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False), drop
+
+
+def print_table(results: list[dict]) -> None:
+    head = (
+        f"{'database':<10} {'clients':>7} {'ok':>4} {'5xx':>4} {'stored':>6} {'mails':>5} "
+        f"{'.eml':>5} {'subm/s':>7} {'p50 s':>6} {'p95 s':>6} {'p99 s':>6} {'max s':>6}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in results:
+        print(
+            f"{r['label']:<10} {r['count']:>7} {r['ok']:>4} {r['http_5xx']:>4} "
+            f"{r['stored']:>6} {r['mails']:>5} {r['eml']:>5} {r['throughput']:>7.2f} "
+            f"{r['p50']:>6.2f} {r['p95']:>6.2f} {r['p99']:>6.2f} {r['max']:>6.2f}"
+        )
+    for r in results:
+        lost = r["count"] - r["ok"]
+        print(
+            f"{r['label']}: {lost} lost, {len(r['missing'])} confirmed but not stored, "
+            f"{r['without_two_mails']} nominations without exactly 2 mails; "
+            f"{r['elapsed']:.1f} s wall; final `outbox send`: {r['final_send']}"
+        )
+        for error in r["errors"][:5]:
+            print(f"  error: {error}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--count", type=int, default=200, help="concurrent submissions")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args()
+    results = []
+    if args.db in ("sqlite", "both"):
+        folder = Path(tempfile.mkdtemp(prefix="load-db-"))
+        results.append(
+            run_once("sqlite", f"sqlite:///{folder / 'forms.sqlite3'}", args.count, args.workers)
+        )
+    if args.db in ("postgres", "both"):
+        base = os.environ.get("FORMS_TEST_POSTGRES_URL")
+        if not base:
+            print("PostgreSQL skipped: set FORMS_TEST_POSTGRES_URL (see scripts/test).")
+        else:
+            url, drop = postgres_database(base)
+            try:
+                results.append(run_once("postgres", url, args.count, args.workers))
+            finally:
+                drop()
+    print_table(results)
+
+
+if __name__ == "__main__":
+    main()
