@@ -187,6 +187,9 @@ def validate_config(config: Any) -> list[str]:
         problems.append(f"FORMS_MAIL_FROM must be an email address, got {config['MAIL_FROM']!r}.")
     if bool(config["SMTP_USERNAME"]) != bool(config["SMTP_PASSWORD"]):
         problems.append("FORMS_SMTP_USERNAME and FORMS_SMTP_PASSWORD must be given together.")
+    if not all(str(config[key] or "").isascii() for key in ("SMTP_USERNAME", "SMTP_PASSWORD")):
+        # smtplib sends AUTH in ASCII and would fail on every attempt.
+        problems.append("FORMS_SMTP_USERNAME and FORMS_SMTP_PASSWORD must be ASCII characters.")
     if config["SMTP_USERNAME"] and config["SMTP_SECURITY"] == "none":
         problems.append(
             "FORMS_SMTP_SECURITY must be starttls or ssl when FORMS_SMTP_USERNAME is set, "
