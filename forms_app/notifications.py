@@ -141,9 +141,11 @@ def collect_facts(
     )
 
 
+SENDER_NAME = "Hệ thống nhận hồ sơ thi đua"
+
+
 def _sender() -> Address:
-    name = current_app.config.get("MAIL_FROM_NAME") or "Hệ thống nhận hồ sơ thi đua"
-    return Address(display_name=name, addr_spec=current_app.config["MAIL_FROM"])
+    return Address(display_name=SENDER_NAME, addr_spec=current_app.config["MAIL_FROM"])
 
 
 def _build(

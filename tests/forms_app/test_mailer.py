@@ -135,7 +135,11 @@ def test_mailer_file_backend_names_the_file_after_the_message_id(tmp_path):
             "FORMS_SMTP_USERNAME and FORMS_SMTP_PASSWORD must be given together.",
         ),
         (
-            {"SMTP_USERNAME": "thidua", "SMTP_PASSWORD": "bí-mật"},
+            {"SMTP_USERNAME": "thidua", "SMTP_PASSWORD": "bí-mật", "SMTP_SECURITY": "ssl"},
+            "FORMS_SMTP_USERNAME and FORMS_SMTP_PASSWORD must be ASCII characters.",
+        ),
+        (
+            {"SMTP_USERNAME": "thidua", "SMTP_PASSWORD": "bi-mat"},
             "FORMS_SMTP_SECURITY must be starttls or ssl when FORMS_SMTP_USERNAME is set, "
             "or the password would cross the network in clear text.",
         ),
@@ -154,7 +158,7 @@ def test_mailer_settings_come_from_forms_environment(make_app, monkeypatch, tmp_
     monkeypatch.setenv("FORMS_SMTP_PORT", "465")
     monkeypatch.setenv("FORMS_SMTP_SECURITY", "ssl")
     monkeypatch.setenv("FORMS_SMTP_USERNAME", "thidua")
-    monkeypatch.setenv("FORMS_SMTP_PASSWORD", "bí-mật-lắm")
+    monkeypatch.setenv("FORMS_SMTP_PASSWORD", "bi-mat-lam")
     app = make_app()
 
     loaded = MailSettings.from_config(app.config, app.instance_path)
@@ -164,7 +168,7 @@ def test_mailer_settings_come_from_forms_environment(make_app, monkeypatch, tmp_
         host="mail.congdoan.test",
         port=465,
         username="thidua",
-        password="bí-mật-lắm",
+        password="bi-mat-lam",
         security="ssl",
         timeout=30.0,
         mail_dir=tmp_path / "instance" / "mail",
