@@ -24,7 +24,10 @@
   function load() {
     if (!loading) {
       loading = import(bundle).then(function (pf) {
-        return pf.options({ excerptLength: 24 }).then(function () { return pf; });
+        /* Weigh exact diacritics strongly: "đua" ranks pages with "đua" above
+           pages with "đưa", while "dua" still finds both. */
+        var options = { excerptLength: 24, ranking: { diacriticSimilarity: 5 } };
+        return pf.options(options).then(function () { return pf; });
       });
     }
     return loading;

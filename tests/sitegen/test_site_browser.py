@@ -1,0 +1,262 @@
+"""The built seed site in real Chromium: search, live status, print, accessibility.
+
+The site is built once (statuses computed for BUILD_DAY, before seed 000's
+campaign), served over HTTP on loopback with netlify.toml's headers (so the
+Content-Security-Policy applies), and each test pins "today" with Playwright's
+clock: the page's own JavaScript must then recompute what the build wrote.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from urllib.parse import quote_plus
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+from pypdf import PdfReader
+from site_browser import build_with_env, launch_chromium, seed_site, serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+LONG_BIEN = "ldld-long-bien-32-kh-2023"  # seed 000
+BA_DINH = "ldld-ba-dinh-63-kh-2021"  # seed 001
+LAI_CHAU = "ldld-lai-chau-141-kh-2020"  # seed 002
+QUAN_1 = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"  # seed 003
+HDTDKT = "hdtdkt-long-bien-32-kh-2021"  # seed 004
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory) -> str:
+    site = seed_site(str(tmp_path_factory.getbasetemp()))
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.csp_errors = []  # type: ignore[attr-defined]
+    page.on(
+        "console",
+        lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text),
+    )
+    yield page
+    assert page.csp_errors == []  # type: ignore[attr-defined]
+    context.close()
+
+
+def at(page: Page, when: str) -> Page:
+    """Pin the browser's clock (an ISO date-time with its offset) before loading."""
+    page.clock.set_fixed_time(when)
+    return page
+
+
+def result_slugs(page: Page) -> list[str]:
+    page.wait_for_selector("#sg-search-results li")
+    hrefs = page.eval_on_selector_all(
+        "#sg-search-results .sg-result__title a", "els => els.map(a => a.getAttribute('href'))"
+    )
+    return [href.strip("/").split("/")[-1] for href in hrefs]
+
+
+def search(page: Page, base_url: str, query: str = "", **filters: str) -> list[str]:
+    params = [f"q={quote_plus(query)}"] + [f"{k}={quote_plus(v)}" for k, v in filters.items()]
+    page.goto(f"{base_url}tim-kiem/?{'&'.join(params)}")
+    return result_slugs(page)
+
+
+@pytest.mark.parametrize(
+    "query, slug",
+    [
+        ("dua", LAI_CHAU),
+        ("doan vien", LONG_BIEN),
+        ("dai hoi", LAI_CHAU),
+        ("Long Bien", LONG_BIEN),
+        ("Long Bien", HDTDKT),
+        ("thi dua khen thuong", HDTDKT),
+    ],
+)
+def test_search_diacritic_free_query_finds_seed_in_first_three(page, base_url, query, slug):
+    assert slug in search(page, base_url, query)[:3]
+
+
+def test_search_accented_query_ranks_exact_matches_first(page, tree, tmp_path):
+    # "đưa" (bring) folds to the same letters as "đua" (compete): a reader who
+    # typed the accents gets the exact word first, one who did not gets both.
+    title = ("thi đua năm 2024", "phong trào năm 2024")
+    tree.plan("ke-hoach-a", edits=(title, ("Nội dung kế hoạch.", "Tổ chức đua thuyền.")))
+    tree.plan(
+        "ke-hoach-b",
+        edits=(
+            title,
+            ("12/KH-LĐLĐ", "13/KH-LĐLĐ"),
+            ("Nội dung kế hoạch.", "Đưa tin, đưa ảnh, đưa bài và đưa hồ sơ."),
+        ),
+    )
+    site = build_with_env(tmp_path / "site", content=tree.root, SITEGEN_TODAY="2024-01-01")
+    with serve(site) as url:
+        assert search(page, url, "đua")[0] == "ke-hoach-a"
+        assert search(page, url, "đưa")[0] == "ke-hoach-b"
+        assert sorted(search(page, url, "dua")) == ["ke-hoach-a", "ke-hoach-b"]
+
+
+def test_search_filters_narrow_results(page, base_url):
+    everything = search(page, base_url, "thi dua")
+    assert sorted(everything) == sorted([LONG_BIEN, BA_DINH, LAI_CHAU, QUAN_1, HDTDKT])
+    page.select_option("#sg-f-nam", "2021")
+    expect(page.locator("#sg-search-results li")).to_have_count(2)
+    assert sorted(result_slugs(page)) == sorted([BA_DINH, HDTDKT])
+    page.select_option("#sg-f-co_quan", "LĐLĐ quận Ba Đình")
+    expect(page.locator("#sg-search-results li")).to_have_count(1)
+    assert result_slugs(page) == [BA_DINH]
+    assert "nam=2021" in page.url
+
+
+def test_search_sort_by_date_orders_results(page, base_url):
+    slugs = search(page, base_url, "thi dua", sort="desc")
+    # Newest first by date of issue; seed 003 has no date (filed under 2020-01-01).
+    assert slugs == [LONG_BIEN, HDTDKT, BA_DINH, LAI_CHAU, QUAN_1]
+
+
+def test_search_header_box_works_by_keyboard(page, base_url):
+    page.goto(base_url)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "sg-header-q":
+            break
+    assert page.evaluate("document.activeElement.id") == "sg-header-q"
+    page.keyboard.type("dai hoi")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tim-kiem/?q=dai+hoi")
+    assert LAI_CHAU in result_slugs(page)[:3]
+    page.focus("#sg-search-results .sg-result__title a")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ke-hoach/*/")
+    assert page.locator("h1.vb-heading").count() == 1
+
+
+@pytest.mark.parametrize(
+    "when, label",
+    [
+        ("2023-08-15T23:30:00+07:00", "Sắp diễn ra"),
+        # 00:30 in Hà Nội is still the 15th in UTC: the day must be Việt Nam's.
+        ("2023-08-16T00:30:00+07:00", "Đang diễn ra"),
+        ("2023-09-15T23:59:00+07:00", "Đang diễn ra"),
+        ("2023-09-16T08:00:00+07:00", "Đã kết thúc"),
+    ],
+)
+def test_plan_status_follows_browser_day(page, base_url, when, label):
+    at(page, when).goto(f"{base_url}ke-hoach/{LONG_BIEN}/")
+    assert page.inner_text(".plan-meta .sg-status") == label
+
+
+@pytest.mark.parametrize(
+    "when, countdown, form_visible",
+    [
+        ("2020-02-09T10:00:00+07:00", "Đang nhận hồ sơ — còn 5 ngày", True),
+        ("2020-02-14T15:59:00+07:00", "Đang nhận hồ sơ — hạn cuối hôm nay", True),
+        ("2020-02-14T16:01:00+07:00", "Đã hết hạn nhận hồ sơ", False),
+    ],
+)
+def test_plan_nomination_countdown_and_form_link(page, base_url, when, countdown, form_visible):
+    at(page, when).goto(f"{base_url}ke-hoach/{QUAN_1}/")
+    call = page.locator(".sg-call").first
+    assert call.locator(".sg-countdown").inner_text() == countdown
+    link = call.locator("a.md-button")
+    assert link.is_visible() == form_visible
+    assert link.inner_text() == "Nộp hồ sơ đề nghị khen thưởng"
+    assert link.get_attribute("href") == f"https://hoso.example.org/{QUAN_1}/cap-thanh-pho/"
+
+
+def test_home_lists_follow_browser_day(page, base_url):
+    at(page, "2023-09-10T09:00:00+07:00").goto(base_url)
+    ongoing = page.locator("#sg-ongoing li:visible a").all_inner_texts()
+    assert len(ongoing) == 2 and ongoing[1].startswith("Phát động đợt thi đua cao điểm")
+    assert page.locator("#sg-due li:visible").count() == 3
+    assert page.locator("[data-sg-empty-of=sg-ongoing]").is_hidden()
+    page.clock.set_fixed_time("2023-11-20T09:00:00+07:00")
+    page.reload()
+    assert page.locator("#sg-ongoing li:visible").count() == 0
+    assert page.locator("#sg-due li:visible").count() == 0
+    assert page.locator("[data-sg-empty-of=sg-ongoing]").is_visible()
+
+
+SEED_HEADERS = {
+    LONG_BIEN: ("Số: 32/KH-LĐLĐ", "Long Biên, ngày 21 tháng 8 năm 2023", "Nguyễn Trường Giang"),
+    BA_DINH: ("Số: 63 /KH-LĐLD", "Ba Đình, ngày 23 tháng 3 năm 2021", "Nguyễn Xuân Trọng"),
+    LAI_CHAU: ("Số: 141/KH-LĐLĐ", "Lai Châu, ngày 14 tháng 01 năm 2020", "Hoàng Văn Trinh"),
+    QUAN_1: (None, None, "Trương Thị Minh Dung"),  # printed without number and date
+    HDTDKT: ("Số: 32 /KH-HĐTĐKT", "Long Biên, ngày 30 tháng 6 năm 2021", "Nguyễn Mạnh Hà"),
+}
+
+
+@pytest.mark.parametrize("slug", sorted(SEED_HEADERS))
+def test_plan_header_and_signature_render(page, base_url, slug):
+    number, dateline, signer = SEED_HEADERS[slug]
+    page.goto(f"{base_url}ke-hoach/{slug}/")
+    assert page.locator(".vb-number").all_inner_texts() == ([number] if number else [])
+    assert page.locator(".vb-dateline").all_inner_texts() == ([dateline] if dateline else [])
+    assert page.inner_text(".vb-sign .vb-signer") == signer
+    left = page.locator(".vb-left").bounding_box()
+    right = page.locator(".vb-right").bounding_box()
+    assert left["x"] + left["width"] <= right["x"] and left["y"] == right["y"]
+
+
+def test_print_plan_gives_a4_pages_without_site_chrome(page, base_url):
+    page.goto(f"{base_url}ke-hoach/{LONG_BIEN}/")
+    pdf = PdfReader(io.BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+    assert len(pdf.pages) >= 2
+    for p in pdf.pages:
+        assert abs(float(p.mediabox.width) - 595.28) < 1
+        assert abs(float(p.mediabox.height) - 841.89) < 1
+    text = pdf.pages[0].extract_text()
+    assert "KẾ HOẠCH" in text
+    assert "Tìm văn bản" not in text and "Thông tin văn bản" not in text
+    page.emulate_media(media="print")
+    assert page.locator(".md-header").is_hidden() and page.locator(".plan-meta").is_hidden()
+    family = page.evaluate("getComputedStyle(document.querySelector('.md-typeset')).fontFamily")
+    assert family == '"Times New Roman", Tinos, "Liberation Serif", serif'
+
+
+PAGES = ["", "danh-sach/", f"ke-hoach/{QUAN_1}/", "tim-kiem/?q=doan+vien"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_reports_no_serious_violation(browser, base_url, path):
+    # axe is injected as a script of the test: only this context bypasses the CSP.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    at(page, "2020-02-09T10:00:00+07:00").goto(base_url + path)
+    if path.startswith("tim-kiem"):
+        result_slugs(page)
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        """async () => (await axe.run(document)).violations
+            .filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+    )
+    context.close()
+    assert violations == []
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_360px_viewport(browser, base_url, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base_url + path)
+    if path.startswith("tim-kiem"):
+        result_slugs(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.locator("#sg-header-q").is_visible()
+    context.close()
