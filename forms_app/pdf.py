@@ -44,8 +44,10 @@ _environment = Environment(
     lstrip_blocks=True,
 )
 # Pango and WeasyPrint's font handling are not documented as thread-safe; the
-# development server is threaded, so one render at a time per process.
+# development server is threaded, so one render at a time per process. Under that
+# lock one font configuration is shared: the shipped fonts are loaded once.
 _render_lock = threading.Lock()
+_font_config: FontConfiguration | None = None
 
 
 class FontMissingError(RuntimeError):
@@ -134,10 +136,13 @@ def render_html(summary: dict[str, Any], *, screen: bool = False, asset_base: st
 
 
 def _layout(summary: dict[str, Any]) -> Any:
+    global _font_config
     html = render_html(summary)
     with _render_lock:
+        if _font_config is None:
+            _font_config = FontConfiguration()
         return HTML(string=html, url_fetcher=AssetFetcher(), base_url=None).render(
-            font_config=FontConfiguration()
+            font_config=_font_config
         )
 
 

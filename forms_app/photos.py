@@ -78,6 +78,11 @@ def _open_and_decode(data: bytes) -> Image.Image:
     if width * height > MAX_PIXELS:
         # Checked before decoding: a few KB of PNG can declare gigabytes of pixels.
         raise Image.DecompressionBombError(f"{width}x{height}")
+    if image.format in ("JPEG", "MPO"):
+        # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding (every byte
+        # is still read, so truncation is still caught): a 12 MP photo decodes ~10x faster.
+        side = 2 * max(OUTPUT_SIZE)
+        image.draft("RGB", (side, side))
     with _truncation_lock:
         # WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process
         # when imported, which would let a half-uploaded JPEG through grey-filled.

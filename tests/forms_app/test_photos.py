@@ -99,3 +99,17 @@ def test_process_photo_truncated_jpeg_rejected_after_weasyprint_import():
     assert _error(data[: len(data) // 2]) == (
         "Tệp ảnh bị hỏng hoặc chưa tải lên hết; hãy chọn lại ảnh gốc."
     )
+
+
+def test_process_photo_12_megapixel_phone_photo_rotated_and_reduced():
+    result = Image.open(io.BytesIO(process_photo(phone_photo((4000, 3000)), max_bytes=10 * MB)))
+    assert result.size == (354, 472)
+    assert result.getpixel((177, 20)) == (0, 0, 0)
+    assert result.getpixel((177, 450)) == (255, 255, 255)
+
+
+def test_process_photo_truncated_12_megapixel_jpeg_rejected():
+    data = phone_photo((4000, 3000))
+    assert _error(data[: len(data) * 3 // 4]) == (
+        "Tệp ảnh bị hỏng hoặc chưa tải lên hết; hãy chọn lại ảnh gốc."
+    )
