@@ -21,7 +21,21 @@ from .search import index_site
 
 log = logging.getLogger(__name__)
 
-SITE_PROJECT = Path(__file__).resolve().parent.parent
+
+def find_site_project() -> Path:
+    """The MkDocs project (mkdocs.yml, hooks, theme overrides, static assets).
+
+    It is not part of the installed package: from a source checkout (editable
+    install) it is the package's parent folder; from a regular install, as on
+    Netlify after `pip install .`, it is `site/` under the working directory.
+    """
+    beside = Path(__file__).resolve().parent.parent
+    if (beside / "mkdocs.yml").is_file():
+        return beside
+    return Path.cwd() / "site"
+
+
+SITE_PROJECT = find_site_project()
 CONFIG_FILE = SITE_PROJECT / "mkdocs.yml"
 
 
