@@ -1,0 +1,113 @@
+"""Atom feed and iCalendar files of the seeds, read back by independent parsers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import feedparser
+import icalendar
+import pytest
+from paths import CONTENT
+from sitegen.feeds import generate_atom
+from sitegen.ical import fold_line, generate_calendars
+from sitegen.loader import load_content
+from sitegen.settings import SiteSettings
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+SETTINGS = SiteSettings(
+    site_url="https://thidua.example.org/",
+    forms_url="https://hoso.example.org",
+    now=dt.datetime(2024, 1, 2, 8, 0, tzinfo=HCM),
+)
+
+
+@pytest.fixture(scope="module")
+def content():
+    return load_content(CONTENT)
+
+
+def test_atom_parses_newest_first(content):
+    feed = feedparser.parse(generate_atom(content, SETTINGS))
+    assert feed.bozo == 0
+    assert [e.link for e in feed.entries] == [
+        "https://thidua.example.org/ke-hoach/ldld-long-bien-32-kh-2023/",
+        "https://thidua.example.org/ke-hoach/hdtdkt-long-bien-32-kh-2021/",
+        "https://thidua.example.org/ke-hoach/ldld-ba-dinh-63-kh-2021/",
+        "https://thidua.example.org/ke-hoach/ldld-lai-chau-141-kh-2020/",
+        "https://thidua.example.org/ke-hoach/ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020/",
+    ]
+    first = feed.entries[0]
+    assert first.title.startswith("Kế hoạch 32/KH-LĐLĐ: Phát động đợt thi đua cao điểm")
+    assert first.published == "2023-08-21T00:00:00+07:00"
+    assert first.author == "Liên đoàn Lao động quận Long Biên"
+
+
+def _events(data: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(data)
+    return {str(e["UID"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_calendar_has_every_seed_deadline_with_time_and_zone(content):
+    events = _events(generate_calendars(content, SETTINGS)["lich/tat-ca.ics"])
+    expected = 0
+    for plan in content.plans:
+        for i, deadline in enumerate(plan.meta.deadlines):
+            expected += 1
+            event = events[f"{plan.slug}-deadline-{i}@thidua.example.org"]
+            start = event.decoded("DTSTART")
+            if deadline.due.time is None:
+                assert start == deadline.due.date
+                assert event.decoded("DTEND") == deadline.due.date + dt.timedelta(days=1)
+            else:
+                assert start == deadline.due.closes_at
+                assert str(start.tzinfo) == "Asia/Ho_Chi_Minh"
+    # Seed 003: the city-level dossier is due at 16:00 on 14/02/2020, Việt Nam time.
+    due = events[
+        "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020-deadline-0@thidua.example.org"
+    ].decoded("DTSTART")
+    assert due == dt.datetime(2020, 2, 14, 16, 0, tzinfo=HCM)
+    assert due.astimezone(dt.UTC) == dt.datetime(2020, 2, 14, 9, 0, tzinfo=dt.UTC)
+    assert expected == 9
+
+
+def test_calendar_has_periods_phases_and_nomination_deadlines(content):
+    events = _events(generate_calendars(content, SETTINGS)["lich/tat-ca.ics"])
+    period = events["ldld-long-bien-32-kh-2023-period-0@thidua.example.org"]
+    assert period.decoded("DTSTART") == dt.date(2023, 8, 16)
+    assert period.decoded("DTEND") == dt.date(2023, 9, 16)
+    phase = events["ldld-lai-chau-141-kh-2020-phase-1@thidua.example.org"]
+    assert str(phase["SUMMARY"]).startswith("Đợt 2: Chào mừng Đại hội thi đua yêu nước")
+    # Seed 001's nomination deadline equals one of its deadlines: listed once.
+    assert "ldld-ba-dinh-63-kh-2021-nomination-0@thidua.example.org" not in events
+
+
+def test_calendar_uids_stable_between_builds(content):
+    later = SiteSettings(site_url=SETTINGS.site_url, now=dt.datetime(2025, 6, 1, tzinfo=HCM))
+    first = generate_calendars(content, SETTINGS)
+    second = generate_calendars(content, later)
+    assert sorted(first) == sorted(second)
+    for path in first:
+        assert sorted(_events(first[path])) == sorted(_events(second[path]))
+
+
+def test_calendar_one_file_per_plan(content):
+    files = generate_calendars(content, SETTINGS)
+    assert sorted(files) == sorted(
+        ["lich/tat-ca.ics"] + [f"lich/{p.slug}.ics" for p in content.plans]
+    )
+    own = _events(files["lich/ldld-long-bien-32-kh-2023.ics"])
+    assert sorted(own) == sorted(
+        [
+            f"ldld-long-bien-32-kh-2023-{k}@thidua.example.org"
+            for k in ("period-0", "deadline-0", "deadline-1", "deadline-2")
+        ]
+    )
+
+
+def test_fold_line_keeps_characters_whole():
+    line = "SUMMARY:" + "Hạn nộp hồ sơ đề nghị khen thưởng " * 4
+    folded = fold_line(line)
+    parts = folded.split("\r\n ")
+    assert "".join(parts) == line
+    assert max(len(p.encode("utf-8")) for p in parts) <= 75
