@@ -1,0 +1,80 @@
+"""Listings, home page and the shared date rules, as pure generators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from paths import CONTENT
+from sitegen.folding import fold, fold_d_words, slugify
+from sitegen.listings import PAGE_SIZE, generate_listing_pages
+from sitegen.loader import load_content
+from sitegen.pages import generate_pages
+from sitegen.schedule import countdown_label, days_left
+from sitegen.settings import settings_for_day
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_fold_removes_every_vietnamese_mark_including_d():
+    assert fold("Đoàn viên thi đua khen thưởng, Đại hội Long Biên") == (
+        "Doan vien thi dua khen thuong, Dai hoi Long Bien"
+    )
+    assert fold_d_words("Đại hội đoàn viên và thi đua") == "Dai doan dua"
+    assert slugify("Xanh - Sạch - Đẹp, Bảo đảm an toàn") == "xanh-sach-dep-bao-dam-an-toan"
+
+
+def test_countdown_counts_calendar_days_in_vietnam():
+    closes = dt.datetime(2020, 2, 14, 16, 0, tzinfo=HCM)
+    # 18:00 UTC on the 9th is already 01:00 on the 10th in Hà Nội.
+    late = dt.datetime(2020, 2, 9, 18, 0, tzinfo=dt.UTC)
+    assert days_left(closes, late) == 4
+    assert countdown_label(closes, late) == "Đang nhận hồ sơ — còn 4 ngày"
+    assert countdown_label(closes, closes) == "Đang nhận hồ sơ — hạn cuối hôm nay"
+    after = closes + dt.timedelta(minutes=1)
+    assert countdown_label(closes, after) == "Đã hết hạn nhận hồ sơ"
+
+
+def test_listings_cover_years_issuers_and_themes_in_both_orders():
+    content = load_content(CONTENT)
+    pages = generate_listing_pages(content, settings_for_day(dt.date(2024, 1, 2)))
+    assert "danh-sach/index.md" in pages and "danh-sach/cu-nhat/index.md" in pages
+    assert sorted(p for p in pages if p.startswith("danh-sach/nam-")) == [
+        "danh-sach/nam-2020/cu-nhat/index.md",
+        "danh-sach/nam-2020/index.md",
+        "danh-sach/nam-2021/cu-nhat/index.md",
+        "danh-sach/nam-2021/index.md",
+        "danh-sach/nam-2023/cu-nhat/index.md",
+        "danh-sach/nam-2023/index.md",
+    ]
+    assert "danh-sach/co-quan/ldld-ba-dinh/index.md" in pages
+    theme = pages["danh-sach/phong-trao/lao-dong-gioi-lao-dong-sang-tao/index.md"]
+    # "Lao động giỏi, Lao động sáng tạo" (000, 002) and "…, lao động sáng tạo" (001).
+    assert theme.html.count("<tr>") == 1 + 3
+    newest = pages["danh-sach/index.md"].html
+    oldest = pages["danh-sach/cu-nhat/index.md"].html
+    order = ["ldld-long-bien-32-kh-2023", "hdtdkt-long-bien-32-kh-2021", "ldld-ba-dinh-63-kh-2021"]
+    positions = [newest.index(f"ke-hoach/{slug}/") for slug in order]
+    assert positions == sorted(positions)
+    positions = [oldest.index(f"ke-hoach/{slug}/") for slug in order]
+    assert positions == sorted(positions, reverse=True)
+    assert 'href="../../ke-hoach/ldld-long-bien-32-kh-2023/"' in oldest
+
+
+def test_listing_paginates_at_page_size(tree):
+    for i in range(PAGE_SIZE + 1):
+        tree.plan(f"ke-hoach-{i:03d}", edits=(("12/KH-LĐLĐ", f"{i}/KH-LĐLĐ"),))
+    content = load_content(tree.root)
+    pages = generate_listing_pages(content, settings_for_day(dt.date(2024, 1, 2)))
+    first, second = pages["danh-sach/index.md"], pages["danh-sach/trang-2.md"]
+    assert first.html.count("<tr>") == 1 + PAGE_SIZE
+    assert second.html.count("<tr>") == 1 + 1
+    assert 'href="trang-2/"' in first.html and 'href="../"' in second.html
+
+
+def test_home_hides_items_not_current_on_build_day():
+    content = load_content(CONTENT)
+    during = generate_pages(content, settings_for_day(dt.date(2023, 9, 1)))["index.md"].html
+    assert 'data-sg-when="ongoing" data-start="2023-08-16" data-end="2023-09-15">' in during
+    before = generate_pages(content, settings_for_day(dt.date(2023, 8, 1)))["index.md"].html
+    assert 'data-sg-when="ongoing" data-start="2023-08-16" data-end="2023-09-15" hidden>' in before
