@@ -8,6 +8,7 @@ the head revision. It must not know what is stored (models.py) or why
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from pathlib import Path
 
@@ -46,9 +47,29 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(engine: Engine) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration, one process at a time.
+
+    gunicorn workers (and the outbox worker) each create the app: without a lock
+    two of them read "no version" and both try to create the same tables.
+    """
     config = alembic_config(engine.url.render_as_string(hide_password=False))
+    database = engine.url.database or ""
+    if engine.dialect.name == "sqlite" and database not in ("", ":memory:"):
+        with open(f"{database}.migrate-lock", "a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                _upgrade(engine, config)
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        return
+    _upgrade(engine, config)
+
+
+def _upgrade(engine: Engine, config: Config) -> None:
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Released at commit; any constant shared by every process works.
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(4205012020)")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 
