@@ -36,7 +36,7 @@ EARLIEST_YEAR = 1945
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
 
-def choice(value: str, label: str) -> Any:
+def make_choice(value: str, label: str) -> Any:
     """One <option>; WTForms 3.3 deprecates the (value, label) tuples."""
     return SelectChoice(value, label) if SelectChoice else (value, label)
 
@@ -215,10 +215,12 @@ class NominationForm(BaseForm):
 
     def set_choices(self, categories: Sequence[tuple[str, str]], awards: Sequence[str]) -> None:
         self.category.choices = [
-            choice("", "— Chọn đối tượng —"),
-            *(choice(key, name) for key, name in categories),
+            make_choice("", "— Chọn đối tượng —"),
+            *(make_choice(key, name) for key, name in categories),
         ]
-        self.award.choices = [choice(a, a) for a in awards] if awards else [choice("", "—")]
+        self.award.choices = (
+            [make_choice(a, a) for a in awards] if awards else [make_choice("", "—")]
+        )
 
     def validate_contact_email(self, field: Any) -> None:
         if field.data and not EMAIL_RE.match(field.data.strip()):
@@ -251,7 +253,7 @@ class IndividualForm(NominationForm):
     gender = SelectField(
         "Giới tính",
         [InputRequired(message="Hãy chọn giới tính.")],
-        choices=[choice("", "— Chọn —"), choice("Nam", "Nam"), choice("Nữ", "Nữ")],
+        choices=[make_choice("", "— Chọn —"), make_choice("Nam", "Nam"), make_choice("Nữ", "Nữ")],
         description="Như trong hồ sơ cán bộ.",
     )
     birth_year = StringField(

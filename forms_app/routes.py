@@ -70,7 +70,7 @@ def client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def countdown(closes_at: dt.datetime | None, now: dt.datetime) -> str:
+def format_countdown(closes_at: dt.datetime | None, now: dt.datetime) -> str:
     if closes_at is None:
         return "Chưa ghi hạn nộp"
     if now > closes_at:
@@ -113,13 +113,13 @@ def subject_or_404(campaign: Campaign, subject_slug: str) -> Subject:
     return subject
 
 
-def owned() -> dict[str, str]:
+def get_owned() -> dict[str, str]:
     """References this browser submitted or opened by edit link (value: edit token or "")."""
     return dict(session.get("owned", {}))
 
 
 def remember(reference: str, token: str | None) -> None:
-    refs = owned()
+    refs = get_owned()
     refs[reference] = token or refs.get(reference, "")
     session["owned"] = refs
     session.permanent = True
@@ -141,7 +141,7 @@ def build_form(subject: Subject, campaign: Campaign, now: dt.datetime, **kwargs:
     return form
 
 
-def photo_required(campaign: Campaign) -> bool:
+def requires_photo(campaign: Campaign) -> bool:
     return any(item.photo for item in campaign.call.dossier)
 
 
@@ -171,8 +171,8 @@ def render_form(
             editing=editing,
             categories=[(c, describe_criteria(c)) for c in campaign.categories(subject)],
             deadline=format_moment(campaign.call.deadline) if campaign.call.deadline else None,
-            countdown=countdown(campaign.closes_at, now),
-            photo_required=photo_required(campaign),
+            countdown=format_countdown(campaign.closes_at, now),
+            requires_photo=requires_photo(campaign),
             form_action=form_url(campaign, subject),
         ),
         status,
@@ -198,7 +198,7 @@ def index() -> str:
                 "deadline": format_moment(campaign.call.deadline)
                 if campaign.call.deadline
                 else None,
-                "countdown": countdown(campaign.closes_at, now),
+                "countdown": format_countdown(campaign.closes_at, now),
                 "categories": [(c, describe_criteria(c)) for c in campaign.call.categories],
                 "forms": [(s.label, form_url(campaign, s)) for s in campaign.call.subjects],
             }
@@ -226,7 +226,7 @@ def nomination_form(plan_slug: str, call_key: str, subject_slug: str) -> Any:
     campaign = campaign_or_404(plan_slug, call_key)
     subject = subject_or_404(campaign, subject_slug)
     now = get_now()
-    closed = services.closed_message(campaign, now)
+    closed = services.describe_closure(campaign, now)
     if closed:
         return render_closed(campaign, closed, 403 if request.method == "POST" else 200)
     db = get_session()
@@ -287,7 +287,7 @@ def _handle_post(campaign: Campaign, subject: Subject, now: dt.datetime) -> Any:
     form.draft.data = draft.token
     if photo_error:
         form.photo.errors = [photo_error]
-    elif draft.photo is None and photo_required(campaign):
+    elif draft.photo is None and requires_photo(campaign):
         form.photo.errors = [f"Hãy chọn {form.photo_label.lower()} (kế hoạch yêu cầu kèm ảnh)."]
     if form.errors:
         return render_form(
@@ -363,7 +363,7 @@ def preview(token: str) -> Any:
     subject = Subject(draft.subject)
     if not draft.ready:
         return redirect(form_url(campaign, subject, nhap=draft.token))
-    closed = services.closed_message(campaign, get_now())
+    closed = services.describe_closure(campaign, get_now())
     if closed:
         return render_closed(campaign, closed, 200)
     return render_template(
@@ -371,7 +371,7 @@ def preview(token: str) -> Any:
         campaign=campaign,
         subject=subject,
         draft=draft,
-        used=services.used_message(draft.fill_ratio),
+        used=services.describe_page_use(draft.fill_ratio),
         confirm=ConfirmForm(),
         back_url=form_url(campaign, subject, nhap=draft.token),
     )
@@ -435,7 +435,7 @@ def submit(token: str) -> Any:
         abort(404)
     campaign = campaign_or_404(draft.plan_slug, draft.call_key)
     subject = Subject(draft.subject)
-    closed = services.closed_message(campaign, get_now())
+    closed = services.describe_closure(campaign, get_now())
     if closed:
         return render_closed(campaign, closed, 403)
     confirm = ConfirmForm()
@@ -447,7 +447,7 @@ def submit(token: str) -> Any:
             campaign=campaign,
             subject=subject,
             draft=draft,
-            used=services.used_message(draft.fill_ratio),
+            used=services.describe_page_use(draft.fill_ratio),
             confirm=ConfirmForm(formdata=None),
             back_url=form_url(campaign, subject, nhap=draft.token),
             problems=[CSRF_MESSAGE],
@@ -466,7 +466,7 @@ def submit(token: str) -> Any:
 
 
 def _owned_nomination(reference: str) -> Nomination:
-    if reference not in owned():
+    if reference not in get_owned():
         abort(404)
     nomination = services.find_by_reference(get_session(), reference)
     if nomination is None:
@@ -478,7 +478,7 @@ def _owned_nomination(reference: str) -> Nomination:
 def confirmation(reference: str) -> str:
     nomination = _owned_nomination(reference)
     campaign = campaign_or_404(nomination.plan_slug, nomination.call_key)
-    token = owned().get(reference) or None
+    token = get_owned().get(reference) or None
     now = get_now()
     return render_template(
         "confirmation.html",
@@ -522,7 +522,7 @@ def edit(token: str) -> Any:
     campaign = campaign_or_404(nomination.plan_slug, nomination.call_key)
     if request.method == "GET":
         return redirect(url_for("nominations.confirmation", reference=nomination.reference))
-    closed = services.closed_message(campaign, get_now())
+    closed = services.describe_closure(campaign, get_now())
     if closed:
         return render_closed(campaign, closed, 403)
     if not ConfirmForm().validate():

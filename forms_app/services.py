@@ -158,7 +158,7 @@ def _words(text: str) -> set[str]:
     return set(spelled.split()) - FILLER_WORDS
 
 
-def award_matches(required: str, received: str) -> bool:
+def matches_award(required: str, received: str) -> bool:
     """'Bằng khen Thủ tướng Chính phủ' matches 'Bằng khen của Thủ tướng Chính phủ':
     every word of the required title, without marks, is in the received one."""
     return _words(required) <= _words(received)
@@ -199,7 +199,7 @@ def check_criteria(category: Category, data: dict[str, Any]) -> list[str]:
             problems.append(f"{name} yêu cầu {' '.join(wanted)}; {have}.")
     if criteria.required_awards:
         found = any(
-            award_matches(required, award["title"])
+            matches_award(required, award["title"])
             and (_in_period(award["year"], criteria) or not period)
             for award in data["awards"]
             for required in criteria.required_awards
@@ -220,7 +220,7 @@ def check_criteria(category: Category, data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def closed_message(campaign: Campaign, now: dt.datetime) -> str | None:
+def describe_closure(campaign: Campaign, now: dt.datetime) -> str | None:
     """Why the campaign takes no nomination at `now`, or None when it is open."""
     if campaign.closes_at is None:
         return "Kế hoạch này chưa ghi hạn nộp hồ sơ nên chưa nhận hồ sơ trực tuyến."
@@ -289,12 +289,12 @@ def build_summary(
     return summary
 
 
-def used_message(used: float) -> str:
+def describe_page_use(used: float) -> str:
     """'đã dùng 87% trang A4' from the pages used (Fit.used)."""
     return f"đã dùng {round(used * 100)}% trang A4"
 
 
-def overflow_message(fit: pdf.Fit) -> str:
+def describe_overflow(fit: pdf.Fit) -> str:
     """How much to cut, naming the longest sections."""
     used = f"{fit.used:.1f}".replace(".", ",")
     longest = [
@@ -329,7 +329,7 @@ def check_nomination(
         return Checked(problems, None, data)
     fit = pdf.check_fit(build_summary(campaign, category, data, photo, now))
     if not fit.fits:
-        problems.append(overflow_message(fit))
+        problems.append(describe_overflow(fit))
     return Checked(problems, fit, data)
 
 
@@ -456,7 +456,7 @@ def submit_draft(
     summary = draft_summary(campaign, draft, now)
     pdf_bytes, fit = pdf.render_pdf(summary)
     if not fit.fits:
-        raise ValueError(overflow_message(fit))
+        raise ValueError(describe_overflow(fit))
     docx_bytes = docx_export.render_docx(summary, draft.photo)
     data = draft.data["clean"]
     nominee = data.get("full_name") or data.get("unit_name")

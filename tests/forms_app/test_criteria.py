@@ -8,7 +8,7 @@ from sitegen.loader import load_content
 from sitegen.models import Subject
 
 from forms_app.campaigns import find_campaign
-from forms_app.services import award_matches, check_criteria
+from forms_app.services import check_criteria, matches_award
 
 PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
 
@@ -111,5 +111,5 @@ def test_check_criteria_collective_award_abbreviated(content):
 
 
 def test_award_matches_without_diacritics():
-    assert award_matches("Chiến sĩ thi đua cơ sở", "chien si thi dua co so nam 2018") is True
-    assert award_matches("Chiến sĩ thi đua Thành phố", "Chiến sĩ thi đua cơ sở") is False
+    assert matches_award("Chiến sĩ thi đua cơ sở", "chien si thi dua co so nam 2018") is True
+    assert matches_award("Chiến sĩ thi đua Thành phố", "Chiến sĩ thi đua cơ sở") is False

@@ -11,7 +11,7 @@ from summary_samples import INITIATIVES, collective, individual, summary_of
 
 from forms_app import pdf
 from forms_app.photos import process_photo
-from forms_app.services import overflow_message, used_message
+from forms_app.services import describe_overflow, describe_page_use
 
 
 def squash(value: str) -> str:
@@ -60,7 +60,7 @@ def test_check_fit_overflow_seen_not_clipped():
     data, _ = pdf.render_pdf(summary)
     assert (fit.pages, len(read_pdf(data).pages)) == (2, 2)
     assert fit.sections[0][0] == "Thành tích nổi bật"
-    assert overflow_message(fit) == (
+    assert describe_overflow(fit) == (
         f"Bản tóm tắt dài khoảng {f'{fit.used:.1f}'.replace('.', ',')} trang A4, vượt giới hạn "
         f"01 trang: hãy cắt bớt khoảng {fit.cut_percent}% ({fit.cut_lines} dòng). Dài nhất là "
         f"mục “Thành tích nổi bật” (khoảng {round(fit.sections[0][1] / pdf.LINE_HEIGHT_PT)} dòng)"
@@ -73,7 +73,7 @@ def test_check_fit_overflow_seen_not_clipped():
 def test_check_fit_short_summary_reports_share_of_page():
     fit = pdf.check_fit(summary_of(individual()))
     assert fit.pages == 1
-    assert used_message(fit.used) == f"đã dùng {fit.percent}% trang A4"
+    assert describe_page_use(fit.used) == f"đã dùng {fit.percent}% trang A4"
     assert 50 <= fit.percent <= 100
 
 
