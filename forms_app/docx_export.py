@@ -16,7 +16,7 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -24,6 +24,7 @@ from docx.shared import Mm, Pt
 FONT = "Times New Roman"
 BODY_PT = 13
 TABLE_PT = 12
+LINE_PT = 14.2
 
 
 def _style_document(document: Any) -> None:
@@ -46,8 +47,11 @@ def _style_document(document: Any) -> None:
         fonts.set(qn(slot), FONT)
     paragraph = normal.paragraph_format
     paragraph.space_before = Pt(0)
-    paragraph.space_after = Pt(1)
-    paragraph.line_spacing = 1.0
+    paragraph.space_after = Pt(0)
+    # Exact line height, a little tighter than the PDF's 13 pt × 1.15, so that a
+    # summary the PDF check accepts also stays on one page in Word and LibreOffice.
+    paragraph.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph.line_spacing = Pt(LINE_PT)
 
 
 def _paragraph(
@@ -253,7 +257,7 @@ def render_docx(summary: dict[str, Any], photo: bytes | None) -> bytes:
         head.add_run(role).bold = True
         _paragraph(sign_cell, note, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         if name:
-            _paragraph(sign_cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=30)
+            _paragraph(sign_cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=22)
     document.core_properties.title = f"Tóm tắt thành tích – {summary['nominee']}"
     document.core_properties.author = summary["union_name"]
     buffer = io.BytesIO()

@@ -34,7 +34,7 @@ FONT_FILES = (
 )
 ASSET_SCHEME = "forms-asset:"
 ASSET_TYPES = {".ttf": "font/ttf"}
-LINE_HEIGHT_PT = 13 * 1.2  # html { font-size: 13pt; line-height: 1.2 }
+LINE_HEIGHT_PT = 13 * 1.15  # html { font-size: 13pt; line-height: 1.15 }
 PT_PER_PX = 0.75
 
 _environment = Environment(

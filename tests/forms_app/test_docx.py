@@ -13,6 +13,7 @@ from pdf_checks import page_sizes, read_pdf, text
 from photo_samples import phone_photo
 from summary_samples import INITIATIVES, collective, individual, summary_of
 
+from forms_app import pdf
 from forms_app.docx_export import render_docx
 from forms_app.photos import process_photo
 
@@ -85,4 +86,19 @@ def test_render_docx_individual_one_page_in_libreoffice(tmp_path):
 @needs_soffice
 def test_render_docx_collective_one_page_in_libreoffice(tmp_path):
     reader = read_pdf(docx_to_pdf(render_docx(summary_of(collective()), None), tmp_path))
+    assert page_sizes(reader) == [(595, 842)]
+
+
+@needs_soffice
+def test_render_docx_fits_whenever_the_pdf_check_accepts(tmp_path):
+    # The fullest summary the PDF check still accepts must stay on one page in Word too.
+    sentence = "Hoàn thành xuất sắc nhiệm vụ được giao, nhiều năm liền. "
+    fullest = None
+    for count in range(1, 30):
+        summary = summary_of(individual(sentence * count))
+        if not pdf.check_fit(summary).fits:
+            break
+        fullest = summary
+    assert pdf.check_fit(fullest).percent >= 95
+    reader = read_pdf(docx_to_pdf(render_docx(fullest, None), tmp_path))
     assert page_sizes(reader) == [(595, 842)]
