@@ -232,14 +232,18 @@ class NominationForm(BaseForm):
                 "Số điện thoại chỉ gồm chữ số (8 đến 20 ký tự), ví dụ 0982 206 192."
             )
 
-    def validate_awards(self, field: Any) -> None:
-        for row in field:
+    def check_row_years(self, rows: Any, label: str, summary: str) -> None:
+        """Check the year of every filled row; mark the row and raise `summary`."""
+        for row in rows:
             if not row.form.is_empty():
                 try:
-                    self.check_year(row.form.year, "Năm khen thưởng")
+                    self.check_year(row.form.year, label)
                 except ValidationError as error:
                     row.form.year.errors = [*row.form.year.errors, str(error)]
-                    raise ValidationError("Có dòng khen thưởng chưa hợp lệ.") from None
+                    raise ValidationError(summary) from None
+
+    def validate_awards(self, field: Any) -> None:
+        self.check_row_years(field, "Năm khen thưởng", "Có dòng khen thưởng chưa hợp lệ.")
 
 
 class IndividualForm(NominationForm):
@@ -303,13 +307,7 @@ class IndividualForm(NominationForm):
             raise ValidationError(f"Năm sinh {year} không hợp lý cho người lao động.")
 
     def validate_initiatives(self, field: Any) -> None:
-        for row in field:
-            if not row.form.is_empty():
-                try:
-                    self.check_year(row.form.year, "Năm công nhận")
-                except ValidationError as error:
-                    row.form.year.errors = [*row.form.year.errors, str(error)]
-                    raise ValidationError("Có dòng sáng kiến chưa hợp lệ.") from None
+        self.check_row_years(field, "Năm công nhận", "Có dòng sáng kiến chưa hợp lệ.")
 
 
 class CollectiveForm(NominationForm):
