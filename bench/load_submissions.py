@@ -44,9 +44,12 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 PROJECT = Path(__file__).resolve().parent.parent
+# The form fields are the test suite's (one definition of a valid nomination).
+sys.path[:0] = [str(PROJECT / "tests"), str(PROJECT / "tests" / "forms_app")]
+from form_data import INDIVIDUAL_URL as FORM_PATH  # noqa: E402
+from form_data import individual_fields  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
-PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
-FORM_PATH = f"/{PLAN}/cap-thanh-pho/ca-nhan"
 NOW = "2020-02-10T09:00:00+07:00"  # inside seed 003's nomination window
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -65,42 +68,12 @@ def make_photo() -> bytes:
 
 
 def fields(number: int) -> dict[str, str]:
-    return {
-        "category": "doi-tuong-3",
-        "award": "Bằng khen của Liên đoàn Lao động thành phố",
-        "full_name": f"Nguyễn Thị Lan Hương {number:03d}",
-        "gender": "Nữ",
-        "birth_year": "1985",
-        "ethnicity": "Kinh",
-        "position": "Tổ trưởng tổ sản xuất",
-        "workplace": "Công ty TNHH Cơ khí Bình Minh",
-        "grassroots_union": "Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh",
-        "qualification": "Kỹ sư cơ khí",
-        "duties": "Phụ trách tổ đúc khuôn gồm 25 công nhân.",
-        "achievements": "Năm năm liền hoàn thành xuất sắc nhiệm vụ; ba sáng kiến được áp dụng.",
-        "initiatives-0-title": "Cải tiến khuôn ép nhựa",
-        "initiatives-0-year": "2016",
-        "initiatives-0-level": "Cấp cơ sở",
-        "initiatives-0-benefit": "25.000.000",
-        "initiatives-1-title": "Băng tải tự động",
-        "initiatives-1-year": "2017",
-        "initiatives-1-level": "Cấp cơ sở",
-        "initiatives-1-benefit": "30 triệu",
-        "initiatives-2-title": "Bảo dưỡng máy nén khí",
-        "initiatives-2-year": "2019",
-        "initiatives-2-level": "Cấp cơ sở",
-        "initiatives-2-benefit": "15000000",
-        "awards-0-year": "2018",
-        "awards-0-title": "Chiến sĩ thi đua cơ sở",
-        "awards-0-decision": "45/QĐ-BM",
-        "awards-0-issuer": "Công ty TNHH Cơ khí Bình Minh",
-        "union_name": "CĐCS Công ty TNHH Cơ khí Bình Minh",
-        "contact_name": "Trần Văn Đức",
-        "contact_email": f"congdoan{number}@binhminh.vn",
-        "contact_phone": "0909 123 456",
-        "website": "",
-        "action": "preview",
-    }
+    """The test suite's individual nomination, made unique per client."""
+    return individual_fields(
+        full_name=f"Nguyễn Thị Lan Hương {number:03d}",
+        contact_email=f"congdoan{number}@binhminh.vn",
+        achievements="Năm năm liền hoàn thành xuất sắc nhiệm vụ; ba sáng kiến được áp dụng.",
+    )
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
