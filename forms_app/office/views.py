@@ -204,52 +204,42 @@ def _export_name(campaign, extension: str) -> str:
     return ascii_filename("Danh sach trich ngang", campaign.plan.slug, extension=extension)
 
 
-@bp.route("/dot/<plan_slug>/<call_key>/danh-sach.xlsx")
-@login_required
-def export_xlsx(plan_slug: str, call_key: str):
+def _filtered_nominations(plan_slug: str, call_key: str):
+    """The campaign (404 unless the account may see it) and its filtered nominations."""
     found = _campaign_or_404(plan_slug, call_key)
     nominations = queries.list_nominations(
         get_session(), found, queries.Filters.from_args(request.args)
     )
+    return found, nominations
+
+
+def _download(data: bytes, mimetype: str, name: str):
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+@bp.route("/dot/<plan_slug>/<call_key>/danh-sach.xlsx")
+@login_required
+def export_xlsx(plan_slug: str, call_key: str):
+    found, nominations = _filtered_nominations(plan_slug, call_key)
     data = exports.render_xlsx(found, exports.build_rows(found, nominations))
-    return send_file(
-        io.BytesIO(data),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=_export_name(found, "xlsx"),
-    )
+    return _download(data, XLSX, _export_name(found, "xlsx"))
 
 
 @bp.route("/dot/<plan_slug>/<call_key>/danh-sach.csv")
 @login_required
 def export_csv(plan_slug: str, call_key: str):
-    found = _campaign_or_404(plan_slug, call_key)
-    nominations = queries.list_nominations(
-        get_session(), found, queries.Filters.from_args(request.args)
-    )
+    found, nominations = _filtered_nominations(plan_slug, call_key)
     data = exports.render_csv(exports.build_rows(found, nominations))
-    return send_file(
-        io.BytesIO(data),
-        mimetype="text/csv; charset=utf-8",
-        as_attachment=True,
-        download_name=_export_name(found, "csv"),
-    )
+    return _download(data, "text/csv; charset=utf-8", _export_name(found, "csv"))
 
 
 @bp.route("/dot/<plan_slug>/<call_key>/ho-so.zip")
 @login_required
 def export_zip(plan_slug: str, call_key: str):
-    found = _campaign_or_404(plan_slug, call_key)
-    nominations = queries.list_nominations(
-        get_session(), found, queries.Filters.from_args(request.args)
-    )
+    found, nominations = _filtered_nominations(plan_slug, call_key)
     data = exports.render_zip(found, nominations, exports.build_rows(found, nominations))
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/zip",
-        as_attachment=True,
-        download_name=ascii_filename("Ho so", found.plan.slug, found.call.key, extension="zip"),
-    )
+    name = ascii_filename("Ho so", found.plan.slug, found.call.key, extension="zip")
+    return _download(data, "application/zip", name)
 
 
 @bp.route("/ho-so/<reference>")
