@@ -1,7 +1,8 @@
 """Running MkDocs on the site project: a strict build, or a live preview.
 
 This module owns where the MkDocs project is, how MkDocs is invoked and the
-order of a build: validate, MkDocs (strict), then the search index. It must
+order of a build: validate, then MkDocs (strict) while a child process
+writes the search index. It must
 not generate pages itself: the hooks do, through `mkdocs_glue`.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from mkdocs.config import load_config
 
 from .loader import load_content
 from .mkdocs_glue import use_loaded
-from .search import index_site
+from .search import start_indexing
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +47,12 @@ def _use_content(content_dir: Path) -> None:
 
 
 def build_site(content_dir: Path, out_dir: Path, timings: dict[str, float] | None = None) -> str:
-    """Validate everything first, build strictly into `out_dir`, then index it.
+    """Validate everything first, build strictly into `out_dir` and index it.
 
-    `timings`, when given, receives the seconds spent in each stage (check,
-    build, index): the benchmark reads them.
+    The search index is written by a child process while MkDocs builds the
+    pages (see sitegen.search). `timings`, when given, receives the seconds
+    spent in each stage: check, MkDocs build, and the wait for the index
+    after it (the benchmark reads them).
     """
     clock = time.perf_counter()
     stages = timings if timings is not None else {}
@@ -58,10 +62,17 @@ def build_site(content_dir: Path, out_dir: Path, timings: dict[str, float] | Non
     use_loaded(content)  # the hook reuses it instead of reading the files again
     config = load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
     clock = time.perf_counter()
-    build(config)  # raises mkdocs Abort on any warning (strict)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
+    indexing = start_indexing(content_dir, staging)
+    try:
+        build(config)  # raises mkdocs Abort on any warning (strict)
+    except BaseException:
+        indexing.cancel()
+        raise
     stages["build"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    index_site(out_dir)  # raises IndexingError
+    indexing.finish(out_dir)  # raises IndexingError
     stages["index"] = time.perf_counter() - clock
     return f"{len(content.plans)} kế hoạch, {len(content.issuers)} cơ quan"
 

@@ -14,7 +14,6 @@ import unicodedata
 _D = str.maketrans({"đ": "d", "Đ": "D"})
 # Every combining mark (Vietnamese tone and vowel marks are all in this block).
 _MARKS_RE = re.compile("[\u0300-\u036f]")
-_WORD_RE = re.compile(r"\w+")
 _NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
 
 
@@ -27,14 +26,3 @@ def fold(text: str) -> str:
 def slugify(text: str) -> str:
     """'Lao động giỏi, Lao động sáng tạo' -> 'lao-dong-gioi-lao-dong-sang-tao'."""
     return _NON_SLUG_RE.sub("-", fold(text).lower()).strip("-")
-
-
-def fold_d_words(text: str) -> str:
-    """The folded form of each word holding đ/Đ, in order, repeats kept.
-
-    Pagefind (1.5+) already matches "thuong" with "thưởng", so only words with
-    đ need an extra folded copy for "dua" to find "đua". Repeats are kept so
-    that a page about "Đại hội" still ranks above one that mentions it once.
-    """
-    words = [w for w in _WORD_RE.findall(text) if "đ" in w or "Đ" in w]
-    return fold(" ".join(words))

@@ -96,11 +96,7 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
             raise Abort(f"Trang {src_uri} được tạo hai lần (trùng với một tệp trong docs/).")
         if isinstance(value, GeneratedPage):
             _generated[src_uri] = value
-            value = (
-                front_matter(value.title, sg_search=True)
-                if value.search
-                else front_matter(value.title)
-            )
+            value = front_matter(value.title)
         files.append(File.generated(config, src_uri, content=value))
     return files
 

@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from . import schedule
 from .dates import format_date, format_date_line, format_moment
-from .folding import fold_d_words, slugify
+from .folding import slugify
 from .loader import Content
 from .models import Plan, Reference, Status
 from .settings import SiteSettings
@@ -93,7 +93,6 @@ class GeneratedPage:
     title: str
     html: str
     toc: tuple[TocEntry, ...] = ()
-    search: bool = False  # inside the search index (plans only)
 
 
 _HEADING_RE = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
@@ -170,17 +169,14 @@ def render_template(name: str, settings: SiteSettings, **values: object) -> str:
     )
 
 
-def front_matter(title: str, **flags: bool) -> str:
+def front_matter(title: str) -> str:
     """The Markdown source MkDocs gets for a generated page: front matter only.
 
     The theme prints page titles without escaping (in <title>), so the title
-    is escaped here. JSON strings are valid YAML scalars. Flags (such as
-    `sg_search`, which marks the pages the search index covers) are read by
-    the theme overrides. The page's HTML is added by the glue afterwards.
+    is escaped here. JSON strings are valid YAML scalars. The page's HTML is
+    added by the glue afterwards.
     """
-    lines = [f"title: {json.dumps(str(escape(title)), ensure_ascii=False)}"]
-    lines += [f"{key}: {'true' if value else 'false'}" for key, value in sorted(flags.items())]
-    return "---\n" + "\n".join(lines) + "\n---\n"
+    return f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n"
 
 
 def page_title(plan: Plan) -> str:
@@ -204,7 +200,6 @@ def render_plan_page(
     """The Markdown of one plan's page: header, metadata, full text, signature."""
     m = plan.meta
     body, toc = render_body(plan.body)
-    searchable = " ".join([m.title, plan.issuer.name, plan.issuer.short_name, *m.themes, plan.body])
     html = render_template(
         "plan.html",
         settings,
@@ -216,10 +211,8 @@ def render_plan_page(
         status=plan.status(settings.today),
         implementing=content.implementing(plan) if implementing is None else implementing,
         open_calls=[n for n in m.nominations if n.deadline is not None],
-        folded=fold_d_words(searchable),
-        sort_date=sort_key(plan),
     )
-    return GeneratedPage(page_title(plan), html, toc, search=True)
+    return GeneratedPage(page_title(plan), html, toc)
 
 
 def render_home(content: Content, settings: SiteSettings) -> GeneratedPage:
@@ -271,7 +264,15 @@ def render_search_page(content: Content, settings: SiteSettings) -> GeneratedPag
     years = sorted({str(p.year) for p in plans if p.year}, reverse=True)
     issuers = sorted({p.issuer.short_name for p in plans})
     types = sorted({p.meta.doc_type for p in plans})
-    statuses = [s.label for s in Status if any(p.status(settings.today) == s for p in plans)]
+    # Computed on the reader's day (assets/search.js): every status that a
+    # plan can have on some day is offered.
+    dated = any(p.meta.period for p in plans)
+    undated = any(p.meta.period is None for p in plans)
+    statuses = [
+        s.label
+        for s in Status
+        if (s == Status.UNKNOWN and undated) or (s != Status.UNKNOWN and dated)
+    ]
     filters = [
         ("nam", "Năm", years),
         ("co_quan", "Cơ quan ban hành", issuers),

@@ -6,7 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from paths import CONTENT
-from sitegen.folding import fold, fold_d_words, slugify
+from sitegen.folding import fold, slugify
 from sitegen.listings import PAGE_SIZE, generate_listing_pages
 from sitegen.loader import load_content
 from sitegen.pages import generate_pages
@@ -20,7 +20,6 @@ def test_fold_removes_every_vietnamese_mark_including_d():
     assert fold("Đoàn viên thi đua khen thưởng, Đại hội Long Biên") == (
         "Doan vien thi dua khen thuong, Dai hoi Long Bien"
     )
-    assert fold_d_words("Đại hội đoàn viên và thi đua") == "Dai doan dua"
     assert slugify("Xanh - Sạch - Đẹp, Bảo đảm an toàn") == "xanh-sach-dep-bao-dam-an-toan"
 
 

@@ -10,6 +10,7 @@ project from the copy, and `sitegen build` runs from that installation.
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sysconfig
@@ -80,9 +81,11 @@ def test_netlify_build_command_builds_publish_dir_from_clean_checkout(tmp_path):
         "ke-hoach/ldld-long-bien-32-kh-2023/index.html",
         "ke-hoach.xml",
         "lich/tat-ca.ics",
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-entry.json",
+        "tim-kiem/chi-muc.json",
     ):
         assert (site / path).is_file(), path
+    manifest = json.loads((site / "tim-kiem/chi-muc.json").read_text(encoding="utf-8"))
+    assert manifest["docs"] == 5
+    assert (site / "tim-kiem" / manifest["dir"] / "docs.bin").is_file()
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert "<h1>Không tìm thấy trang</h1>" in not_found

@@ -1,13 +1,20 @@
-/* The search page (tim-kiem/): Pagefind queries with filters and sort by
-   date. Runs only where the page has the #sg-search form; the index bundle is
-   loaded on demand from ../pagefind/. Diacritic-free queries work because the
-   index holds a folded copy of the words with đ/Đ (see sitegen/search.py).
-   Results are built with DOM methods; excerpts keep only <mark> elements. */
+/* The search page (tim-kiem/): queries on the index sitegen writes
+   (sitegen/search.py describes its files; this script must read them the
+   same way). Runs only where the page has the #sg-search form.
+
+   A query's words are folded (no diacritics, đ as d) to find their postings;
+   the last word also matches the words it begins while the reader types.
+   A plan must hold every word; its score is the sum, over the words, of the
+   build-time score times the word's rarity. An accented word ranks its own
+   spelling above the other spellings of the same letters ("đua" before
+   "đưa"). Filters and their counts use a small table of every plan; the
+   status is computed on the reader's day (Asia/Ho_Chi_Minh). Results are
+   built with DOM methods from the plans' metadata. */
 (function () {
   "use strict";
   var form = document.getElementById("sg-search");
   if (!form) return;
-  var bundle = new URL("../pagefind/pagefind.js", document.currentScript.src).href;
+  var manifestUrl = new URL("../tim-kiem/chi-muc.json", document.currentScript.src);
   var input = document.getElementById("sg-search-q");
   var sort = document.getElementById("sg-sort");
   var selects = Array.prototype.slice.call(form.querySelectorAll("[data-sg-filter]"));
@@ -15,31 +22,289 @@
   var list = document.getElementById("sg-search-results");
   var more = document.getElementById("sg-search-more");
   var PAGE = 10;
-  var loading = null;
+  var MAX_EXPANSIONS = 12;
+  var OTHER_SPELLING = 0.35;
+  var LONGER_WORD = 0.7;
+  var STATUS_OF_LABEL = {
+    "Sắp diễn ra": "upcoming",
+    "Đang diễn ra": "ongoing",
+    "Đã kết thúc": "ended",
+    "Chưa rõ thời gian": "unknown"
+  };
+  var cache = {};
   var results = [];
   var shown = 0;
   var seq = 0;
   var timer = null;
 
-  function load() {
-    if (!loading) {
-      loading = import(bundle).then(function (pf) {
-        /* Weigh exact diacritics strongly: "đua" ranks pages with "đua" above
-           pages with "đưa", while "dua" still finds both. */
-        var options = { excerptLength: 24, ranking: { diacriticSimilarity: 5 } };
-        return pf.options(options).then(function () { return pf; });
-      });
+  /* ---- loading, each file once ---- */
+
+  function once(name, load) {
+    if (!cache[name]) {
+      cache[name] = load().catch(function (error) { delete cache[name]; throw error; });
     }
-    return loading;
+    return cache[name];
   }
+
+  function fetchOk(url) {
+    return fetch(url).then(function (response) {
+      if (!response.ok) throw new Error(url + ": " + response.status);
+      return response;
+    });
+  }
+
+  function manifest() {
+    return once("manifest", function () {
+      return fetchOk(manifestUrl).then(function (r) { return r.json(); });
+    });
+  }
+
+  function file(name) {
+    return manifest().then(function (m) {
+      return new URL(m.dir + "/" + name, manifestUrl);
+    });
+  }
+
+  function json(name) {
+    return once(name, function () {
+      return file(name).then(fetchOk).then(function (r) { return r.json(); });
+    });
+  }
+
+  function bytes(name) {
+    return once(name, function () {
+      return file(name).then(fetchOk).then(function (r) { return r.arrayBuffer(); })
+        .then(function (buffer) { return new Uint8Array(buffer); });
+    });
+  }
+
+  /* The table of every plan: year, body, type, period and sort day. */
+  function docs() {
+    return once("docs-table", function () {
+      return Promise.all([manifest(), bytes("docs.bin")]).then(function (loaded) {
+        var view = new DataView(loaded[1].buffer);
+        var n = loaded[0].docs;
+        var table = { n: n, year: [], issuer: [], type: [], start: [], end: [], day: [] };
+        var fields = ["year", "issuer", "type", "start", "end", "day"];
+        for (var i = 0; i < n; i++) {
+          for (var f = 0; f < fields.length; f++) {
+            table[fields[f]].push(view.getUint16((i * fields.length + f) * 2, true));
+          }
+        }
+        return table;
+      });
+    });
+  }
+
+  /* ---- the index format ---- */
+
+  function fnv1a(text) {
+    var value = 0x811c9dc5;
+    for (var ch of text) {
+      value = Math.imul(value ^ ch.codePointAt(0), 0x01000193) >>> 0;
+    }
+    return value;
+  }
+
+  function Reader(data) { this.data = data; this.at = 0; }
+  Reader.prototype.varint = function () {
+    var value = 0, shift = 0, b;
+    do {
+      b = this.data[this.at++];
+      value += (b & 0x7f) * Math.pow(2, shift);
+      shift += 7;
+    } while (b & 0x80);
+    return value;
+  };
+  var utf8 = new TextDecoder();
+  Reader.prototype.string = function () {
+    var length = this.varint();
+    var text = utf8.decode(this.data.subarray(this.at, this.at + length));
+    this.at += length;
+    return text;
+  };
+
+  /* One postings file: key -> {holders, spellings: [{word, count, at, length}]}. */
+  function bucket(n) {
+    return once("bucket" + n, function () {
+      return bytes("t" + n + ".bin").then(function (data) {
+        var reader = new Reader(data);
+        var keys = new Map();
+        for (var k = reader.varint(); k > 0; k--) {
+          var key = reader.string();
+          var entry = { holders: reader.varint(), spellings: [] };
+          for (var s = reader.varint(); s > 0; s--) {
+            var word = reader.string();
+            var count = reader.varint();
+            var length = reader.varint();
+            entry.spellings.push({ word: word, count: count, at: reader.at, length: length, data: data });
+            reader.at += length;
+          }
+          keys.set(key, entry);
+        }
+        return keys;
+      });
+    });
+  }
+
+  function postingsOf(key) {
+    return manifest().then(function (m) {
+      return bucket(fnv1a(key) % m.buckets);
+    }).then(function (keys) { return keys.get(key) || null; });
+  }
+
+  /* The keys a word being typed may be the start of, most common first. */
+  function expansions(key) {
+    return manifest().then(function (m) {
+      var prefix = Array.from(key).slice(0, m.prefix).join("");
+      if (Array.from(key).length < m.prefix) return [key];
+      return json("v" + (fnv1a(prefix) % m.vocab) + ".json").then(function (vocab) {
+        var found = (vocab[prefix] || []).filter(function (entry) {
+          return entry[0] !== key && entry[0].indexOf(key) === 0;
+        });
+        found.sort(function (a, b) { return b[1] - a[1]; });
+        return [key].concat(found.slice(0, MAX_EXPANSIONS).map(function (e) { return e[0]; }));
+      });
+    });
+  }
+
+  /* ---- queries ---- */
+
+  /* Lower case, without tone and vowel marks, đ as d: how words compare. */
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[đĐ]/g, "d").normalize("NFC").toLowerCase();
+  }
+
+  function words(text) {
+    return text.normalize("NFC").toLowerCase().split(/[^\p{L}\p{N}_]+/u).filter(function (w) {
+      return w && w.length <= 40;
+    });
+  }
+
+  function termsOf(query) {
+    return words(query).map(function (word, i, all) {
+      var key = fold(word);
+      return { word: word, key: key, accented: key !== word, last: i === all.length - 1 };
+    });
+  }
+
+  /* Plan id -> score of one query word. */
+  function scoreTerm(term, n) {
+    var keys = term.last ? expansions(term.key) : Promise.resolve([term.key]);
+    return keys.then(function (found) {
+      return Promise.all(found.map(postingsOf)).then(function (entries) {
+        var scores = new Map();
+        entries.forEach(function (entry, i) {
+          if (!entry) return;
+          var rarity = Math.log(1 + (n - entry.holders + 0.5) / (entry.holders + 0.5)) + 0.1;
+          var longer = found[i] === term.key ? 1 : LONGER_WORD;
+          entry.spellings.forEach(function (spelling) {
+            var own = !term.accented || spelling.word === term.word ||
+              (found[i] !== term.key && spelling.word.indexOf(term.word) === 0);
+            var factor = rarity * longer * (own ? 1 : OTHER_SPELLING) / 255;
+            var reader = new Reader(spelling.data);
+            reader.at = spelling.at;
+            var doc = 0;
+            for (var p = 0; p < spelling.count; p++) {
+              doc += reader.varint();
+              var score = spelling.data[reader.at++] * factor;
+              var before = scores.get(doc);
+              if (before === undefined || score > before) scores.set(doc, score);
+            }
+          });
+        });
+        return scores;
+      });
+    });
+  }
+
+  /* Every plan holding all the words, with its score (all plans when none). */
+  function match(terms, n) {
+    if (!terms.length) {
+      var all = new Map();
+      for (var i = 0; i < n; i++) all.set(i, 0);
+      return Promise.resolve(all);
+    }
+    return Promise.all(terms.map(function (t) { return scoreTerm(t, n); })).then(function (maps) {
+      maps.sort(function (a, b) { return a.size - b.size; });
+      var found = new Map();
+      maps[0].forEach(function (score, doc) {
+        var total = score;
+        for (var m = 1; m < maps.length; m++) {
+          var other = maps[m].get(doc);
+          if (other === undefined) return;
+          total += other;
+        }
+        found.set(doc, total);
+      });
+      return found;
+    });
+  }
+
+  function dayNumber(iso) {
+    var p = iso.split("-");
+    return Date.UTC(+p[0], +p[1] - 1, +p[2]) / 864e5;
+  }
+
+  /* The value of each filter for plan `doc`, as the options name them. */
+  function valuesOf(table, m, doc, today) {
+    var start = table.start[doc];
+    var end = table.end[doc];
+    var state = !start ? "unknown" : today < start ? "upcoming" : today > end ? "ended" : "ongoing";
+    return {
+      nam: table.year[doc] ? m.years[table.year[doc] - 1] : "",
+      co_quan: m.issuers[table.issuer[doc]],
+      loai: m.types[table.type[doc]],
+      tinh_trang: state
+    };
+  }
+
+  function wanted(select) {
+    if (!select.value) return "";
+    return select.dataset.sgFilter === "tinh_trang" ? STATUS_OF_LABEL[select.value] : select.value;
+  }
+
+  /* Filter, count (for each select, with the other selects applied), sort. */
+  function refine(found, table, m) {
+    var today = dayNumber(window.sgStatus.today(new Date(Date.now())));
+    var counts = {};
+    selects.forEach(function (s) { counts[s.dataset.sgFilter] = {}; });
+    var kept = [];
+    found.forEach(function (score, doc) {
+      var values = valuesOf(table, m, doc, today);
+      var misses = selects.filter(function (s) {
+        var w = wanted(s);
+        return w && values[s.dataset.sgFilter] !== w;
+      });
+      selects.forEach(function (s) {
+        var key = s.dataset.sgFilter;
+        if (misses.length === 0 || (misses.length === 1 && misses[0] === s)) {
+          counts[key][values[key]] = (counts[key][values[key]] || 0) + 1;
+        }
+      });
+      if (!misses.length) kept.push({ doc: doc, score: score, day: table.day[doc] });
+    });
+    var order = sort.value;
+    kept.sort(function (a, b) {
+      if (order) {
+        if (!a.day !== !b.day) return a.day ? -1 : 1;  /* undated plans last */
+        if (a.day !== b.day) return order === "asc" ? a.day - b.day : b.day - a.day;
+      }
+      return b.score - a.score || a.doc - b.doc;
+    });
+    return { kept: kept, counts: counts };
+  }
+
+  /* ---- the page ---- */
 
   function restore() {
     var params = new URLSearchParams(location.search);
     input.value = params.get("q") || "";
     selects.concat([sort]).forEach(function (s) {
-      var wanted = params.get(s.name) || "";
-      var known = Array.prototype.some.call(s.options, function (o) { return o.value === wanted; });
-      s.value = known ? wanted : "";
+      var value = params.get(s.name) || "";
+      var known = Array.prototype.some.call(s.options, function (o) { return o.value === value; });
+      s.value = known ? value : "";
     });
   }
 
@@ -51,108 +316,119 @@
     history.replaceState(null, "", query ? "?" + query : location.pathname);
   }
 
-  function chosenFilters() {
-    var filters = {};
-    selects.forEach(function (s) { if (s.value) filters[s.dataset.sgFilter] = s.value; });
-    return filters;
+  function showCounts(counts) {
+    selects.forEach(function (s) {
+      var byValue = counts[s.dataset.sgFilter] || {};
+      Array.prototype.forEach.call(s.options, function (o) {
+        if (!o.value) return;
+        var key = s.dataset.sgFilter === "tinh_trang" ? STATUS_OF_LABEL[o.value] : o.value;
+        o.textContent = o.value + " (" + (byValue[key] || 0) + ")";
+      });
+    });
   }
 
-  function safeExcerpt(html) {
-    var template = document.createElement("template");
-    template.innerHTML = html;  /* inert: nothing in a template runs or loads */
+  /* The plan's lead with the words of the query marked; the last word also
+     marks the words it begins, as the search matched them. */
+  function markedLead(text, query) {
+    var terms = words(query).map(fold);
+    var last = terms[terms.length - 1];
     var out = document.createDocumentFragment();
-    template.content.childNodes.forEach(function (node) {
-      if (node.nodeType === Node.TEXT_NODE) {
-        out.appendChild(document.createTextNode(node.textContent));
-      } else if (node.nodeName === "MARK") {
+    text.split(/([\p{L}\p{N}_]+)/u).forEach(function (part, i) {
+      if (!part) return;
+      var folded = fold(part);
+      if (i % 2 === 1 && (terms.indexOf(folded) >= 0 || (last && folded.indexOf(last) === 0))) {
         var mark = document.createElement("mark");
-        mark.textContent = node.textContent;
+        mark.textContent = part;
         out.appendChild(mark);
       } else {
-        out.appendChild(document.createTextNode(node.textContent));
+        out.appendChild(document.createTextNode(part));
       }
     });
     return out;
   }
 
-  function render(data) {
-    var meta = data.meta || {};
+  function render(row, query) {
     var li = document.createElement("li");
     li.className = "sg-result";
-    var title = document.createElement("a");
-    title.href = data.url;
-    title.textContent = meta.title || data.url;
     var heading = document.createElement("h2");
     heading.className = "sg-result__title";
+    var title = document.createElement("a");
+    title.href = "../ke-hoach/" + encodeURIComponent(row[0]) + "/";
+    title.textContent = row[1];
     heading.appendChild(title);
     li.appendChild(heading);
     var facts = document.createElement("p");
     facts.className = "sg-sub";
-    facts.textContent = [meta.so, meta.ngay, meta.co_quan].filter(Boolean).join(" · ");
-    if (meta.bat_dau && meta.ket_thuc && window.sgStatus) {
+    facts.textContent = [row[2], row[3], row[4]].filter(Boolean).join(" · ");
+    if (row[6] && row[7]) {
       var badge = document.createElement("span");
-      window.sgStatus.badge(badge, meta.bat_dau, meta.ket_thuc,
-        window.sgStatus.today(new Date(Date.now())));
+      window.sgStatus.badge(badge, row[6], row[7], window.sgStatus.today(new Date(Date.now())));
       facts.appendChild(document.createTextNode(" "));
       facts.appendChild(badge);
     }
     li.appendChild(facts);
-    var excerpt = document.createElement("p");
-    excerpt.className = "sg-excerpt";
-    excerpt.appendChild(safeExcerpt(data.excerpt || ""));
-    li.appendChild(excerpt);
+    if (row[5]) {
+      var lead = document.createElement("p");
+      lead.className = "sg-excerpt";
+      lead.appendChild(markedLead(row[5], query));
+      li.appendChild(lead);
+    }
     return li;
   }
 
   function showMore(mine) {
     var slice = results.slice(shown, shown + PAGE);
-    return Promise.all(slice.map(function (r) { return r.data(); })).then(function (items) {
+    var query = input.value;
+    return manifest().then(function (m) {
+      return Promise.all(slice.map(function (r) {
+        var shard = Math.floor(r.doc / m.shard);
+        return json("m" + shard + ".json").then(function (rows) { return rows[r.doc % m.shard]; });
+      }));
+    }).then(function (rows) {
       if (mine !== seq) return;
-      items.forEach(function (data) { list.appendChild(render(data)); });
-      shown += items.length;
+      rows.forEach(function (row) { list.appendChild(render(row, query)); });
+      shown += rows.length;
       more.hidden = shown >= results.length;
-    });
-  }
-
-  function showCounts(counts) {
-    selects.forEach(function (s) {
-      var byValue = (counts && counts[s.dataset.sgFilter]) || {};
-      Array.prototype.forEach.call(s.options, function (o) {
-        if (!o.value) return;
-        var n = byValue[o.value] || 0;
-        o.textContent = o.value + " (" + n + ")";
-      });
     });
   }
 
   function run() {
     var mine = ++seq;
-    var term = input.value.trim();
-    var filters = chosenFilters();
+    var terms = termsOf(input.value);
+    var filtering = selects.some(function (s) { return s.value; });
     remember();
-    if (!term && !Object.keys(filters).length) {
+    if (!terms.length && !filtering) {
       list.replaceChildren();
       more.hidden = true;
       status.textContent = "Nhập từ khóa hoặc chọn bộ lọc.";
       return Promise.resolve();
     }
     status.textContent = "Đang tìm…";
-    return load().then(function (pf) {
-      var options = { filters: filters };
-      if (sort.value) options.sort = { ngay: sort.value };
-      return pf.search(term || null, options);
-    }).then(function (found) {
-      if (mine !== seq || !found) return;
-      results = found.results;
+    return Promise.all([manifest(), docs()]).then(function (loaded) {
+      return match(terms, loaded[1].n).then(function (found) {
+        return refine(found, loaded[1], loaded[0]);
+      });
+    }).then(function (refined) {
+      if (mine !== seq) return;
+      results = refined.kept;
       shown = 0;
       list.replaceChildren();
-      showCounts(found.filters);
+      showCounts(refined.counts);
       status.textContent = results.length
         ? "Tìm thấy " + results.length + " văn bản."
         : "Không tìm thấy văn bản nào. Hãy thử từ khóa khác hoặc bỏ bớt bộ lọc.";
       return showMore(mine);
     }).catch(function () {
       if (mine === seq) status.textContent = "Không tải được chỉ mục tìm kiếm. Hãy thử lại sau.";
+    });
+  }
+
+  /* While the reader types, fetch the files of the words already typed. */
+  function prefetch() {
+    termsOf(input.value).forEach(function (term) {
+      (term.last ? expansions(term.key) : Promise.resolve([term.key])).then(function (keys) {
+        keys.forEach(function (key) { postingsOf(key).catch(function () {}); });
+      }).catch(function () {});
     });
   }
 
@@ -163,12 +439,13 @@
   });
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    prefetch();
     timer = setTimeout(run, 80);
   });
   selects.concat([sort]).forEach(function (s) { s.addEventListener("change", run); });
   more.addEventListener("click", function () { showMore(seq); });
 
   restore();
-  load();
+  docs().catch(function () {});
   run();
 })();
