@@ -9,3 +9,7 @@ def on_files(files, config):
 
 def on_page_content(html, page, config, files):
     return mkdocs_glue.fill_page(html, page)
+
+
+def on_post_build(config):
+    mkdocs_glue.write_search_index(config)

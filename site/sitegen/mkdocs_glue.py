@@ -27,6 +27,7 @@ from .ical import generate_calendars
 from .listings import generate_listing_pages
 from .loader import Content, load_content
 from .pages import GeneratedPage, front_matter, generate_pages
+from .search import write_index
 from .settings import DEFAULT_FORMS_URL, DEFAULT_SITE_URL, SiteSettings, settings_for_day
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,16 @@ def site_settings(config: MkDocsConfig) -> SiteSettings:
 _generated: dict[str, GeneratedPage] = {}
 # Content already validated by `sitegen build` for this folder: not read twice.
 _preloaded: dict[Path, Content] = {}
+# The content of the build in progress, for the search index.
+_current: list[Content] = []
 
 
 def use_loaded(content: Content) -> None:
-    """Let the next build reuse `content` (loaded from `content.root`)."""
+    """Let the next build reuse `content` (loaded from `content.root`).
+
+    `sitegen build` writes the search index itself, beside MkDocs; the hook
+    then does not write it again.
+    """
     _preloaded.clear()
     _preloaded[content.root] = content
 
@@ -85,12 +92,14 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
     """Load the content and add one generated File per output; fail on a clash."""
     root = content_dir(config)
     try:
-        content = _preloaded.pop(root, None) or load_content(root)
+        preloaded = _preloaded.pop(root, None)
+        content = preloaded or load_content(root)
     except ContentError as exc:
         for problem in exc.problems:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
     _generated.clear()
+    _current[:] = [] if preloaded is not None else [content]
     for src_uri, value in generate_all(content, site_settings(config)).items():
         if files.get_file_from_path(src_uri) is not None:
             raise Abort(f"Trang {src_uri} được tạo hai lần (trùng với một tệp trong docs/).")
@@ -99,6 +108,12 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
             value = front_matter(value.title)
         files.append(File.generated(config, src_uri, content=value))
     return files
+
+
+def write_search_index(config: MkDocsConfig) -> None:
+    """After a build that `sitegen build` did not start (the editors' preview)."""
+    if _current:
+        write_index(_current.pop(), Path(config.site_dir))
 
 
 def fill_page(html: str, page: Page) -> str:

@@ -44,6 +44,7 @@ content, so they can be cached for ever; chi-muc.json, beside it, names it):
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
@@ -346,6 +347,7 @@ def start_indexing(content_dir: Path, staging: Path) -> Indexing:
 
 
 def main(argv: list[str]) -> int:
+    gc.disable()  # a short-lived process whose objects all live to its end
     content_dir, staging = (Path(a) for a in argv)
     write_index(load_content(content_dir), staging)
     return 0

@@ -22,7 +22,8 @@
   var list = document.getElementById("sg-search-results");
   var more = document.getElementById("sg-search-more");
   var PAGE = 10;
-  var MAX_EXPANSIONS = 12;
+  var MIN_PREFIX = 3;  /* letters typed before a word is completed */
+  var MAX_EXPANSIONS = 8;
   var OTHER_SPELLING = 0.35;
   var LONGER_WORD = 0.7;
   var STATUS_OF_LABEL = {
@@ -157,7 +158,7 @@
   function expansions(key) {
     return manifest().then(function (m) {
       var prefix = Array.from(key).slice(0, m.prefix).join("");
-      if (Array.from(key).length < m.prefix) return [key];
+      if (Array.from(key).length < MIN_PREFIX) return [key];
       return json("v" + (fnv1a(prefix) % m.vocab) + ".json").then(function (vocab) {
         var found = (vocab[prefix] || []).filter(function (entry) {
           return entry[0] !== key && entry[0].indexOf(key) === 0;
@@ -423,12 +424,11 @@
     });
   }
 
-  /* While the reader types, fetch the files of the words already typed. */
+  /* While the reader types, fetch the postings of the words typed so far
+     (the words a partial word may begin are only looked up by the search). */
   function prefetch() {
     termsOf(input.value).forEach(function (term) {
-      (term.last ? expansions(term.key) : Promise.resolve([term.key])).then(function (keys) {
-        keys.forEach(function (key) { postingsOf(key).catch(function () {}); });
-      }).catch(function () {});
+      postingsOf(term.key).catch(function () {});
     });
   }
 

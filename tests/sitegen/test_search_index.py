@@ -1,0 +1,146 @@
+"""The search index's files, read back as assets/search.js reads them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from paths import CONTENT
+from sitegen.loader import load_content
+from sitegen.search import fnv1a, index_files, lead, write_index
+
+
+class Reader:
+    def __init__(self, data: bytes) -> None:
+        self.data, self.at = data, 0
+
+    def varint(self) -> int:
+        value, shift = 0, 0
+        while True:
+            byte = self.data[self.at]
+            self.at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                return value
+
+    def string(self) -> str:
+        length = self.varint()
+        text = self.data[self.at : self.at + length].decode("utf-8")
+        self.at += length
+        return text
+
+
+def read_bucket(data: bytes) -> dict[str, tuple[int, dict[str, list[tuple[int, int]]]]]:
+    """key -> (plans holding it, spelling -> [(plan id, score)])."""
+    reader = Reader(data)
+    keys = {}
+    for _ in range(reader.varint()):
+        key, holders = reader.string(), reader.varint()
+        spellings = {}
+        for _ in range(reader.varint()):
+            spelling, count, length = reader.string(), reader.varint(), reader.varint()
+            end = reader.at + length
+            doc, postings = 0, []
+            for _ in range(count):
+                doc += reader.varint()
+                postings.append((doc, reader.data[reader.at]))
+                reader.at += 1
+            assert reader.at == end
+            spellings[spelling] = postings
+        keys[key] = (holders, spellings)
+    return keys
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    content = load_content(CONTENT)
+    files, manifest = index_files(content)
+    return content, files, manifest
+
+
+def postings(files, manifest, key):
+    return read_bucket(files[f"t{fnv1a(key) % manifest['buckets']}.bin"]).get(key)
+
+
+def test_fnv1a_matches_the_published_test_vectors():
+    assert fnv1a("") == 0x811C9DC5
+    assert fnv1a("a") == 0xE40C292C
+    assert fnv1a("foobar") == 0xBF9CF968
+
+
+def test_words_are_keyed_without_diacritics_and_keep_their_spellings(seeds):
+    content, files, manifest = seeds
+    holders, spellings = postings(files, manifest, "dua")
+    assert {"đua", "đưa"} <= set(spellings)
+    with_dua = {doc for doc, _ in spellings["đua"]}
+    assert len(with_dua) == holders == len(content.plans)  # every seed is about thi đua
+    slug_of = [p.slug for p in content.plans]
+    _, doan = postings(files, manifest, "doan")
+    assert "ldld-long-bien-32-kh-2023" in {slug_of[d] for d, _ in doan["đoàn"]}
+
+
+def test_a_word_in_the_title_scores_above_the_same_word_in_the_text(tree):
+    tree.plan("ke-hoach-a", edits=(("thi đua năm 2024", "thi đua năm 2024 sen vàng"),))
+    tree.plan(
+        "ke-hoach-b",
+        edits=(("12/KH-LĐLĐ", "13/KH-LĐLĐ"), ("Nội dung kế hoạch.", "Nội dung sen vàng.")),
+    )
+    content = load_content(tree.root)
+    files, manifest = index_files(content)
+    docs = {p.slug: i for i, p in enumerate(content.plans)}
+    holders, spellings = postings(files, manifest, "sen")
+    scores = dict(spellings["sen"])
+    assert holders == 2
+    assert scores[docs["ke-hoach-a"]] > scores[docs["ke-hoach-b"]] >= 1
+
+
+def test_docs_table_and_metadata_describe_every_plan(seeds):
+    content, files, manifest = seeds
+    assert manifest["docs"] == len(content.plans)
+    assert len(files["docs.bin"]) == 12 * len(content.plans)
+    rows = json.loads(files["m0.json"])
+    assert [r[0] for r in rows] == [p.slug for p in content.plans]
+    at = [p.slug for p in content.plans].index("ldld-long-bien-32-kh-2023")
+    assert rows[at][2] == content.plans[at].meta.number
+    assert rows[at][4] == "LĐLĐ quận Long Biên"
+
+
+def test_prefix_vocabulary_lists_words_by_their_first_letters(seeds):
+    _, files, manifest = seeds
+    vocab = json.loads(files[f"v{fnv1a('th') % manifest['vocab']}.json"])
+    words = dict(vocab["th"])
+    assert {"thi", "thuong"} <= set(words)
+    assert words["thi"] == manifest["docs"]
+
+
+def test_written_index_is_named_by_its_content(tmp_path: Path):
+    content = load_content(CONTENT)
+    first = json.loads(write_index(content, tmp_path / "a").read_text(encoding="utf-8"))
+    second = json.loads(write_index(content, tmp_path / "b").read_text(encoding="utf-8"))
+    assert first["dir"] == second["dir"]
+    assert (tmp_path / "a" / "tim-kiem" / first["dir"] / "docs.bin").is_file()
+
+
+def test_lead_prefers_the_purpose_over_the_legal_grounds():
+    body = (
+        "Căn cứ Kế hoạch số 105/KH-LĐLĐ của Ban Thường vụ.\n\n"
+        "## I. MỤC ĐÍCH, YÊU CẦU\n\n"
+        "1\\. Tổng kết, đánh giá kết quả các phong trào thi đua.\n"
+    )
+    assert lead(body) == "Tổng kết, đánh giá kết quả các phong trào thi đua."
+    assert lead("Chỉ một đoạn.") == "Chỉ một đoạn."
+    assert lead(" ".join(["từ"] * 50), limit=3) == "từ từ từ…"
+
+
+def test_the_preview_build_writes_the_index_after_mkdocs(tmp_path: Path, monkeypatch):
+    # `sitegen serve` runs MkDocs without `sitegen build`: the hook writes the index.
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from sitegen.build import CONFIG_FILE
+
+    monkeypatch.setenv("SITEGEN_CONTENT_DIR", str(CONTENT))
+    build(load_config(config_file=str(CONFIG_FILE), site_dir=str(tmp_path / "site")))
+    manifest = json.loads((tmp_path / "site/tim-kiem/chi-muc.json").read_text(encoding="utf-8"))
+    assert manifest["docs"] == 5
