@@ -123,6 +123,41 @@ def test_search_filters_narrow_results(page, base_url):
     assert "nam=2021" in page.url
 
 
+def test_search_status_filter_follows_browser_day(page, base_url):
+    # Built on 2023-08-01, when seed 000's campaign had not started yet.
+    at(page, "2023-09-01T10:00:00+07:00")
+    ongoing = search(page, base_url, "thi dua", tinh_trang="Đang diễn ra")
+    assert sorted(ongoing) == sorted([LONG_BIEN, HDTDKT])
+    expect(page.locator("#sg-f-tinh_trang option[value='Đang diễn ra']")).to_have_text(
+        "Đang diễn ra (2)"
+    )
+    assert search(page, base_url, "thi dua", tinh_trang="Chưa rõ thời gian") == [QUAN_1]
+    at(page, "2023-12-01T10:00:00+07:00")
+    page.goto(f"{base_url}tim-kiem/?q=thi+dua&tinh_trang=%C4%90ang+di%E1%BB%85n+ra")
+    expect(page.locator("#sg-search-status")).to_contain_text("Không tìm thấy văn bản nào")
+
+
+def test_search_counts_each_filter_with_the_others_applied(page, base_url):
+    search(page, base_url, "thi dua", nam="2021")
+    expect(page.locator("#sg-f-nam option[value='2021']")).to_have_text("2021 (2)")
+    expect(page.locator("#sg-f-nam option[value='2023']")).to_have_text("2023 (1)")
+    body = "#sg-f-co_quan option[value='LĐLĐ quận Ba Đình']"
+    expect(page.locator(body)).to_have_text("LĐLĐ quận Ba Đình (1)")
+
+
+@pytest.mark.parametrize(
+    "query, slug", [("doan vi", LONG_BIEN), ("khen thuo", HDTDKT), ("Lai Cha", LAI_CHAU)]
+)
+def test_search_matches_the_word_being_typed(page, base_url, query, slug):
+    assert slug in search(page, base_url, query)[:3]
+
+
+def test_search_results_show_the_lead_with_query_words_marked(page, base_url):
+    search(page, base_url, "dai hoi")
+    marks = page.locator("#sg-search-results .sg-excerpt mark").all_text_contents()
+    assert marks and all(m.lower() in ("đại", "hội") for m in marks)
+
+
 def test_search_sort_by_date_orders_results(page, base_url):
     slugs = search(page, base_url, "thi dua", sort="desc")
     # Newest first by date of issue; seed 003 has no date (filed under 2020-01-01).
