@@ -20,8 +20,8 @@ spelling first. A word's score in a plan is BM25's term-frequency part
 x2, number, type and text x1), quantised to 1..255; the reader's browser multiplies it by the
 word's rarity (IDF) from the posting count.
 
-Files, under tim-kiem/chi-muc/ (the folder name after "-" is a hash of the
-content, so they can be cached for ever; chi-muc.json, beside it, names it):
+Files, under tim-kiem/chi-muc/<hash>/ (a hash of the content: they can be
+cached for ever), named by tim-kiem/chi-muc.json (which cannot):
 
 - chi-muc.json: {"version", "dir", "docs", "buckets", "vocab", "shard",
   "years", "issuers", "types"}.
@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 
 INDEX_DIR = "tim-kiem"
 MANIFEST = "chi-muc.json"
+INDEX_FILES = "chi-muc"
 FORMAT_VERSION = 1
 LEAD_WORDS = 40
 META_SHARD = 32  # plans per metadata file: a page of results reads few files
@@ -297,7 +298,7 @@ def write_index(content: Content, site_dir: Path) -> Path:
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name])
-    folder_name = f"chi-muc-{digest.hexdigest()[:12]}"
+    folder_name = f"{INDEX_FILES}/{digest.hexdigest()[:12]}"
     root = site_dir / INDEX_DIR
     folder = root / folder_name
     folder.mkdir(parents=True, exist_ok=True)
