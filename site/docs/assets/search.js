@@ -243,11 +243,6 @@
     });
   }
 
-  function dayNumber(iso) {
-    var p = iso.split("-");
-    return Date.UTC(+p[0], +p[1] - 1, +p[2]) / 864e5;
-  }
-
   /* The value of each filter for plan `doc`, as the options name them. */
   function valuesOf(table, m, doc, today) {
     var start = table.start[doc];
@@ -268,7 +263,7 @@
 
   /* Filter, count (for each select, with the other selects applied), sort. */
   function refine(found, table, m) {
-    var today = dayNumber(window.sgStatus.today(new Date(Date.now())));
+    var today = window.sgStatus.dayNumber(window.sgStatus.today(new Date(Date.now())));
     var counts = {};
     selects.forEach(function (s) { counts[s.dataset.sgFilter] = {}; });
     var kept = [];

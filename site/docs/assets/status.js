@@ -76,6 +76,6 @@
     });
   }
 
-  window.sgStatus = { update: update, badge: badge, today: today };
+  window.sgStatus = { update: update, badge: badge, today: today, dayNumber: dayNumber };
   update(document);
 })();
