@@ -3,9 +3,11 @@
 Generates N synthetic plans from the seed plans in content/ (varied numbers,
 issuers, dates and bodies) into a temporary folder, builds each size in a
 fresh process and prints ms per plan for each stage, the total and the peak
-memory. With --browser it also serves the largest site on loopback and
-measures, in Chromium, the time from typing a query to the first results and
-the bytes transferred.
+memory. The search index is written by a child process while MkDocs builds,
+so its column is only the wait for it after MkDocs. With --browser it also
+serves the largest site on loopback and measures, in Chromium, the time from
+the last keystroke of a query to the first result on screen, and the bytes of
+the search page and of the search.
 
     .venv/bin/python bench/bench_site.py                  # 100, 1000, 10000
     .venv/bin/python bench/bench_site.py 100 1000 --browser
