@@ -132,8 +132,9 @@ def submit_one(base: str, number: int, photo: bytes, start: threading.Barrier) -
     return outcome
 
 
-def environment(instance: Path, database_url: str) -> dict[str, str]:
+def environment(instance: Path, database_url: str, after_commit: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FORMS_")}
+    env["FORMS_OUTBOX_SEND_AFTER_COMMIT"] = "true" if after_commit else "false"
     env.update(
         FORMS_SECRET_KEY="load-run-secret-key-0123456789",
         FORMS_INSTANCE_PATH=str(instance),
@@ -177,9 +178,11 @@ def count_rows(database_url: str) -> tuple[int, int, dict[str, int]]:
     return nominations, mails, {ref: n for ref, n in per_nomination}
 
 
-def run_once(label: str, database_url: str, count: int, workers: int) -> dict:
+def run_once(
+    label: str, database_url: str, count: int, workers: int, after_commit: bool = True
+) -> dict:
     instance = Path(tempfile.mkdtemp(prefix=f"load-{label}-"))
-    env = environment(instance, database_url)
+    env = environment(instance, database_url, after_commit)
     # Migrate once before the workers start, so they do not race to create tables.
     subprocess.run(
         [str(VENV_BIN / "flask"), "--app", "forms_app", "outbox", "send"],
@@ -312,12 +315,24 @@ def main() -> None:
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--count", type=int, default=200, help="concurrent submissions")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--no-send-after-commit",
+        dest="after_commit",
+        action="store_false",
+        help="no delivery thread after each submission (only `outbox send` delivers)",
+    )
     args = parser.parse_args()
     results = []
     if args.db in ("sqlite", "both"):
         folder = Path(tempfile.mkdtemp(prefix="load-db-"))
         results.append(
-            run_once("sqlite", f"sqlite:///{folder / 'forms.sqlite3'}", args.count, args.workers)
+            run_once(
+                "sqlite",
+                f"sqlite:///{folder / 'forms.sqlite3'}",
+                args.count,
+                args.workers,
+                args.after_commit,
+            )
         )
     if args.db in ("postgres", "both"):
         base = os.environ.get("FORMS_TEST_POSTGRES_URL")
@@ -326,7 +341,9 @@ def main() -> None:
         else:
             url, drop = postgres_database(base)
             try:
-                results.append(run_once("postgres", url, args.count, args.workers))
+                results.append(
+                    run_once("postgres", url, args.count, args.workers, args.after_commit)
+                )
             finally:
                 drop()
     print_table(results)
