@@ -54,6 +54,7 @@ import subprocess
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .dates import format_date
@@ -150,19 +151,6 @@ def weighted_words(plan: Plan) -> Counter[str]:
     return counts
 
 
-class _Folder:
-    """fold() with a memory: a site has a few thousand distinct spellings."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, str] = {}
-
-    def __call__(self, word: str) -> str:
-        key = self._known.get(word)
-        if key is None:
-            key = self._known[word] = fold(word)
-        return key
-
-
 @dataclass
 class _Postings:
     data: bytearray
@@ -178,7 +166,7 @@ class _Postings:
 
 def build_postings(plans: list[Plan]) -> tuple[dict[str, dict[str, _Postings]], Counter[str]]:
     """Postings by folded key and spelling, and how many plans hold each key."""
-    folder = _Folder()
+    folder = lru_cache(maxsize=None)(fold)  # a site has a few thousand spellings
     words = [weighted_words(plan) for plan in plans]
     lengths = [sum(w.values()) for w in words]
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
