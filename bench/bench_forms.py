@@ -36,7 +36,7 @@ from werkzeug.datastructures import FileStorage, MultiDict  # noqa: E402
 from werkzeug.test import encode_multipart  # noqa: E402
 
 from forms_app import create_app, docx_export, pdf  # noqa: E402
-from forms_app.photos import process_photo  # noqa: E402
+from forms_app.nominations.photos import process_photo  # noqa: E402
 
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 

@@ -3,7 +3,7 @@
 `create_app(test_config=None)` is the only entry point: `flask --app forms_app run`
 in development, `gunicorn 'forms_app:create_app()'` in production. This module
 wires the parts together; it must not hold settings (config.py), views
-(routes.py) or rules (services.py).
+or rules (the feature packages).
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
-from . import routes
+from . import nominations, web
 from .campaigns import load_campaign_content
-from .db import init_db
+from .nominations.pdf import check_fonts
 from .office import register_office
-from .pdf import check_fonts
+from .store.database import init_db
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     check_fonts()
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
-    app.register_blueprint(routes.bp)
-    routes.register_error_pages(app)
+    app.register_blueprint(nominations.bp)
+    web.register_error_pages(app)
     register_office(app)
     log.info(
         "nomination app ready: content %s, database %s, now %s",

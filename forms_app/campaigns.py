@@ -3,7 +3,8 @@
 This module owns the app's view of the content: it loads it once through
 `sitegen.loader` (the only reader of `content/`), finds a plan's call for
 nominations and tells whether it is open at the app's "now" (which a setting
-can pin). It must not parse YAML or know about forms, PDFs or the database.
+can pin), with the one wording of "closed" and of the countdown. It must not
+parse YAML or know about forms, PDFs or the database.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
+from sitegen.dates import format_datetime
 from sitegen.loader import Content, load_content
 from sitegen.models import TZ, Category, Nomination, Plan, Subject
+from sitegen.schedule import countdown_label
 
 # URL segments for the two forms, as Vietnamese readers expect them.
 SUBJECT_SLUGS = {Subject.INDIVIDUAL: "ca-nhan", Subject.COLLECTIVE: "tap-the"}
@@ -71,3 +74,22 @@ def get_now() -> dt.datetime:
     if pinned is not None:
         return pinned
     return dt.datetime.now(TZ)
+
+
+def describe_closure(campaign: Campaign, now: dt.datetime) -> str | None:
+    """Why the campaign takes no nomination at `now`, or None when it is open."""
+    if campaign.closes_at is None:
+        return "Kế hoạch này chưa ghi hạn nộp hồ sơ nên chưa nhận hồ sơ trực tuyến."
+    if now > campaign.closes_at:
+        return (
+            f"Đã hết hạn nộp hồ sơ lúc {format_datetime(campaign.closes_at)}; "
+            "hồ sơ không được nhận nữa."
+        )
+    return None
+
+
+def describe_countdown(campaign: Campaign, now: dt.datetime) -> str:
+    """The public site's countdown words ("Đang nhận hồ sơ — còn 5 ngày")."""
+    if campaign.closes_at is None:
+        return "Chưa ghi hạn nộp"
+    return countdown_label(campaign.closes_at, now)

@@ -15,7 +15,7 @@ bp = Blueprint("office", __name__, url_prefix="/van-phong")
 
 def register_office(app: Flask) -> None:
     """Add the office's views and the `outbox` and `office` CLI groups to the app."""
-    from ..commands import register_commands
+    from ..mail.cli import register_commands
 
     register_commands(app)
     app.register_blueprint(bp)

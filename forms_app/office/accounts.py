@@ -16,9 +16,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..campaigns import get_content
-from ..db import get_session
-from ..models import RateEvent
-from ..office_models import OfficeMembership, OfficeUser, utc_now
+from ..store.database import get_session
+from ..store.models import OfficeMembership, OfficeUser, RateEvent, utc_now
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,99}$")
 MIN_PASSWORD_LENGTH = 10

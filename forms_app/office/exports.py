@@ -22,8 +22,8 @@ from openpyxl.utils import get_column_letter
 from sitegen.models import Subject
 
 from ..campaigns import Campaign
-from ..models import FileKind, Nomination, NominationStatus
-from ..notifications import ascii_filename, plan_label
+from ..mail.notifications import ascii_filename, plan_label
+from ..store.models import FileKind, Nomination, NominationStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (

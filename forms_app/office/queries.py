@@ -17,8 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..campaigns import Campaign, find_campaign, list_campaigns
-from ..models import Nomination, NominationStatus, NominationVersion
-from ..office_models import MailState, OfficeUser, OutboxMail
+from ..store.models import (
+    MailState,
+    Nomination,
+    NominationStatus,
+    NominationVersion,
+    OfficeUser,
+    OutboxMail,
+)
 
 
 def visible_campaigns(content, user: OfficeUser) -> list[Campaign]:

@@ -32,11 +32,11 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired, Length
 
 from ..campaigns import get_content, get_now
-from ..db import get_session
-from ..models import FileKind, NominationStatus
-from ..notifications import ascii_filename
-from ..office_models import MailKind, MailState, OfficeUser
-from ..outbox import resend_mail, start_background_pass
+from ..mail.notifications import ascii_filename
+from ..mail.outbox import resend_mail, start_background_pass
+from ..store.database import get_session
+from ..store.models import FileKind, MailKind, MailState, NominationStatus, OfficeUser
+from ..web import client_address
 from . import bp, exports, queries
 from .accounts import authenticate, clear_failed_logins, login_blocked, record_failed_login
 
@@ -93,14 +93,6 @@ def login_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
-
-
-def client_address() -> str:
-    if current_app.config.get("TRUST_PROXY"):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()[:64]
-    return (request.remote_addr or "unknown")[:64]
 
 
 def _safe_next(target: str | None) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import unicodedata
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -26,24 +25,18 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .text import EmailAddressError, clean_text, nfc, normalise_email
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMAIL_RE = re.compile(
-    r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$"
-)
 DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 DATETIME_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 
 
-def nfc(text: str) -> str:
-    """Normalise to NFC: editors paste text from Word in either form."""
-    return unicodedata.normalize("NFC", text)
-
-
 def _to_text(value: Any) -> Any:
     if isinstance(value, str):
-        return nfc(value).strip()
+        return clean_text(value).strip()
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         # A number such as 141 written without quotes is still a text field.
         return str(value)
@@ -93,11 +86,13 @@ def _parse_moment(value: Any) -> Any:
 
 
 def _check_email(value: str) -> str:
-    if not EMAIL_RE.match(value):
+    # The same rule as the nomination form's: an address the mailer can send to.
+    try:
+        return normalise_email(value).lower()
+    except EmailAddressError:
         raise PydanticCustomError(
             "vn_email", 'địa chỉ email không hợp lệ: "{value}"', {"value": value}
-        )
-    return value.lower()
+        ) from None
 
 
 def _check_slug(value: str) -> str:

@@ -25,11 +25,10 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfWriter
 from sqlalchemy import select
 
-from forms_app.db import get_session
-from forms_app.mailer import MailSettings
-from forms_app.models import FileKind, Nomination, NominationVersion, StoredFile
-from forms_app.office_models import OutboxMail
-from forms_app.outbox import OutboxPolicy, send_due_mails
+from forms_app.mail.mailer import MailSettings
+from forms_app.mail.outbox import OutboxPolicy, send_due_mails
+from forms_app.store.database import get_session
+from forms_app.store.models import FileKind, Nomination, NominationVersion, OutboxMail, StoredFile
 
 
 class Recorder:
@@ -228,7 +227,7 @@ def add_nomination(
 
 def submit_with_mails(app, reference: str, name: str, **kwargs) -> Nomination:
     """Store a nomination and queue its mails in one transaction, as the service does."""
-    from forms_app.notifications import queue_nomination_mails
+    from forms_app.mail.notifications import queue_nomination_mails
 
     with app.test_request_context():
         session = get_session()

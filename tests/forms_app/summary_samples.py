@@ -9,7 +9,7 @@ from sitegen.loader import load_content
 from sitegen.models import Subject
 
 from forms_app.campaigns import find_campaign
-from forms_app.services import build_summary
+from forms_app.nominations.summary import build_summary
 
 PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
 NOW = dt.datetime.fromisoformat("2020-02-10T09:00:00+07:00")

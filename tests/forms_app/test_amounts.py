@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from forms_app.amounts import AmountError, parse_money
+from forms_app.nominations.amounts import AmountError, parse_money
 
 
 @pytest.mark.parametrize(

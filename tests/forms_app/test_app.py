@@ -21,8 +21,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
-from forms_app.models import FileKind, Nomination, NominationVersion, StoredFile
-from forms_app.services import REFERENCE_ALPHABET
+from forms_app.nominations.operations import REFERENCE_ALPHABET
+from forms_app.store.models import FileKind, Nomination, NominationVersion, StoredFile
 
 MB = 1024 * 1024
 CSRF_MESSAGE = (
@@ -73,7 +73,7 @@ def test_index_lists_open_and_closed_campaigns(make_app):
     open_ = text.index(f'id="{PLAN}--cap-quan"')
     assert "Đã đóng" in text[closed:open_]
     assert "16 giờ 00 ngày 10/04/2020" in text
-    assert "Còn 40 ngày 7 giờ" in text
+    assert "Đang nhận hồ sơ — còn 40 ngày" in text
     assert (
         "Đối tượng 3</strong> (cá nhân): ít nhất 03 sáng kiến; tổng giá trị làm lợi từ "
         "60.000.000 đồng; giai đoạn 2015 – 2019." in text
@@ -99,10 +99,10 @@ def test_form_labels_tied_to_inputs(client):
 
 def test_submission_stored_with_files_checksums_and_email(app, client):
     confirmation = submit_ok(client)
-    reference = re.fullmatch(r"/h/([A-Z0-9]+)/", confirmation)[1]
-    assert len(reference) == 8 and set(reference) <= set(REFERENCE_ALPHABET)
+    assert re.fullmatch(r"/sua/[A-Za-z0-9_-]{32}", confirmation)
     page = page_text(client.get(confirmation))
-    assert f'class="reference">{reference}<' in page
+    reference = re.search(r'class="reference">([A-Z0-9]+)<', page)[1]
+    assert len(reference) == 8 and set(reference) <= set(REFERENCE_ALPHABET)
     with db(app) as session:
         nomination = session.scalar(select(Nomination))
         assert (nomination.reference, nomination.submitter_email, nomination.status.value) == (
@@ -117,17 +117,20 @@ def test_submission_stored_with_files_checksums_and_email(app, client):
             assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
         clean = nomination.latest.data["clean"]
         assert [i["benefit"] for i in clean["initiatives"]] == [25_000_000, 30_000_000, 15_000_000]
-    download = client.get(confirmation + "tom-tat.pdf")
+    download = client.get(confirmation + "/tom-tat.pdf")
     assert download.status_code == 200
     assert page_sizes(read_pdf(download.data)) == [(595, 842)]
-    assert client.get(confirmation + "tom-tat.docx").data[:2] == b"PK"
+    assert client.get(confirmation + "/tom-tat.docx").data[:2] == b"PK"
 
 
-def test_confirmation_hidden_from_other_browsers(app, client):
+def test_confirmation_only_through_the_secret_link(app, client):
     confirmation = submit_ok(client)
     other = app.test_client()
-    assert other.get(confirmation).status_code == 404
-    assert other.get(confirmation + "tom-tat.pdf").status_code == 404
+    guessed = confirmation[:-4] + ("AAAA" if not confirmation.endswith("AAAA") else "BBBB")
+    assert other.get(guessed).status_code == 404
+    assert other.get(guessed + "/tom-tat.pdf").status_code == 404
+    assert other.get(confirmation).status_code == 200
+    assert "session" not in " ".join(client.get(confirmation).headers.getlist("Set-Cookie"))
 
 
 def test_criteria_failure_cites_plan_and_keeps_typed_values(client):
@@ -213,7 +216,22 @@ def test_request_over_size_limit_gets_vietnamese_413(make_app):
     response = post_form(client, photo=b"\xff" * (3 * MB))
     assert response.status_code == 413
     assert problems(response) == [
-        "Dữ liệu gửi lên vượt giới hạn 2 MB. Ảnh tối đa 1 MB; hãy chọn ảnh nhỏ hơn rồi gửi lại."
+        "Hồ sơ gửi lên nặng 3 MB, vượt giới hạn 2 MB của cả hồ sơ (ảnh tối đa 1 MB). "
+        "Hãy chọn ảnh nhỏ hơn rồi gửi lại."
+    ]
+
+
+def test_too_many_rows_gets_a_413_naming_the_rows_not_megabytes(client):
+    rows = {
+        f"initiatives-{i}-{name}": value
+        for i in range(500)
+        for name, value in (("title", f"Sáng kiến {i}"), ("year", "2018"), ("level", "cơ sở"))
+    }
+    response = post_form(client, **rows)
+    assert response.status_code == 413
+    assert problems(response) == [
+        "Hồ sơ gửi lên có quá nhiều ô (tối đa 1000 ô, tức là vài chục dòng sáng kiến và khen "
+        "thưởng). Hãy bớt các dòng trống hoặc gộp bớt rồi gửi lại."
     ]
 
 
@@ -245,11 +263,22 @@ def test_rate_limit_on_previews(make_app):
     client = make_app(RATE_LIMIT_PREVIEWS=2).test_client()
     assert post_form(client).status_code == 422  # no photo
     assert post_form(client).status_code == 422
-    response = post_form(client)
+    draft = re.search(
+        r'id="draft" name="draft" type="hidden" value="([^"]+)"',
+        page_text(
+            post_form(client, action="add-award")  # adding a row is not a preview: not counted
+        ),
+    )[1]
+    response = post_form(client, draft=draft, full_name="Trần Văn Kiên")
     assert response.status_code == 429
     assert problems(response) == [
-        "Địa chỉ của bạn đã gửi quá nhiều lần trong một giờ. Hãy đợi một lúc rồi thử lại."
+        "Địa chỉ của bạn đã xem trước quá nhiều lần trong một giờ. Mọi nội dung bạn nhập đã "
+        "được lưu; hãy đợi một lúc rồi bấm “Xem trước bản in” lần nữa."
     ]
+    back = re.search(r'<a href="([^"]+)">Trở lại bản nháp đã lưu</a>', page_text(response))[1]
+    kept = page_text(client.get(back, follow_redirects=True))
+    assert 'value="Trần Văn Kiên"' in kept
+    assert kept.count('id="awards-') >= 3 * 4  # the added row is still there
 
 
 def test_rate_limit_on_submissions(make_app):
@@ -297,11 +326,9 @@ def test_edit_link_adds_a_version_until_deadline(app, client):
     confirmation = submit_ok(client)
     edit_url = re.search(r'class="edit-link" href="([^"]+)"', client.get(confirmation).text)[1]
     path = edit_url.removeprefix("http://localhost")
+    assert path == confirmation
     other = app.test_client()
-    assert other.get(path).status_code == 302
-    token = re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"', other.get(confirmation).text
-    )[1]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', other.get(path).text)[1]
     started = other.post(path, data={"csrf_token": token})
     assert started.status_code == 303
     form_page = page_text(other.get(started.headers["Location"]))
@@ -356,7 +383,7 @@ def test_birth_year_in_future_refused(client):
         ("delete", INDIVIDUAL_URL, None, 405),
         ("get", "/nhap/khong-co/", None, 404),
         ("post", "/nhap/khong-co/gui", {}, 404),
-        ("get", "/h/ABCDEFGH/tom-tat.pdf", None, 404),
+        ("get", "/sua/ABCDEFGH/tom-tat.pdf", None, 404),
         ("get", "/sua/" + "x" * 500, None, 404),
         ("get", "/tai-nguyen/fonts/../config.py", None, 404),
         ("post", INDIVIDUAL_URL, {"action": "remove-initiative-99"}, 400),

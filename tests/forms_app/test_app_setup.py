@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 
 from forms_app import create_app
 from forms_app.config import ConfigError
-from forms_app.models import Base
+from forms_app.store.models import Base
 
 
 def test_create_app_env_overrides_defaults(monkeypatch, tmp_path, make_app):

@@ -8,7 +8,7 @@ from sitegen.loader import load_content
 from sitegen.models import Subject
 
 from forms_app.campaigns import find_campaign
-from forms_app.services import check_criteria, matches_award
+from forms_app.nominations.criteria import check_criteria, matches_award
 
 PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
 

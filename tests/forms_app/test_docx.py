@@ -13,9 +13,9 @@ from pdf_checks import page_sizes, read_pdf, text
 from photo_samples import phone_photo
 from summary_samples import INITIATIVES, collective, individual, summary_of
 
-from forms_app import pdf
-from forms_app.docx_export import render_docx
-from forms_app.photos import process_photo
+from forms_app.nominations import pdf
+from forms_app.nominations.docx_export import render_docx
+from forms_app.nominations.photos import process_photo
 
 SOFFICE = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(

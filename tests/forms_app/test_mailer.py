@@ -9,7 +9,7 @@ import pytest
 from mail_fixtures import free_port, smtp_server  # noqa: F401  (smtp_server is a fixture)
 
 from forms_app.config import ConfigError
-from forms_app.mailer import (
+from forms_app.mail.mailer import (
     MailSettings,
     PermanentMailError,
     TemporaryMailError,

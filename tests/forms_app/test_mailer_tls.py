@@ -12,8 +12,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from mail_fixtures import Recorder, free_port
 from test_mailer import RAW, settings
 
-from forms_app import mailer
-from forms_app.mailer import deliver_mail
+from forms_app.mail import mailer
+from forms_app.mail.mailer import deliver_mail
 
 PASSWORD = "mat-khau-smtp-2020"  # smtplib sends AUTH in ASCII (the settings check it)
 

@@ -19,9 +19,9 @@ from mail_fixtures import (  # noqa: F401  (smtp_server is a fixture)
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from forms_app.commands import create_user_command
-from forms_app.db import get_session
-from forms_app.office_models import MailState, OfficeUser, OutboxMail
+from forms_app.mail.cli import create_user_command
+from forms_app.store.database import get_session
+from forms_app.store.models import MailState, OfficeUser, OutboxMail
 
 PASSWORD = "mật-khẩu-đủ-dài-2020"
 CAMPAIGN = "/van-phong/dot/ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020/cap-thanh-pho/"

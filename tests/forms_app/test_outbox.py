@@ -16,9 +16,9 @@ from mail_fixtures import (  # noqa: F401  (smtp_server is a fixture)
 )
 from sqlalchemy import func, select
 
-from forms_app.commands import send_command
-from forms_app.office_models import MailKind, MailState, OutboxMail
-from forms_app.outbox import OutboxPolicy, resend_mail
+from forms_app.mail.cli import send_command
+from forms_app.mail.outbox import OutboxPolicy, resend_mail
+from forms_app.store.models import MailKind, MailState, OutboxMail
 
 SUBJECT_PREFIX = "Hồ sơ đề nghị khen thưởng – "
 PLAN_LABEL = "Tổ chức hội nghị điển hình tiên tiến trong công đoàn cơ sở…"
@@ -159,7 +159,7 @@ def test_outbox_temporary_failures_stop_at_max_attempts(make_app, smtp_server): 
 
 def test_outbox_retry_delay_grows_with_jitter(mail_app):
     policy = OutboxPolicy(retry_base_seconds=60, retry_max_seconds=3600)
-    from forms_app.outbox import retry_delay
+    from forms_app.mail.outbox import retry_delay
 
     delays = {n: [retry_delay(policy, n) for _ in range(200)] for n in (1, 2, 3, 8)}
 
@@ -201,8 +201,8 @@ def test_outbox_two_threads_on_sqlite_send_each_mail_once(mail_app, smtp_server)
 def test_outbox_rows_exist_only_when_the_nomination_commits(mail_app):
     from mail_fixtures import add_nomination
 
-    from forms_app.db import get_session
-    from forms_app.notifications import queue_nomination_mails
+    from forms_app.mail.notifications import queue_nomination_mails
+    from forms_app.store.database import get_session
 
     with mail_app.test_request_context():
         session = get_session()

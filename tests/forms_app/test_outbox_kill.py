@@ -15,7 +15,7 @@ from mail_fixtures import (  # noqa: F401  (smtp_server is a fixture)
 )
 from paths import CONTENT
 
-from forms_app.office_models import MailState
+from forms_app.store.models import MailState
 
 KILL_AT = 15  # the server accepts this mail, then the worker dies before recording it
 

@@ -9,9 +9,9 @@ from pdf_checks import fonts, page_sizes, read_pdf, text
 from photo_samples import phone_photo
 from summary_samples import INITIATIVES, collective, individual, summary_of
 
-from forms_app import pdf
-from forms_app.photos import process_photo
-from forms_app.services import describe_overflow, describe_page_use
+from forms_app.nominations import pdf
+from forms_app.nominations.photos import process_photo
+from forms_app.nominations.summary import describe_overflow, describe_page_use
 
 
 def squash(value: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from photo_samples import huge_png, pdf_named_jpg, phone_photo
 from PIL import Image
 
-from forms_app.photos import PhotoError, process_photo
+from forms_app.nominations.photos import PhotoError, process_photo
 
 MB = 1024 * 1024
 

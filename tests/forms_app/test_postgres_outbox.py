@@ -18,9 +18,8 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, inspect
 from test_outbox_kill import worker_env
 
-from forms_app.db import upgrade_database
-from forms_app.models import Base
-from forms_app.office_models import MailState
+from forms_app.store.database import upgrade_database
+from forms_app.store.models import Base, MailState
 
 OFFICE_TABLES = {"office_user", "office_membership", "outbox_mail"}
 
@@ -62,7 +61,7 @@ def test_office_migration_matches_models_on_postgres(postgres_url):
 def test_migrations_have_a_single_head():
     from alembic.script import ScriptDirectory
 
-    from forms_app.db import alembic_config
+    from forms_app.store.database import alembic_config
 
     heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
     assert len(heads) == 1

@@ -1,11 +1,11 @@
-"""Database tables of the nomination app (SQLAlchemy 2.0).
+"""Every database table of the nomination app (SQLAlchemy 2.0).
 
 This module owns the schema: nominations, their immutable versions, the stored
 files (photo, PDF, DOCX) with SHA-256 checksums, drafts between the form and
-the confirmation, and the rate-limit log. Every change to it comes with an
-Alembic migration in `forms_app/migrations/`. It must not render, validate or
-send anything. The next issue adds a mail outbox next to these tables; the
-submitter's email is kept on the nomination for it.
+the confirmation, the rate-limit log, office accounts with the issuing bodies
+they belong to, and the mail outbox. Every change to it comes with an Alembic
+migration in `store/migrations/versions/`. It must not render, validate or
+send anything: the features' operations decide, this module only describes.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import enum
 
 from sqlalchemy import (
     JSON,
+    Boolean,
+    Date,
     DateTime,
     Enum,
     Float,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -59,7 +62,7 @@ def _values(kind: type[enum.StrEnum]) -> list[str]:
     return [member.value for member in kind]
 
 
-def _utc_now() -> dt.datetime:
+def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
@@ -86,8 +89,8 @@ class Nomination(Base):
     )
     deadline_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     client_address: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     versions: Mapped[list[NominationVersion]] = relationship(
         back_populates="nomination", order_by="NominationVersion.number"
@@ -110,7 +113,7 @@ class NominationVersion(Base):
     number: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict] = mapped_column(JSON)
     fill_ratio: Mapped[float] = mapped_column(Float)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     nomination: Mapped[Nomination] = relationship(back_populates="versions")
     files: Mapped[list[StoredFile]] = relationship(back_populates="version")
@@ -161,8 +164,15 @@ class Draft(Base):
     fill_ratio: Mapped[float | None] = mapped_column(Float)
     ready: Mapped[bool] = mapped_column(default=False)
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_utc_now)
+    # The edit link's token of the nomination this draft edits or became (never in a cookie).
+    edit_token: Mapped[str | None] = mapped_column(String(64))
+    # Set once, by the request that stored the draft: a repeated "send" finds it here.
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The PDF the preview rendered, reused when sending on the same day (its date line).
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    rendered_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class RateEvent(Base):
@@ -176,3 +186,100 @@ class RateEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (Index("ix_rate_event_lookup", "address", "action", "at"),)
+
+
+class MailState(enum.StrEnum):
+    """Where a queued mail stands. A leased mail stays PENDING: the lease says who has it."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"pending": "Đang chờ gửi", "sent": "Đã gửi", "failed": "Gửi thất bại"}[self.value]
+
+
+class MailKind(enum.StrEnum):
+    OFFICE = "office"  # the dossier, to the office address the plan names
+    CONFIRMATION = "confirmation"  # to the submitter
+
+    @property
+    def label(self) -> str:
+        return {"office": "Hồ sơ gửi văn phòng", "confirmation": "Xác nhận cho người gửi"}[
+            self.value
+        ]
+
+
+class OfficeUser(Base):
+    """An account of the union office; created by `flask office create-user`."""
+
+    __tablename__ = "office_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    memberships: Mapped[list[OfficeMembership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="OfficeMembership.issuer_key"
+    )
+
+    @property
+    def issuer_keys(self) -> frozenset[str]:
+        return frozenset(m.issuer_key for m in self.memberships)
+
+
+class OfficeMembership(Base):
+    """An account belongs to an issuing body (a key of content/issuers.yml)."""
+
+    __tablename__ = "office_membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("office_user.id", ondelete="CASCADE"))
+    issuer_key: Mapped[str] = mapped_column(String(100))
+
+    user: Mapped[OfficeUser] = relationship(back_populates="memberships")
+
+    __table_args__ = (UniqueConstraint("user_id", "issuer_key"),)
+
+
+class OutboxMail(Base):
+    """One mail, stored whole (`raw`) when queued so every attempt sends the same bytes."""
+
+    __tablename__ = "outbox_mail"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
+    version_number: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[MailKind] = mapped_column(
+        Enum(MailKind, native_enum=False, length=20, values_callable=_values)
+    )
+    state: Mapped[MailState] = mapped_column(
+        Enum(MailState, native_enum=False, length=20, values_callable=_values),
+        default=MailState.PENDING,
+    )
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    sender: Mapped[str] = mapped_column(String(254))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(Text)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    permanent_failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    nomination: Mapped[Nomination | None] = relationship()
+
+    __table_args__ = (
+        Index("ix_outbox_mail_due", "state", "next_attempt_at"),
+        Index("ix_outbox_mail_nomination", "nomination_id"),
+    )

@@ -24,7 +24,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 log = logging.getLogger(__name__)
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 FONT_DIR = PACKAGE_DIR / "fonts"
 FONT_FILES = (
     "LiberationSerif-Regular.ttf",

@@ -17,8 +17,8 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from ..office.accounts import AccountError, create_office_user
 from .mailer import MailSettings
-from .office.accounts import AccountError, create_office_user
 from .outbox import OutboxPolicy, new_worker_id, send_due_mails
 
 log = logging.getLogger(__name__)

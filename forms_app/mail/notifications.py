@@ -15,36 +15,29 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 
 from flask import current_app, render_template, url_for
 from sitegen.dates import format_datetime
+from sitegen.folding import fold
 from sitegen.models import Subject
 from sqlalchemy.orm import Session
 
-from .campaigns import Campaign, find_campaign, get_content
-from .models import FileKind, Nomination, NominationVersion, StoredFile
-from .office_models import MailKind, OutboxMail
+from ..campaigns import Campaign, find_campaign, get_content
+from ..store.models import FileKind, MailKind, Nomination, NominationVersion, OutboxMail, StoredFile
 from .outbox import queue_mail
 
 log = logging.getLogger(__name__)
 
-_D = str.maketrans({"đ": "d", "Đ": "D"})
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _SPACES = re.compile(r"\s+")
 
 
 def fold_ascii(text: str) -> str:
-    """'Nguyễn Văn Đức' -> 'Nguyen Van Duc' (đ is a letter of its own, mapped explicitly)."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_D))
-    return (
-        "".join(c for c in decomposed if not unicodedata.combining(c))
-        .encode("ascii", "ignore")
-        .decode("ascii")
-    )
+    """'Nguyễn Văn Đức' -> 'Nguyen Van Duc', anything else non-ASCII dropped."""
+    return fold(text).encode("ascii", "ignore").decode("ascii")
 
 
 def ascii_filename(*parts: str, extension: str) -> str:
@@ -179,13 +172,16 @@ def queue_nomination_mails(
     edit_token: str | None,
     campaign: Campaign | None = None,
     now: dt.datetime | None = None,
+    previous_email: str | None = None,
 ) -> list[OutboxMail]:
     """Queue the office mail and the submitter's confirmation for a stored version.
 
     Called inside the transaction that stores the version (new or edited), so
     the mails exist exactly when the nomination does. `edit_token` is known
     only when the nomination is new (it is stored hashed); an edit's
-    confirmation points to the first mail's link instead.
+    confirmation points to the first mail's link instead. When an edit changes
+    the contact address, the confirmation goes to the old address too, so the
+    person who sent the nomination learns of the change.
     """
     edit_url = url_for("nominations.edit", token=edit_token, _external=True) if edit_token else None
     campaign = campaign or find_campaign(get_content(), nomination.plan_slug, nomination.call_key)
@@ -205,7 +201,10 @@ def queue_nomination_mails(
         queued.append(queue_office_mail(session, facts, nomination, version, files, now))
     else:
         log.warning("plan %s names no office email: %s", campaign.plan.slug, facts.reference)
-    queued.append(queue_confirmation_mail(session, facts, nomination, version, files, now))
+    copy_to = previous_email if previous_email and previous_email != facts.contact_email else None
+    queued.append(
+        queue_confirmation_mail(session, facts, nomination, version, files, now, copy_to=copy_to)
+    )
     return queued
 
 
@@ -249,6 +248,8 @@ def queue_confirmation_mail(
     version: NominationVersion,
     files: list[tuple[StoredFile, str]],
     now: dt.datetime | None = None,
+    *,
+    copy_to: str | None = None,
 ) -> OutboxMail:
     """The submitter's receipt: reference, what went where, the edit link, the deadline."""
     action = "Đã nhận bản sửa hồ sơ" if facts.edited else "Đã nhận hồ sơ"
@@ -260,6 +261,8 @@ def queue_confirmation_mail(
         to=_address(facts.contact_name, facts.contact_email),
         reply_to=_address(facts.office_name, facts.office_email) if facts.office_email else None,
     )
+    if copy_to:
+        message["Cc"] = copy_to
     for stored, filename in files[:1]:  # the PDF: the submitter's copy of what was sent
         _attach(message, stored, filename)
     return queue_mail(

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from sitegen.folding import fold
+
 UNITS = {
     "ty": 1_000_000_000,
     "trieu": 1_000_000,
@@ -31,12 +33,6 @@ class AmountError(ValueError):
     """The text is not a sum of money we can read; the message is for the user."""
 
 
-def fold(text: str) -> str:
-    """Lower case without tone or vowel marks, đ as d: what people type on phones."""
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _read_number(text: str) -> Decimal:
     """A number before a unit. A dot before exactly three digits groups thousands
     ("1.500 triệu"), as Vietnamese writes numbers; otherwise a comma or a dot is the
@@ -51,7 +47,7 @@ def _read_number(text: str) -> Decimal:
 def parse_money(text: str) -> int:
     """Whole đồng from what was typed; raises AmountError with a Vietnamese message."""
     original = text.strip()
-    value = fold(unicodedata.normalize("NFC", original)).strip()
+    value = fold(unicodedata.normalize("NFC", original)).lower().strip()
     for word in CURRENCY_WORDS:
         value = re.sub(rf"(?<=[\d\s]){word}\.?$", "", value).strip()
     example = "hãy viết như 60.000.000 hoặc 60 triệu"

@@ -36,9 +36,8 @@ from flask import Flask, current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..store.models import MailKind, MailState, Nomination, OutboxMail, utc_now
 from .mailer import MailSettings, PermanentMailError, TemporaryMailError, deliver_mail
-from .models import Nomination
-from .office_models import MailKind, MailState, OutboxMail, utc_now
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,7 @@ or on `sqlalchemy.url` when Alembic is called from the command line."""
 from alembic import context
 from sqlalchemy import create_engine
 
-from forms_app import office_models  # noqa: F401  (the office's tables join Base.metadata)
-from forms_app.models import Base
+from forms_app.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

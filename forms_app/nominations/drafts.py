@@ -1,0 +1,111 @@
+"""Drafts: what was typed between the form, the preview and the sending, and its lookups.
+
+This module owns the draft rows (typed data, the processed photo, the checked
+data and the rendered PDF once the preview accepted it) keyed by a random
+token, and finding nominations by their private edit token. A draft that has
+been sent is kept (without its data) so that a repeated click on "send" finds
+where the first one went. It must not check criteria, render or send mail;
+the operations call it inside their transactions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..campaigns import Campaign
+from ..store.models import Draft, FileKind, Nomination, utc_now
+
+TOKEN_MAX_LENGTH = 64
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def find_draft(session: Session, token: str | None) -> Draft | None:
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    return session.scalar(select(Draft).where(Draft.token == token))
+
+
+def find_by_edit_token(session: Session, token: str | None) -> Nomination | None:
+    if not token or len(token) > TOKEN_MAX_LENGTH:
+        return None
+    return session.scalar(select(Nomination).where(Nomination.edit_token_hash == hash_token(token)))
+
+
+def delete_expired_drafts(session: Session, max_age_days: int) -> int:
+    """Remove drafts untouched for `max_age_days`; the caller commits."""
+    cutoff = utc_now() - dt.timedelta(days=max_age_days)
+    return session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount or 0
+
+
+def new_draft(
+    session: Session,
+    campaign: Campaign,
+    subject_value: str,
+    *,
+    nomination: Nomination | None = None,
+    edit_token: str | None = None,
+) -> Draft:
+    now = utc_now()
+    draft = Draft(
+        token=new_token(),
+        plan_slug=campaign.plan.slug,
+        call_key=campaign.call.key,
+        subject=subject_value,
+        data={},
+        nomination_id=nomination.id if nomination else None,
+        edit_token=edit_token,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(draft)
+    return draft
+
+
+def keep_typed(draft: Draft, typed: dict[str, Any], photo: bytes | None) -> None:
+    """Store what was typed (and a new photo); the draft is no longer ready to send."""
+    draft.data = {"typed": typed}
+    if photo is not None:
+        draft.photo = photo
+    draft.ready = False
+    draft.fill_ratio = None
+    draft.pdf = None
+    draft.rendered_on = None
+    draft.updated_at = utc_now()
+
+
+def mark_ready(
+    draft: Draft, clean: dict[str, Any], fill_ratio: float, pdf: bytes, rendered_on: dt.date
+) -> None:
+    """The preview accepted the draft: keep the checked data and the page it rendered."""
+    draft.data = {**draft.data, "clean": clean}
+    draft.fill_ratio = fill_ratio
+    draft.pdf = pdf
+    draft.rendered_on = rendered_on
+    draft.ready = True
+
+
+def draft_for_edit(
+    session: Session, nomination: Nomination, campaign: Campaign, edit_token: str
+) -> Draft:
+    """A draft holding the latest version, so the person edits what they sent."""
+    latest = nomination.latest
+    photo = latest.file(FileKind.PHOTO)
+    draft = new_draft(
+        session, campaign, nomination.subject, nomination=nomination, edit_token=edit_token
+    )
+    draft.data = {"typed": latest.data["typed"]}
+    draft.photo = photo.content if photo else None
+    return draft
