@@ -161,9 +161,7 @@ def _title_and_photo(document: Any, summary: dict[str, Any], photo: bytes | None
     title = first.add_run("TÓM TẮT THÀNH TÍCH")
     title.bold = True
     title.font.size = Pt(14)
-    _paragraph(
-        text_cell, f"Đề nghị tặng {summary['award']}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
+    _paragraph(text_cell, summary["award_line"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     _paragraph(
         text_cell,
         f"({summary['subject_label']} – {summary['category_name']})",

@@ -219,9 +219,11 @@ class NominationForm(BaseForm):
             make_choice("", "— Chọn đối tượng —"),
             *(make_choice(key, name) for key, name in categories),
         ]
-        self.award.choices = (
-            [make_choice(a, a) for a in awards] if awards else [make_choice("", "—")]
-        )
+        if awards:
+            self.award.choices = [make_choice(a, a) for a in awards]
+        else:
+            # The plan names no award form: there is nothing to choose, so nothing is asked.
+            del self.award
 
     def validate_contact_email(self, field: Any) -> None:
         # The mailer's own rule: what passes here can be written in a mail header.

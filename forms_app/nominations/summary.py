@@ -51,6 +51,7 @@ def clean_data(form: Any, subject: Subject) -> dict[str, Any]:
             continue
         data[key] = _block(value) if key in MULTILINE_FIELDS else _line(value)
     data["contact_email"] = normalise_email(data["contact_email"])
+    data.setdefault("award", "")  # a plan that names no award form asks for none
     data["awards"] = [
         {
             "year": read_year(row["year"]),
@@ -102,6 +103,9 @@ def build_summary(
         "date_line": f"{issuer.place}, {date_line}" if issuer.place else date_line.capitalize(),
         "photo_uri": photo_data_uri(photo),
         "category_name": category.name,
+        "award_line": f"Đề nghị tặng {data['award']}"
+        if data.get("award")
+        else "Đề nghị khen thưởng theo kế hoạch",
         "subject_label": Subject(data["subject"]).label,
         "awards": [{**award, "year": award["year"] or ""} for award in data["awards"]],
     }

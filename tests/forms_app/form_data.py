@@ -57,3 +57,61 @@ def individual_fields(**changes) -> dict:
     }
     fields.update(changes)
     return fields
+
+
+def collective_fields(**changes) -> dict:
+    """The collective form (Mẫu 02) as the browser sends it."""
+    fields = {
+        "category": "tap-the",
+        "unit_name": "Công đoàn cơ sở Công ty Cổ phần Dệt Phước Long",
+        "address": "12 Nguyễn Trãi, phường Bến Thành",
+        "members": "250",
+        "members_women": "180",
+        "workers": "260",
+        "workers_women": "185",
+        "leader": "Trần Văn Minh, Chủ tịch công đoàn",
+        "features": "Doanh nghiệp dệt may, ba phân xưởng.",
+        "achievements": "Hoàn thành vượt mức kế hoạch sản xuất ba năm liền.",
+        "awards-0-year": "2019",
+        "awards-0-title": "Giấy khen của Liên đoàn Lao động quận",
+        "awards-0-decision": "12/QĐ-LĐLĐ",
+        "awards-0-issuer": "Liên đoàn Lao động quận",
+        "awards-1-year": "",
+        "awards-1-title": "",
+        "awards-1-decision": "",
+        "awards-1-issuer": "",
+        "union_name": "CĐCS Công ty Cổ phần Dệt Phước Long",
+        "contact_name": "Lê Thị Mai",
+        "contact_email": "congdoan@phuoclong.vn",
+        "contact_phone": "028 3822 1234",
+        "website": "",
+        "action": "preview",
+    }
+    fields.update(changes)
+    return fields
+
+
+def fields_meeting(category, base: dict) -> dict:
+    """`base` changed so that it meets the category's criteria as the plan states them:
+    enough initiatives inside the period, enough benefit, a required award."""
+    criteria = category.criteria
+    year = str(criteria.to_year or criteria.from_year or 2019)
+    fields = {**base, "category": category.key}
+    if category.subject.value == "individual":
+        count = max(criteria.min_initiatives or 0, 1)
+        each = -(-(criteria.min_total_benefit or 0) // count) if criteria.min_total_benefit else 0
+        for key in [k for k in fields if k.startswith("initiatives-")]:
+            del fields[key]
+        for i in range(count):
+            fields.update(
+                {
+                    f"initiatives-{i}-title": f"Sáng kiến số {i + 1}",
+                    f"initiatives-{i}-year": year,
+                    f"initiatives-{i}-level": "Cấp cơ sở",
+                    f"initiatives-{i}-benefit": str(each) if each else "",
+                }
+            )
+    if criteria.required_awards:
+        fields.update({"awards-1-year": year, "awards-1-title": criteria.required_awards[0]})
+        fields.update({"awards-1-decision": "01/QĐ", "awards-1-issuer": "Cơ quan khen thưởng"})
+    return fields
