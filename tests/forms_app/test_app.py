@@ -412,3 +412,25 @@ def test_garbage_fields_never_500(client):
             INDIVIDUAL_URL, data={**individual_fields(**changes), "csrf_token": token}
         )
         assert response.status_code in (200, 400, 422), changes
+
+
+@pytest.mark.parametrize("pasted", ["\x0b", "\x0c", "\x00", "\x1b", "\ufffe", "\u2028"])
+def test_controls_pasted_from_word_pass_preview_and_send(app, client, pasted):
+    confirmation = submit_ok(client, achievements=f"Dòng một{pasted}Dòng hai.")
+    assert client.get(confirmation).status_code == 200
+    with db(app) as session:
+        achievements = session.scalar(select(Nomination)).latest.data["clean"]["achievements"]
+    breaks = pasted in "\x0b\x0c\u2028"
+    assert achievements == ("Dòng một\nDòng hai." if breaks else "Dòng mộtDòng hai.")
+
+
+@pytest.mark.parametrize("address", ["nguyen.van.a.@gmail.com", "a..b@binhminh.vn", ".lan@x.vn"])
+def test_addresses_the_mailer_cannot_use_are_refused_on_the_field(client, address):
+    response = post_form(client, photo=phone_photo(), contact_email=address)
+    assert response.status_code == 422
+    assert (
+        "Email chưa đúng dạng (ví dụ: congdoan@congty.vn): chỉ gồm chữ không dấu, chữ số và "
+        "các dấu . _ - +; không có hai dấu chấm liền nhau, không bắt đầu hay kết thúc bằng dấu "
+        "chấm trước @."
+    ) in problems(response)
+    assert f'value="{address}"' in page_text(response)
