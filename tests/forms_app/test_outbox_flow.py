@@ -126,3 +126,28 @@ def test_edit_queues_new_mails_marked_as_supplement(flow_app, smtp_server):  # n
     receipt = next(m for m in messages[2:] if m["To"].addresses[0].username == "congdoan")
     # An edit's receipt repeats the same private link: the edit token is kept server-side.
     assert f"http://localhost{edit_path}" in receipt.get_body(("plain",)).get_content()
+
+
+def test_edit_changing_the_contact_address_confirms_to_both(flow_app, smtp_server):  # noqa: F811
+    client = flow_app.test_client()
+    confirmation = submit_form(client)
+    wait_for(2, smtp_server)
+    page = client.get(confirmation).text
+    started = client.post(confirmation, data={"csrf_token": re.search(TOKEN_RE, page)[1]})
+    form_page = client.get(started.headers["Location"]).text
+    draft = re.search(r'id="draft" name="draft" type="hidden" value="([^"]+)"', form_page)[1]
+
+    submit_form(client, draft=draft, contact_email="vanphong@binhminh.vn")
+
+    messages = wait_for(4, smtp_server)
+    receipt = next(m for m in messages[2:] if subject_of(m).startswith("Đã nhận bản sửa"))
+    assert [a.addr_spec for a in receipt["To"].addresses] == ["vanphong@binhminh.vn"]
+    assert [a.addr_spec for a in receipt["Cc"].addresses] == ["congdoan@binhminh.vn"]
+    received_by = sorted(
+        rcpt for _f, rcpts, _raw in smtp_server.handler.received[2:] for rcpt in rcpts
+    )
+    assert received_by == [
+        "congdoan@binhminh.vn",
+        "hoanghaldld206@gmail.com",
+        "vanphong@binhminh.vn",
+    ]
