@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from . import nominations, web
 from .campaigns import load_campaign_content
+from .mail.cli import register_commands as register_mail_commands
 from .nominations.pdf import check_fonts
 from .office import register_office
 from .store.database import init_db
@@ -40,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(nominations.bp)
     web.register_error_pages(app)
     register_office(app)
+    register_mail_commands(app)
     log.info(
         "nomination app ready: content %s, database %s, now %s",
         app.config["CONTENT_DIR"],

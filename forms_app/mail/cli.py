@@ -1,10 +1,8 @@
-"""Command-line tools of the nomination app (Flask CLI groups `outbox` and `office`).
+"""The mail worker's command: `flask --app forms_app outbox send [--watch]`.
 
-`flask --app forms_app outbox send` delivers the mails that are due and exits
-(`--watch` keeps delivering until stopped); `flask --app forms_app office
-create-user` makes an office account for one or more issuing bodies. This
-module parses arguments and prints results; the work is done by outbox.py
-and office/accounts.py. It must not hold delivery or account rules.
+It delivers the mails that are due and exits (`--watch` keeps delivering
+until stopped). This module parses arguments and prints results; the work is
+done by outbox.py. It must not hold delivery rules.
 """
 
 from __future__ import annotations
@@ -17,19 +15,16 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
-from ..office.accounts import AccountError, create_office_user
 from .mailer import MailSettings
 from .outbox import OutboxPolicy, new_worker_id, send_due_mails
 
 log = logging.getLogger(__name__)
 
 outbox_cli = AppGroup("outbox", help="Gửi thư trong hàng đợi (outbox).")
-office_cli = AppGroup("office", help="Quản lý tài khoản văn phòng.")
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
-    app.cli.add_command(office_cli)
 
 
 @outbox_cli.command("send")
@@ -65,25 +60,3 @@ def send_command(watch: bool, interval: float | None) -> None:
             log.exception("outbox pass failed")
         stop.wait(pause)
     click.echo("Đã dừng.")
-
-
-@office_cli.command("create-user")
-@click.argument("username")
-@click.option("--name", "display_name", required=True, help="Họ tên hiển thị.")
-@click.option(
-    "--issuer",
-    "issuers",
-    multiple=True,
-    required=True,
-    help="Mã cơ quan trong content/issuers.yml (có thể lặp lại).",
-)
-@click.password_option("--password", help="Mật khẩu (ít nhất 10 ký tự).")
-def create_user_command(
-    username: str, display_name: str, issuers: tuple[str, ...], password: str
-) -> None:
-    """Tạo tài khoản văn phòng thuộc một hoặc nhiều cơ quan ban hành."""
-    try:
-        user = create_office_user(username, display_name, password, list(issuers))
-    except AccountError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Đã tạo tài khoản {user.username} ({', '.join(sorted(user.issuer_keys))}).")

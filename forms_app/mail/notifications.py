@@ -23,6 +23,7 @@ from flask import current_app, render_template, url_for
 from sitegen.dates import format_datetime
 from sitegen.folding import fold
 from sitegen.models import Subject
+from sitegen.pages import plan_label
 from sqlalchemy.orm import Session
 
 from ..campaigns import Campaign, find_campaign, get_content
@@ -80,14 +81,6 @@ class Facts:
     attachments: tuple[str, ...]
 
 
-def plan_label(campaign: Campaign) -> str:
-    """'KH số 32/KH-LĐLĐ', or the plan's title when it has no number."""
-    number = campaign.plan.meta.number
-    if number:
-        return f"KH số {_SPACES.sub('', number)}"
-    return one_line(campaign.plan.meta.title.capitalize(), 60)
-
-
 def office_address(campaign: Campaign) -> str | None:
     """Where dossiers go: the call's email, else the issuing body's."""
     return campaign.call.email or campaign.plan.issuer.email
@@ -121,7 +114,7 @@ def collect_facts(
         contact_name=nomination.submitter_name,
         contact_email=nomination.submitter_email,
         contact_phone=nomination.submitter_phone,
-        plan_label=plan_label(campaign),
+        plan_label=plan_label(campaign.plan),
         plan_title=campaign.plan.meta.title,
         call_title=campaign.call.title,
         issuer_name=campaign.plan.issuer.name,

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from .cli import register_commands
+
 bp = Blueprint("office", __name__, url_prefix="/van-phong")
 
 
 def register_office(app: Flask) -> None:
-    """Add the office's views and the `outbox` and `office` CLI groups to the app."""
-    from ..mail.cli import register_commands
-
+    """Add the office's views and its `office` CLI group to the app."""
     register_commands(app)
     app.register_blueprint(bp)
 

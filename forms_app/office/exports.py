@@ -20,9 +20,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sitegen.models import Subject
+from sitegen.pages import plan_label
 
 from ..campaigns import Campaign
-from ..mail.notifications import ascii_filename, plan_label
+from ..mail.notifications import ascii_filename
 from ..store.models import FileKind, Nomination, NominationStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -126,7 +127,7 @@ def render_xlsx(campaign: Campaign, rows: list[NomineeRow]) -> bytes:
     sheet.title = "Danh sách trích ngang"
     sheet["A1"] = "DANH SÁCH TRÍCH NGANG"
     sheet["A1"].font = Font(bold=True, size=14)
-    _text(sheet.cell(row=2, column=1), f"{plan_label(campaign)} – {campaign.call.title}")
+    _text(sheet.cell(row=2, column=1), f"{plan_label(campaign.plan)} – {campaign.call.title}")
     header_row = 4
     for column, (title, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
         cell = sheet.cell(row=header_row, column=column, value=title)

@@ -19,7 +19,7 @@ from mail_fixtures import (  # noqa: F401  (smtp_server is a fixture)
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from forms_app.mail.cli import create_user_command
+from forms_app.office.cli import create_user_command
 from forms_app.store.database import get_session
 from forms_app.store.models import MailState, OfficeUser, OutboxMail
 

@@ -21,7 +21,7 @@ from forms_app.mail.outbox import OutboxPolicy, resend_mail
 from forms_app.store.models import MailKind, MailState, OutboxMail
 
 SUBJECT_PREFIX = "Hồ sơ đề nghị khen thưởng – "
-PLAN_LABEL = "Tổ chức hội nghị điển hình tiên tiến trong công đoàn cơ sở…"
+PLAN_LABEL = "Kế hoạch của LĐLĐ quận 1"
 
 
 @pytest.fixture

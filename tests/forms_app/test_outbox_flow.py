@@ -18,7 +18,7 @@ from werkzeug.test import encode_multipart
 from forms_app.store.models import MailKind, MailState
 
 TOKEN_RE = r'name="csrf_token" type="hidden" value="([^"]+)"'
-PLAN_LABEL = "Tổ chức hội nghị điển hình tiên tiến trong công đoàn cơ sở…"
+PLAN_LABEL = "Kế hoạch của LĐLĐ quận 1"
 
 
 def submit_form(client, **changes) -> str:
