@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
+from pdf_checks import fonts
 from playwright.sync_api import Page, expect, sync_playwright
 from pypdf import PdfReader
 from site_browser import build_with_env, launch_chromium, seed_site, serve
@@ -282,20 +283,6 @@ def text_runs(pdf: PdfReader, number: int) -> list[tuple[str, float, float]]:
     return runs
 
 
-def embedded_fonts(pdf: PdfReader) -> set[str]:
-    """Base names (subset prefix removed) of the fonts of every page."""
-    names = set()
-    for p in pdf.pages:
-        for font in p["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descendants = font.get("/DescendantFonts")
-            target = descendants[0].get_object() if descendants else font
-            descriptor = target["/FontDescriptor"].get_object()
-            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-            names.add(str(font["/BaseFont"]).split("+")[-1])
-    return names
-
-
 def page_of(pdf: PdfReader, words: str) -> int:
     """The page whose text holds `words` (spaces and line breaks ignored)."""
     wanted = "".join(words.split())
@@ -343,7 +330,9 @@ def test_print_plan_follows_decree_30(browser, base_url, slug):
     page.evaluate("document.fonts.ready")
     pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
     # Every font in the PDF is the shipped Liberation Serif, embedded.
-    assert {name.split("-")[0] for name in embedded_fonts(pdf)} == {"LiberationSerif"}
+    embedded = fonts(pdf)
+    assert {name.split("-")[0] for name in embedded} == {"LiberationSerif"}
+    assert all(embedded.values())
     # Page numbers at the top centre, from page 2 on (A4 width 210 mm, margins 30/15 mm).
     centre = (30 + (210 - 30 - 15) / 2) * MM
     for number in range(len(pdf.pages)):
