@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
-from sitegen.dates import format_datetime
+from sitegen.dates import format_deadline
 from sitegen.loader import Content, load_content
 from sitegen.models import TZ, Category, Nomination, Plan, Subject
 from sitegen.schedule import countdown_label
@@ -32,7 +32,13 @@ class Campaign:
 
     @property
     def closes_at(self) -> dt.datetime | None:
+        """The instant the call closes (open while now < closes_at), as the plan words it."""
         return self.call.deadline.closes_at if self.call.deadline else None
+
+    @property
+    def deadline_text(self) -> str | None:
+        """The plan's words and their meaning, as `sitegen.dates.format_deadline` gives them."""
+        return format_deadline(self.call.deadline) if self.call.deadline else None
 
     def is_open(self, now: dt.datetime) -> bool:
         return self.call.is_open(now)
@@ -80,11 +86,8 @@ def describe_closure(campaign: Campaign, now: dt.datetime) -> str | None:
     """Why the campaign takes no nomination at `now`, or None when it is open."""
     if campaign.closes_at is None:
         return "Kế hoạch này chưa ghi hạn nộp hồ sơ nên chưa nhận hồ sơ trực tuyến."
-    if now > campaign.closes_at:
-        return (
-            f"Đã hết hạn nộp hồ sơ lúc {format_datetime(campaign.closes_at)}; "
-            "hồ sơ không được nhận nữa."
-        )
+    if not campaign.is_open(now):
+        return f"Đã hết hạn nộp hồ sơ {campaign.deadline_text}; hồ sơ không được nhận nữa."
     return None
 
 

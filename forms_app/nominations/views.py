@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from sitegen.dates import format_datetime, format_moment
+from sitegen.dates import format_datetime
 from sitegen.models import Subject
 from sitegen.text import clean_text
 from werkzeug.datastructures import MultiDict
@@ -123,7 +123,7 @@ def render_form(
             notice=state.notice,
             editing=state.editing,
             categories=[(c, describe_criteria(c)) for c in campaign.categories(subject)],
-            deadline=format_moment(campaign.call.deadline) if campaign.call.deadline else None,
+            deadline=campaign.deadline_text,
             countdown=describe_countdown(campaign, now),
             requires_photo=requires_photo(campaign),
             form_action=form_url(campaign, subject),
@@ -146,7 +146,7 @@ def index() -> str:
         {
             "campaign": campaign,
             "open": campaign.is_open(now),
-            "deadline": format_moment(campaign.call.deadline) if campaign.call.deadline else None,
+            "deadline": campaign.deadline_text,
             "countdown": describe_countdown(campaign, now),
             "categories": [(c, describe_criteria(c)) for c in campaign.call.categories],
             "forms": [(s.label, form_url(campaign, s)) for s in campaign.call.subjects],
@@ -301,14 +301,13 @@ def edit(token: str) -> Any:
         campaign, subject, draft_token = operations.start_edit(token, now)
         return redirect(form_url(campaign, subject, nhap=draft_token), 303)
     sent = operations.open_nomination(token, now)
-    closes_at = sent.campaign.closes_at
     return render_template(
         "confirmation.html",
         nomination=sent.nomination,
         campaign=sent.campaign,
         edit_url=url_for("nominations.edit", token=token, _external=True),
         can_edit=sent.can_edit,
-        deadline=format_datetime(closes_at) if closes_at else None,
+        deadline=sent.campaign.deadline_text,
         edit_form=ConfirmForm(),
         token=token,
     )

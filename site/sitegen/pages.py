@@ -20,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import cmarkgfm
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -29,7 +30,7 @@ from . import schedule
 from .dates import format_date, format_date_line, format_moment
 from .folding import slugify
 from .loader import Content
-from .models import Plan, Reference, Status
+from .models import Misprint, Plan, Reference, Status
 from .settings import SiteSettings
 
 PLAN_DIR = "ke-hoach"
@@ -128,6 +129,91 @@ def render_body(body: str) -> tuple[Markup, tuple[TocEntry, ...]]:
     return Markup(html), tuple(roots)
 
 
+_TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+
+
+def misprint_note(misprint: Misprint) -> str:
+    """The reader's note beside a misprint kept as printed."""
+    if misprint.correct:
+        return f"[nguyên văn; đúng là: {misprint.correct}]"
+    return "[nguyên văn]"
+
+
+def annotate_misprints(html: Markup, misprints: tuple[Misprint, ...]) -> Markup:
+    """Mark each misprint in the rendered body as "nguyên văn", its text unchanged.
+
+    Only text between tags is touched, so attributes (links) keep their values.
+    """
+    if not misprints:
+        return html
+    wanted = {str(escape(m.text)): m for m in misprints}
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(wanted, key=len, reverse=True)))
+
+    def mark(found: re.Match[str]) -> str:
+        note = escape(misprint_note(wanted[found[0]]))
+        return f'<span class="sg-sic">{found[0]}</span><small class="sg-sic-note"> {note}</small>'
+
+    parts = _TAG_SPLIT_RE.split(str(html))
+    for i in range(0, len(parts), 2):  # even items are text, odd ones tags
+        parts[i] = pattern.sub(mark, parts[i])
+    return Markup("".join(parts))
+
+
+# The administrative unit and its name at the end of a body's name ("quận Ba Đình",
+# "tỉnh Lai Châu", "thành phố Hà Nội"): one unit, never broken across lines.
+_PLACE_RE = re.compile(
+    r"(?<!\w)((?:thành phố|thị xã|thị trấn|quận|huyện|tỉnh|phường|xã|tp\.)\s+\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def keep_place_together(name: str) -> Markup:
+    """The name, escaped, with its trailing place name in a no-wrap span."""
+    found = _PLACE_RE.search(name)
+    if not found:
+        return escape(name)
+    head, place = name[: found.start()], found[1]
+    return Markup('{}<span class="vb-nowrap">{}</span>').format(head, place)
+
+
+class _TopLevel(HTMLParser):
+    """Offsets where the top-level elements of an HTML fragment start."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.starts: list[tuple[int, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if self.depth == 0:
+            self.starts.append(self.getpos())
+        if tag not in _VOID_TAGS:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+
+
+_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "wbr"}
+
+
+def split_last_block(html: Markup) -> tuple[Markup, Markup]:
+    """The body without its last top-level block, and that block.
+
+    The print keeps the last block with the signature, so that "Nơi nhận" and
+    the signature never stand alone on the last page.
+    """
+    parser = _TopLevel()
+    parser.feed(str(html))
+    parser.close()
+    if len(parser.starts) < 2:
+        return Markup(""), html
+    line, column = parser.starts[-1]
+    text = str(html)
+    offset = sum(len(part) + 1 for part in text.split("\n")[: line - 1]) + column
+    return Markup(text[:offset]), Markup(text[offset:])
+
+
 def _capitalize_vi(text: str) -> str:
     return text[:1].upper() + text[1:].lower()
 
@@ -145,10 +231,12 @@ def _env() -> Environment:
         fmt_date=format_date,
         fmt_moment=format_moment,
         ref_label=reference_label,
+        misprint_note=misprint_note,
         plan_label=plan_label,
         slugify=slugify,
     )
     env.filters["capitalize_vi"] = _capitalize_vi
+    env.filters["keep_place"] = keep_place_together
     return env
 
 
@@ -162,7 +250,7 @@ def render_template(name: str, settings: SiteSettings, **values: object) -> str:
             settings=settings,
             status_on=lambda start, end: schedule.status_on(start, end, settings.today),
             countdown_label=lambda closes_at: schedule.countdown_label(closes_at, now),
-            is_open=lambda closes_at: now <= closes_at,
+            is_open=lambda closes_at: now < closes_at,
             within=lambda closes_at: schedule.is_within(closes_at, now, HOME_WINDOW_DAYS),
             **values,
         )
@@ -200,6 +288,7 @@ def render_plan_page(
     """The Markdown of one plan's page: header, metadata, full text, signature."""
     m = plan.meta
     body, toc = render_body(plan.body)
+    body_before, body_last = split_last_block(annotate_misprints(body, m.misprints))
     html = render_template(
         "plan.html",
         settings,
@@ -207,10 +296,14 @@ def render_plan_page(
         m=m,
         base="../../",
         title=page_title(plan),
-        body=body,
+        body_before=body_before,
+        body_last=body_last,
         status=plan.status(settings.today),
         implementing=content.implementing(plan) if implementing is None else implementing,
         open_calls=[n for n in m.nominations if n.deadline is not None],
+        any_open=any(n.is_open(settings.now) for n in m.nominations),
+        related=content.related_to(plan),
+        number_misprint=next((x for x in m.misprints if x.text == m.number), None),
     )
     return GeneratedPage(page_title(plan), html, toc)
 
@@ -229,14 +322,14 @@ def render_home(content: Content, settings: SiteSettings) -> GeneratedPage:
         (p, n)
         for p in content.plans
         for n in p.meta.nominations
-        if n.deadline is not None and n.deadline.closes_at >= now
+        if n.deadline is not None and n.deadline.closes_at > now
     ]
     calls.sort(key=lambda pn: (pn[1].deadline.closes_at, pn[0].slug))
     due = [
         item
         for p in content.plans
         for item in schedule.list_items(p)
-        if item.due is not None and item.due.closes_at >= now
+        if item.due is not None and item.due.closes_at > now
     ]
     due.sort(key=lambda item: (item.due.closes_at, item.key))
     html = render_template(

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sitegen.errors import ContentError
 from sitegen.loader import load_content
-from sitegen.models import TZ, Status, Subject
+from sitegen.models import TZ, DeadlineRule, Status, Subject
 
 
 def problems_of(tree) -> list[str]:
@@ -36,7 +36,111 @@ def test_load_valid_tree_gives_typed_plan(tree):
 def test_load_date_only_deadline_closes_at_end_of_day(tree):
     tree.plan(edits=[("due: 2024-06-30 16:00", "due: 2024-06-30")])
     (plan,) = load_content(tree.root).plans
-    assert plan.meta.deadlines[0].due.closes_at == dt.datetime(2024, 6, 30, 23, 59, 59, tzinfo=TZ)
+    due = plan.meta.deadlines[0].due
+    assert due.closes_at == dt.datetime(2024, 7, 1, 0, 0, tzinfo=TZ)
+    assert (due.words, due.rule, due.last_day) == (
+        None,
+        DeadlineRule.END_OF_DAY,
+        dt.date(2024, 6, 30),
+    )
+
+
+@pytest.mark.parametrize(
+    "words, closes_at, rule, last_day",
+    [
+        # "trước ngày X" closes when X begins: X itself is too late.
+        ("trước ngày 27/5/2024", (2024, 5, 27, 0, 0), DeadlineRule.BEFORE_DAY, (2024, 5, 26)),
+        (
+            "chậm nhất trước ngày 15/9/2024",
+            (2024, 9, 15, 0, 0),
+            DeadlineRule.BEFORE_DAY,
+            (2024, 9, 14),
+        ),
+        ("trước 25/3/2024", (2024, 3, 25, 0, 0), DeadlineRule.BEFORE_DAY, (2024, 3, 24)),
+        # "ngày X", "chậm nhất ngày X": the whole of X counts.
+        ("chậm nhất ngày 18/9/2024", (2024, 9, 19, 0, 0), DeadlineRule.END_OF_DAY, (2024, 9, 18)),
+        ("ngày 18 tháng 9 năm 2024", (2024, 9, 19, 0, 0), DeadlineRule.END_OF_DAY, (2024, 9, 18)),
+        ("ngày 18.9.2024", (2024, 9, 19, 0, 0), DeadlineRule.END_OF_DAY, (2024, 9, 18)),
+        ("16:00 ngày 14-02-2024", (2024, 2, 14, 16, 0), DeadlineRule.AT_TIME, (2024, 2, 14)),
+        # A time of day closes at that minute.
+        (
+            "chậm nhất trước 16g00 ngày 14/02/2024",
+            (2024, 2, 14, 16, 0),
+            DeadlineRule.AT_TIME,
+            (2024, 2, 14),
+        ),
+        ("16 giờ 30 ngày 14/02/2024", (2024, 2, 14, 16, 30), DeadlineRule.AT_TIME, (2024, 2, 14)),
+        ("trước 8h ngày 14/02/2024", (2024, 2, 14, 8, 0), DeadlineRule.AT_TIME, (2024, 2, 14)),
+        # The year, when not written, is the year of issue (issued 2024-03-05) ...
+        ("trước ngày 15/9", (2024, 9, 15, 0, 0), DeadlineRule.BEFORE_DAY, (2024, 9, 14)),
+        # ... or the next one when the day would come before the issue date.
+        ("trước ngày 10/01", (2025, 1, 10, 0, 0), DeadlineRule.BEFORE_DAY, (2025, 1, 9)),
+        # A misprint after the date ("27/05/2021/.") does not hide it.
+        ("trước ngày 27/05/2024/.", (2024, 5, 27, 0, 0), DeadlineRule.BEFORE_DAY, (2024, 5, 26)),
+    ],
+)
+def test_load_deadline_keeps_the_plans_words_and_their_meaning(
+    tree, words, closes_at, rule, last_day
+):
+    tree.plan(edits=[("due: 2024-06-30 16:00", f'due: "{words}"')])
+    (plan,) = load_content(tree.root).plans
+    due = plan.meta.deadlines[0].due
+    assert due.words == words
+    assert due.rule is rule
+    assert due.closes_at == dt.datetime(*closes_at, tzinfo=TZ)
+    assert due.last_day == dt.date(*last_day)
+
+
+def test_load_nomination_before_day_is_closed_on_the_day_named(tree):
+    tree.plan(edits=[("deadline: 2024-11-15 16:00", 'deadline: "trước ngày 15/11/2024"')])
+    call = load_content(tree.root).plans[0].nomination("cap-quan")
+    assert call.is_open(dt.datetime(2024, 11, 14, 23, 59, 59, tzinfo=TZ)) is True
+    assert call.is_open(dt.datetime(2024, 11, 15, 0, 0, tzinfo=TZ)) is False
+    assert call.is_open(dt.datetime(2024, 11, 15, 8, 0, tzinfo=TZ)) is False
+
+
+@pytest.mark.parametrize(
+    "words, message",
+    [
+        (
+            "trước ngày ba mươi",
+            'không thấy ngày nào trong "trước ngày ba mươi"; các cách ghi được nhận: ',
+        ),
+        (
+            "từ 01/9 đến 15/9/2024",
+            'có nhiều hơn một ngày trong "từ 01/9 đến 15/9/2024"; mỗi hạn chỉ ghi một ngày; '
+            "các cách ghi được nhận: ",
+        ),
+        (
+            "trước ngày 30/02/2024",
+            'ngày không tồn tại trong "trước ngày 30/02/2024"; các cách ghi được nhận: ',
+        ),
+        (
+            "trước 25g00 ngày 14/02/2024",
+            'giờ không tồn tại trong "trước 25g00 ngày 14/02/2024"; các cách ghi được nhận: ',
+        ),
+    ],
+)
+def test_check_deadline_words_without_a_meaning(tree, words, message):
+    tree.plan(edits=[("due: 2024-06-30 16:00", f'due: "{words}"')])
+    forms = (
+        '"trước ngày 27/5/2021", "chậm nhất ngày 18/9/2023", "trước 16g00 ngày 14/02/2020", '
+        '"16 giờ 00 ngày 14/02/2020", hoặc YYYY-MM-DD, YYYY-MM-DD HH:MM'
+    )
+    assert problems_of(tree) == [
+        f"content/plans/ke-hoach-a.md:12: deadlines[0].due: {message}{forms}"
+    ]
+
+
+def test_check_deadline_without_year_needs_an_issue_date(tree):
+    tree.plan(
+        edits=[("issued: 2024-03-05\n", ""), ("due: 2024-06-30 16:00", 'due: "trước ngày 15/9"')]
+    )
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:11: deadlines[0].due: hạn "trước ngày 15/9" không ghi năm '
+        "và kế hoạch không có ngày ban hành (issued) để suy ra năm: "
+        "hãy ghi năm vào hạn, ví dụ 15/9/2023"
+    ]
 
 
 def test_load_text_is_nfc_normalised(tree):
@@ -237,4 +341,79 @@ def test_check_reports_issuer_and_link_even_when_other_fields_are_wrong(tree):
         'content/plans/ke-hoach-a.md:6: titel: khóa không được hỗ trợ; có phải ý bạn là "title"?',
         'content/plans/ke-hoach-a.md:8: implements[0].plan: không có kế hoạch "ke-hoach-khac" '
         'trong content/plans; có phải ý bạn là "ke-hoach-a"?',
+    ]
+
+
+def test_load_seed_metadata_follows_the_plans_text():
+    from paths import CONTENT
+
+    content = load_content(CONTENT)
+    long_bien = content.by_slug["ldld-long-bien-32-kh-2023"]
+    # Grounds are exactly what the plan cites; the other plan for the anniversary is related.
+    assert [r.number for r in long_bien.meta.implements] == ["107-KH/QU", "338/KH-UBND"]
+    assert [r.plan for r in long_bien.meta.related] == ["hdtdkt-long-bien-32-kh-2021"]
+    call = long_bien.meta.nominations[0]
+    # The general standard applies to both categories: a shared condition the form asks.
+    assert [(e.key, e.subject) for e in call.eligibility] == [("tieu-chuan-chung", None)]
+    assert call.eligibility_for(Subject.INDIVIDUAL) == call.eligibility_for(Subject.COLLECTIVE)
+    assert call.quota == "(LĐLĐ Quận Long Biên sẽ xét chọn và phân bổ sau đợt thi đua)"
+    assert long_bien.meta.deadlines[0].channels == ("zalo LDLĐ quận",)
+    assert "Xanh, sạch, đẹp, bảo đảm an toàn vệ sinh lao động" in long_bien.meta.themes
+    assert "Doanh nghiệp Thủ đô hội nhập và phát triển" in long_bien.meta.themes
+
+    ba_dinh = content.by_slug["ldld-ba-dinh-63-kh-2021"]
+    assert len(ba_dinh.meta.recipients) == 10
+    assert ba_dinh.meta.recipients_note == "(để báo cáo)"
+    assert ba_dinh.issuer.email == "ldldbadinh@gmail.com"
+    assert [m.text for m in ba_dinh.meta.misprints] == [
+        "63 /KH-LĐLD",
+        "cỗ vũ",
+        "đồng đảo",
+        "27/05/2021/.",
+    ]
+
+    lai_chau = content.by_slug["ldld-lai-chau-141-kh-2020"]
+    assert lai_chau.meta.year_theme == "Nâng cao chất lượng hoạt động công đoàn cơ sở"
+    assert lai_chau.meta.themes[-4:] == (
+        "Cả nước chung sức xây dựng nông thôn mới",
+        "Cả nước chung tay vì người nghèo, không để ai bị bỏ lại phía sau",
+        "Doanh nghiệp Việt Nam hội nhập và phát triển",
+        "Cán bộ, công chức, viên chức thi đua thực hiện văn hoá công sở",
+    )
+
+    quan_1 = content.by_slug["ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"]
+    for key, organiser in (("cap-thanh-pho", "Thành phố"), ("cap-quan", "quận 1")):
+        call = quan_1.nomination(key)
+        (condition,) = call.eligibility_for(Subject.INDIVIDUAL)
+        assert condition.text.endswith(
+            f"giai đoạn 2010 - 2014 do Liên đoàn Lao động {organiser} tổ chức"
+        )
+        assert condition.question.startswith("Người được đề nghị là đoàn viên công đoàn và chưa")
+    assert quan_1.nomination("cap-quan").eligibility_for(Subject.COLLECTIVE) == ()
+
+
+def test_check_misprint_must_be_printed_somewhere(tree):
+    tree.plan(edits=[("signature:", "misprints:\n  - text: cỗ vũ\n    correct: cổ vũ\nsignature:")])
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:30: misprints[0].text: không thấy "cỗ vũ" trong toàn văn '
+        "hay số ký hiệu của kế hoạch"
+    ]
+
+
+def test_check_related_plan_must_exist_and_eligibility_subject_be_called(tree):
+    tree.plan(
+        edits=[
+            ("period:", "related:\n  - plan: ke-hoach-b\n    relation: Cùng dịp\nperiod:"),
+            (
+                "    categories:",
+                "    eligibility:\n      - key: dieu-kien\n        subject: collective\n"
+                "        text: Chưa được khen\n        question: Chưa được khen?\n    categories:",
+            ),
+        ]
+    )
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:8: related[0].plan: không có kế hoạch "ke-hoach-b" '
+        'trong content/plans; có phải ý bạn là "ke-hoach-a"?',
+        'content/plans/ke-hoach-a.md:18: nominations[0]: eligibility: "dieu-kien" dành cho '
+        "collective nhưng subjects không có giá trị này",
     ]
