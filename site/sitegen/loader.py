@@ -21,7 +21,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from . import yaml_hints
 from .errors import ContentError, Problem, display_path
+from .field_names import suggest_key
 from .models import FrontMatter, Issuer, Plan, nfc, normalise_number
 
 log = logging.getLogger(__name__)
@@ -94,9 +96,15 @@ def _parse_yaml(text: str, first_line: int) -> _Doc:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else None
-        what = exc.problem or exc.context or "lỗi cú pháp"
-        raise _YamlProblem(line, "yaml", f"lỗi cú pháp YAML: {what}") from None
+        line, message = yaml_hints.explain(
+            exc.problem or "",
+            exc.context,
+            mark.line if mark else 0,
+            exc.context_mark.line if exc.context_mark else None,
+            text.split("\n"),
+            first_line,
+        )
+        raise _YamlProblem(line, "yaml", message) from None
     lines: dict[Path_, int] = {}
     loader = _Loader("")
 
@@ -180,8 +188,8 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         known = sorted(parent.model_fields) if parent else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
+        close = suggest_key(str(loc[-1]), known)
+        hint = f"; có phải ý bạn là {close}?" if close else ""
         return f"khóa không được hỗ trợ{hint}"
     if kind == "enum":
         expected = err.get("ctx", {}).get("expected", "")

@@ -26,14 +26,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import vndates
+
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EMAIL_RE = re.compile(
     r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$"
 )
-DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-DATETIME_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 
 
 def nfc(text: str) -> str:
@@ -52,22 +52,33 @@ def _to_text(value: Any) -> Any:
 
 def _parse_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        raise PydanticCustomError("vn_date", "phải là một ngày (YYYY-MM-DD), không kèm giờ")
+        raise PydanticCustomError("vn_date", "phải là một ngày, không kèm giờ")
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("vn_date", "phải là một ngày dạng YYYY-MM-DD")
-    m = DATE_RE.match(value.strip())
-    if not m:
-        raise PydanticCustomError(
-            "vn_date", 'phải là một ngày dạng YYYY-MM-DD, nhận được "{value}"', {"value": value}
-        )
+        raise PydanticCustomError("vn_date", "phải là một ngày, ví dụ {forms}", _DATE_FORMS)
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
+        day = vndates.parse_date(value)
+        moment = vndates.parse_moment(value) if day is None else None
+    except vndates.NotADate:
         raise PydanticCustomError(
             "vn_date", 'ngày không tồn tại: "{value}"', {"value": value}
         ) from None
+    if moment is not None:
+        raise PydanticCustomError(
+            "vn_date", 'phải là một ngày, không kèm giờ: "{value}"', {"value": value}
+        )
+    if day is None:
+        raise PydanticCustomError(
+            "vn_date",
+            'không đọc được ngày "{value}"; hãy viết theo một trong các dạng {forms}',
+            {"value": value, **_DATE_FORMS},
+        )
+    return day
+
+
+_DATE_FORMS = {"forms": ", ".join(vndates.ACCEPTED_DATES)}
+_MOMENT_FORMS = {"forms": ", ".join(vndates.ACCEPTED_MOMENTS)}
 
 
 def _parse_moment(value: Any) -> Any:
@@ -76,20 +87,21 @@ def _parse_moment(value: Any) -> Any:
         return value if isinstance(value, Moment) else Moment(value, None)
     if not isinstance(value, str):
         raise PydanticCustomError(
-            "vn_moment", "phải là ngày YYYY-MM-DD hoặc ngày giờ YYYY-MM-DD HH:MM"
+            "vn_moment", "phải là ngày hoặc ngày giờ, ví dụ {forms}", _MOMENT_FORMS
         )
-    text = value.strip()
-    m = DATETIME_RE.match(text)
-    if m:
-        try:
-            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
-            time = dt.time(int(m[4]), int(m[5]))
-        except ValueError:
-            raise PydanticCustomError(
-                "vn_moment", 'ngày giờ không tồn tại: "{value}"', {"value": value}
-            ) from None
-        return Moment(day, time)
-    return Moment(_parse_date(text), None)
+    try:
+        found = vndates.parse_moment(value)
+    except vndates.NotADate:
+        raise PydanticCustomError(
+            "vn_moment", 'ngày giờ không tồn tại: "{value}"', {"value": value}
+        ) from None
+    if found is None:
+        raise PydanticCustomError(
+            "vn_moment",
+            'không đọc được ngày giờ "{value}"; hãy viết theo một trong các dạng {forms}',
+            {"value": value, **_MOMENT_FORMS},
+        )
+    return Moment(*found)
 
 
 def _check_email(value: str) -> str:
