@@ -23,6 +23,7 @@ importer gives it the text and the phrases of published plans.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -93,7 +94,7 @@ def phrases_of(texts: Iterable[str]) -> frozenset[tuple[str, str]]:
     for text in texts:
         for line in text.splitlines():
             words = [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", line))]
-            pairs.update(zip(words, words[1:], strict=False))
+            pairs.update(itertools.pairwise(words))
     return frozenset(pairs)
 
 
