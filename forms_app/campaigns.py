@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import current_app
+from sitegen.dates import format_deadline
 from sitegen.loader import Content, load_content
 from sitegen.models import TZ, Category, Nomination, Plan, Subject
 
@@ -29,7 +30,13 @@ class Campaign:
 
     @property
     def closes_at(self) -> dt.datetime | None:
+        """The instant the call closes (open while now < closes_at), as the plan words it."""
         return self.call.deadline.closes_at if self.call.deadline else None
+
+    @property
+    def deadline_text(self) -> str | None:
+        """The plan's words and their meaning, as `sitegen.dates.format_deadline` gives them."""
+        return format_deadline(self.call.deadline) if self.call.deadline else None
 
     def is_open(self, now: dt.datetime) -> bool:
         return self.call.is_open(now)

@@ -114,7 +114,6 @@ def collect_facts(
         unit = ", ".join(p for p in (data.get("position"), data.get("workplace")) if p)
     else:
         unit = data.get("address") or ""
-    closes_at = campaign.closes_at
     return Facts(
         reference=nomination.reference,
         version=version.number,
@@ -134,7 +133,7 @@ def collect_facts(
         issuer_name=campaign.plan.issuer.name,
         office_name=campaign.call.office or campaign.plan.issuer.name,
         office_email=office_address(campaign),
-        deadline=format_datetime(closes_at) if closes_at else None,
+        deadline=campaign.deadline_text,
         submitted_at=format_datetime(version.created_at or dt.datetime.now(dt.UTC)),
         edit_url=edit_url,
         attachments=attachments,

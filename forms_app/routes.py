@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 from flask_wtf import FlaskForm
-from sitegen.dates import format_datetime, format_moment, format_vnd
+from sitegen.dates import format_datetime, format_vnd
 from sitegen.models import Category, Subject
 
 from . import pdf, services
@@ -73,7 +73,7 @@ def client_address() -> str:
 def format_countdown(closes_at: dt.datetime | None, now: dt.datetime) -> str:
     if closes_at is None:
         return "Chưa ghi hạn nộp"
-    if now > closes_at:
+    if now >= closes_at:
         return "Đã hết hạn"
     left = closes_at - now
     days, hours = left.days, left.seconds // 3600
@@ -170,7 +170,7 @@ def render_form(
             notice=notice,
             editing=editing,
             categories=[(c, describe_criteria(c)) for c in campaign.categories(subject)],
-            deadline=format_moment(campaign.call.deadline) if campaign.call.deadline else None,
+            deadline=campaign.deadline_text,
             countdown=format_countdown(campaign.closes_at, now),
             requires_photo=requires_photo(campaign),
             form_action=form_url(campaign, subject),
@@ -195,9 +195,7 @@ def index() -> str:
             {
                 "campaign": campaign,
                 "open": campaign.is_open(now),
-                "deadline": format_moment(campaign.call.deadline)
-                if campaign.call.deadline
-                else None,
+                "deadline": campaign.deadline_text,
                 "countdown": format_countdown(campaign.closes_at, now),
                 "categories": [(c, describe_criteria(c)) for c in campaign.call.categories],
                 "forms": [(s.label, form_url(campaign, s)) for s in campaign.call.subjects],
@@ -486,7 +484,7 @@ def confirmation(reference: str) -> str:
         campaign=campaign,
         edit_url=url_for("nominations.edit", token=token, _external=True) if token else None,
         can_edit=campaign.is_open(now),
-        deadline=format_datetime(campaign.closes_at) if campaign.closes_at else None,
+        deadline=campaign.deadline_text,
         edit_form=ConfirmForm(),
         token=token,
     )

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from sitegen.dates import format_date_line, format_datetime, format_vnd
+from sitegen.dates import format_date_line, format_vnd
 from sitegen.models import Category, Criteria, Subject
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -224,11 +224,8 @@ def describe_closure(campaign: Campaign, now: dt.datetime) -> str | None:
     """Why the campaign takes no nomination at `now`, or None when it is open."""
     if campaign.closes_at is None:
         return "Kế hoạch này chưa ghi hạn nộp hồ sơ nên chưa nhận hồ sơ trực tuyến."
-    if now > campaign.closes_at:
-        return (
-            f"Đã hết hạn nộp hồ sơ lúc {format_datetime(campaign.closes_at)}; "
-            "hồ sơ không được nhận nữa."
-        )
+    if not campaign.is_open(now):
+        return f"Đã hết hạn nộp hồ sơ {campaign.deadline_text}; hồ sơ không được nhận nữa."
     return None
 
 

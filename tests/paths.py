@@ -1,7 +1,7 @@
-"""Where the tests find the project's files."""
+"""Where the tests find the project's files (never outside the repository)."""
 
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONTENT = PROJECT / "content"
-SEEDS = PROJECT.parent / "shared" / "seeds"
+SOURCES = CONTENT / "sources"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .models import TZ, Moment
+from .models import TZ, DeadlineRule, Moment
 
 
 def format_date_line(day: dt.date) -> str:
@@ -24,10 +24,26 @@ def format_date(day: dt.date) -> str:
 
 
 def format_moment(moment: Moment) -> str:
-    """'16 giờ 00 ngày 14/02/2020', or just the date when no time was given."""
-    if moment.time is None:
-        return format_date(moment.date)
-    return f"{moment.time.hour:02d} giờ {moment.time.minute:02d} ngày {format_date(moment.date)}"
+    """When a deadline closes, computed: 'hết ngày 26/05/2021', 'trước 16:00 ngày 14/02/2020'.
+
+    "trước ngày 27/5/2021" shows as 'hết ngày 26/05/2021': the last day that counts.
+    """
+    if moment.rule is DeadlineRule.AT_TIME:
+        assert moment.time is not None
+        return (
+            f"trước {moment.time.hour:02d}:{moment.time.minute:02d} ngày {format_date(moment.date)}"
+        )
+    return f"hết ngày {format_date(moment.last_day)}"
+
+
+def format_deadline(moment: Moment) -> str:
+    """The plan's words beside their meaning, as plain text.
+
+    '“trước ngày 27/5/2021” (tức là hết ngày 26/05/2021)'; without words, the meaning alone.
+    """
+    if moment.words is None:
+        return format_moment(moment)
+    return f"“{moment.words}” (tức là {format_moment(moment)})"
 
 
 def format_datetime(value: dt.datetime) -> str:

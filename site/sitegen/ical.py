@@ -2,7 +2,9 @@
 
 This module owns the calendar text: one VEVENT per dated item of a plan
 (campaign period and phases as all-day spans, deadlines at their time of day
-in Asia/Ho_Chi_Minh, or as an all-day event when the plan gives no time) and
+in Asia/Ho_Chi_Minh, or as an all-day event on the last day that counts when
+the plan gives no time: "trước ngày 27/5/2021" is an event on 26/5, with the
+plan's words in the description) and
 UIDs that stay the same from build to build ('<slug>-<kind>-<index>@<host>'),
 so calendar apps update events instead of duplicating them. Written with the
 standard library: escaping, CRLF line ends and 75-octet line folding are done
@@ -14,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from .dates import format_deadline
 from .loader import Content
 from .models import Plan
 from .pages import PLAN_DIR, plan_label
@@ -78,10 +81,12 @@ def _event_lines(item: Item, settings: SiteSettings) -> list[str]:
         f"DTSTAMP:{settings.now.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}",
         f"SUMMARY:{escape_text(item.summary)}",
     ]
+    description = f"{plan_label(plan)}: {plan.meta.title}"
     if item.due is not None:
+        description = f"Hạn: {format_deadline(item.due)}.\n{description}"
         if item.due.time is None:
-            lines.append(f"DTSTART;VALUE=DATE:{_date(item.due.date)}")
-            lines.append(f"DTEND;VALUE=DATE:{_date(item.due.date + dt.timedelta(days=1))}")
+            lines.append(f"DTSTART;VALUE=DATE:{_date(item.due.last_day)}")
+            lines.append(f"DTEND;VALUE=DATE:{_date(item.due.last_day + dt.timedelta(days=1))}")
         else:
             stamp = dt.datetime.combine(item.due.date, item.due.time).strftime("%Y%m%dT%H%M%S")
             lines.append(f"DTSTART;TZID={TZID}:{stamp}")
@@ -90,7 +95,6 @@ def _event_lines(item: Item, settings: SiteSettings) -> list[str]:
         lines.append(f"DTSTART;VALUE=DATE:{_date(item.start)}")
         lines.append(f"DTEND;VALUE=DATE:{_date(item.end + dt.timedelta(days=1))}")
         lines.append("TRANSP:TRANSPARENT")
-    description = f"{plan_label(plan)}: {plan.meta.title}"
     lines += [
         f"DESCRIPTION:{escape_text(description)}",
         f"URL:{url}",

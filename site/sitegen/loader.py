@@ -20,16 +20,18 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
 
 from . import yaml_hints
 from .errors import ContentError, Problem, display_path
 from .field_names import suggest_key
-from .models import FrontMatter, Issuer, Plan, nfc, normalise_number
+from .models import FrontMatter, Issuer, Plan, nfc, normalise_number, parse_date
 
 log = logging.getLogger(__name__)
 
 ISSUERS_FILE = "issuers.yml"
 PLANS_DIR = "plans"
+SOURCES_DIR = "sources"
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -67,6 +69,17 @@ class Content:
         return tuple(
             p for p in self.plans if any(ref.plan == plan.slug for ref in p.meta.implements)
         )
+
+    def related_to(self, plan: Plan) -> tuple[tuple[Plan, str], ...]:
+        """Plans related to `plan` either way, with the relation's label."""
+        out = [(self.by_slug[r.plan], r.relation) for r in plan.meta.related]
+        out += [
+            (p, r.relation)
+            for p in self.plans
+            for r in p.meta.related
+            if r.plan == plan.slug and p.slug not in {r2.plan for r2 in plan.meta.related}
+        ]
+        return tuple(out)
 
 
 @dataclass
@@ -204,10 +217,15 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
 
 
 def _validate(
-    model: type[BaseModel], doc: _Doc, path: str, base: Path_ = ()
+    model: type[BaseModel],
+    doc: _Doc,
+    path: str,
+    base: Path_ = (),
+    context: dict[str, Any] | None = None,
 ) -> tuple[Any | None, list[Problem]]:
     try:
-        return model.model_validate(doc.data if not base else _get(doc.data, base)), []
+        data = doc.data if not base else _get(doc.data, base)
+        return model.model_validate(data, context=context), []
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -305,11 +323,19 @@ def load_plan_file(
                 f'không có cơ quan "{raw_issuer}" trong content/{ISSUERS_FILE}{hint}',
             )
         )
-    meta, found = _validate(FrontMatter, doc, shown)
+    # Deadlines written without their year ("trước ngày 15/9") take it from the issue date.
+    try:
+        issued = parse_date(doc.data.get("issued")) if doc.data.get("issued") else None
+    except PydanticCustomError:
+        issued = None  # reported on its own field by the model
+    meta, found = _validate(FrontMatter, doc, shown, context={"issued": issued})
     problems += found
     if meta is None:
         return None, problems, doc
     issuer = issuers.get(meta.issuer) if issuers is not None else None
+    source_text, found = _read_source(meta.source, root, shown, doc)
+    problems += found
+    problems += _check_misprints(meta, body, shown, doc)
     if meta.issued:
         for i, nom in enumerate(meta.nominations):
             if nom.deadline and nom.deadline.date < meta.issued:
@@ -335,30 +361,79 @@ def load_plan_file(
             )
     if problems or issuer is None:
         return None, problems, doc
-    plan = Plan(slug=slug, source=shown, meta=meta, body=body.strip("\n") + "\n", issuer=issuer)
+    plan = Plan(
+        slug=slug,
+        source=shown,
+        meta=meta,
+        body=body.strip("\n") + "\n",
+        issuer=issuer,
+        source_text=source_text,
+    )
     return plan, [], doc
+
+
+def _read_source(
+    name: str | None, root: Path, shown: str, doc: _Doc
+) -> tuple[str | None, list[Problem]]:
+    """The plan's original text, named relative to the content folder (`sources/…`)."""
+    if name is None:
+        return None, []
+    line = doc.line_of(("source",))
+    path = (root / name).resolve()
+    if not path.is_relative_to(root / SOURCES_DIR) or path.suffix != ".txt":
+        return None, [
+            Problem(
+                shown,
+                line,
+                "source",
+                f'phải là một tệp .txt trong content/{SOURCES_DIR}/: "{name}"',
+            )
+        ]
+    if not path.is_file():
+        return None, [Problem(shown, line, "source", f'không có tệp "content/{name}"')]
+    try:
+        return nfc(path.read_text(encoding="utf-8")), []
+    except UnicodeDecodeError:
+        return None, [Problem(shown, line, "source", f'tệp "content/{name}" không phải UTF-8')]
+
+
+def _check_misprints(meta: FrontMatter, body: str, shown: str, doc: _Doc) -> list[Problem]:
+    """Each declared misprint must be printed somewhere: in the body or the number."""
+    problems = []
+    for i, misprint in enumerate(meta.misprints):
+        if misprint.text not in body and misprint.text != meta.number:
+            problems.append(
+                Problem(
+                    shown,
+                    doc.line_of(("misprints", i, "text")),
+                    f"misprints[{i}].text",
+                    f'không thấy "{misprint.text}" trong toàn văn hay số ký hiệu của kế hoạch',
+                )
+            )
+    return problems
 
 
 def _check_links(docs: dict[str, _Doc], slugs: set[str]) -> list[Problem]:
     """Links between plans, on the raw data of every file (valid or not)."""
     problems: list[Problem] = []
     for source, doc in sorted(docs.items()):
-        refs = doc.data.get("implements") if isinstance(doc.data, dict) else None
-        if not isinstance(refs, list):
-            continue
-        for i, ref in enumerate(refs):
-            target = ref.get("plan") if isinstance(ref, dict) else None
-            if isinstance(target, str) and target not in slugs:
-                close = difflib.get_close_matches(target, sorted(slugs), n=1, cutoff=0.6)
-                hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
-                problems.append(
-                    Problem(
-                        source,
-                        doc.line_of(("implements", i, "plan")),
-                        f"implements[{i}].plan",
-                        f'không có kế hoạch "{target}" trong content/{PLANS_DIR}{hint}',
+        for key in ("implements", "related"):
+            refs = doc.data.get(key) if isinstance(doc.data, dict) else None
+            if not isinstance(refs, list):
+                continue
+            for i, ref in enumerate(refs):
+                target = ref.get("plan") if isinstance(ref, dict) else None
+                if isinstance(target, str) and target not in slugs:
+                    close = difflib.get_close_matches(target, sorted(slugs), n=1, cutoff=0.6)
+                    hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
+                    problems.append(
+                        Problem(
+                            source,
+                            doc.line_of((key, i, "plan")),
+                            f"{key}[{i}].plan",
+                            f'không có kế hoạch "{target}" trong content/{PLANS_DIR}{hint}',
+                        )
                     )
-                )
     return problems
 
 

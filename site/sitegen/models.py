@@ -31,6 +31,8 @@ from . import vndates
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+DATETIME_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2}):(\d{2})$")
 EMAIL_RE = re.compile(
     r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?)+$"
 )
@@ -50,7 +52,7 @@ def _to_text(value: Any) -> Any:
     return value
 
 
-def _parse_date(value: Any) -> Any:
+def parse_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         raise PydanticCustomError("vn_date", "phải là một ngày, không kèm giờ")
     if isinstance(value, dt.date):
@@ -78,30 +80,118 @@ def _parse_date(value: Any) -> Any:
 
 
 _DATE_FORMS = {"forms": ", ".join(vndates.ACCEPTED_DATES)}
-_MOMENT_FORMS = {"forms": ", ".join(vndates.ACCEPTED_MOMENTS)}
 
 
-def _parse_moment(value: Any) -> Any:
-    """A deadline: a date, or a date with a time of day (Asia/Ho_Chi_Minh)."""
-    if isinstance(value, (dt.date, Moment)):
-        return value if isinstance(value, Moment) else Moment(value, None)
-    if not isinstance(value, str):
-        raise PydanticCustomError(
-            "vn_moment", "phải là ngày hoặc ngày giờ, ví dụ {forms}", _MOMENT_FORMS
+_TIME_RE = re.compile(
+    r"(?<!\d)(?P<hour>\d{1,2})\s*(?:g|giờ|h)\s*(?P<minute>\d{1,2})?(?:\s*phút)?(?![\w/])"
+    r"|(?<![\d/])(?P<hour2>\d{1,2}):(?P<minute2>\d{2})(?![\d/])"
+)
+_DAY_RE = re.compile(
+    r"(?<![\d/])(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})(?:\s*/\s*(?P<year>\d{4}))?(?!\s*/?\d)"
+    r"|(?<!\d)(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>\d{4}))?"
+)
+_BEFORE_RE = re.compile(r"(?<!\w)trước(?!\w)")
+
+MOMENT_FORMS = (
+    '"trước ngày 27/5/2021", "chậm nhất ngày 18/9/2023", "trước 16g00 ngày 14/02/2020", '
+    '"16 giờ 00 ngày 14/02/2020", hoặc YYYY-MM-DD, YYYY-MM-DD HH:MM'
+)
+
+
+def _moment_error(message: str, value: str) -> PydanticCustomError:
+    return PydanticCustomError(
+        "vn_moment",
+        message + "; các cách ghi được nhận: {forms}",
+        {"value": value, "forms": MOMENT_FORMS},
+    )
+
+
+def parse_deadline_words(words: str, issued: dt.date | None) -> Moment:
+    """Read a deadline as the plan words it ("chậm nhất trước ngày 15/9/2023").
+
+    The meaning follows how Vietnamese documents are read: "trước ngày X" closes
+    at 00:00 on X; "ngày X" or "chậm nhất ngày X" at the end of X; a time of day
+    ("16g00", "16 giờ 00", "16:00") closes at that minute. A date written
+    without its year takes the year of issue (the next year when the day would
+    fall before the issue date).
+    """
+    text = " ".join(nfc(words).lower().split())
+    days = list(_DAY_RE.finditer(text))
+    if not days:
+        raise _moment_error('không thấy ngày nào trong "{value}"', words)
+    if len(days) > 1:
+        raise _moment_error(
+            'có nhiều hơn một ngày trong "{value}"; mỗi hạn chỉ ghi một ngày', words
         )
-    try:
-        found = vndates.parse_moment(value)
-    except vndates.NotADate:
-        raise PydanticCustomError(
-            "vn_moment", 'ngày giờ không tồn tại: "{value}"', {"value": value}
-        ) from None
-    if found is None:
+    found = days[0]
+    day = int(found["day"] or found["day2"])
+    month = int(found["month"] or found["month2"])
+    year_text = found["year"] or found["year2"]
+    rest = text[: found.start()] + " " + text[found.end() :]
+    time_match = _TIME_RE.search(rest)
+    time = None
+    if time_match:
+        hour = int(time_match["hour"] or time_match["hour2"])
+        minute = int(time_match["minute"] or time_match["minute2"] or 0)
+        if hour > 23 or minute > 59:
+            raise _moment_error('giờ không tồn tại trong "{value}"', words)
+        time = dt.time(hour, minute)
+    if year_text:
+        year = int(year_text)
+    elif issued is not None:
+        year = issued.year
+        try:
+            if dt.date(year, month, day) < issued:
+                year += 1
+        except ValueError:
+            pass
+    else:
         raise PydanticCustomError(
             "vn_moment",
-            'không đọc được ngày giờ "{value}"; hãy viết theo một trong các dạng {forms}',
-            {"value": value, **_MOMENT_FORMS},
+            'hạn "{value}" không ghi năm và kế hoạch không có ngày ban hành (issued) để suy ra '
+            "năm: hãy ghi năm vào hạn, ví dụ 15/9/2023",
+            {"value": words},
         )
-    return Moment(*found)
+    try:
+        date = dt.date(year, month, day)
+    except ValueError:
+        raise _moment_error('ngày không tồn tại trong "{value}"', words) from None
+    if time is not None:
+        rule = DeadlineRule.AT_TIME
+    elif _BEFORE_RE.search(rest):
+        rule = DeadlineRule.BEFORE_DAY
+    else:
+        rule = DeadlineRule.END_OF_DAY
+    return Moment(date, time, rule, nfc(words).strip())
+
+
+def _parse_moment(value: Any, info: Any = None) -> Any:
+    """A deadline: the plan's own words, or an ISO date or date-time (Asia/Ho_Chi_Minh)."""
+    if isinstance(value, Moment):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return Moment(value, None)
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "vn_moment",
+            "phải là hạn ghi như trong kế hoạch, ví dụ {forms}",
+            {"forms": MOMENT_FORMS},
+        )
+    text = value.strip()
+    m = DATETIME_RE.match(text)
+    if m:
+        try:
+            day = dt.date(int(m[1]), int(m[2]), int(m[3]))
+            time = dt.time(int(m[4]), int(m[5]))
+        except ValueError:
+            raise PydanticCustomError(
+                "vn_moment", 'ngày giờ không tồn tại: "{value}"', {"value": value}
+            ) from None
+        return Moment(day, time)
+    if DATE_RE.match(text):
+        return Moment(parse_date(text), None)
+    context = getattr(info, "context", None) or {}
+    return parse_deadline_words(text, context.get("issued"))
 
 
 def _check_email(value: str) -> str:
@@ -129,39 +219,77 @@ def _check_nonempty(value: str) -> str:
 
 
 Text = Annotated[str, BeforeValidator(_to_text), AfterValidator(_check_nonempty)]
-Date = Annotated[dt.date, BeforeValidator(_parse_date)]
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
 Email = Annotated[str, BeforeValidator(_to_text), AfterValidator(_check_email)]
 Slug = Annotated[str, BeforeValidator(_to_text), AfterValidator(_check_slug)]
 
 
-class Moment:
-    """A day with an optional time of day, as plans give deadlines.
+class DeadlineRule(enum.StrEnum):
+    """How the plan's words close a deadline."""
 
-    "16g00 ngày 14/02/2020" has a time; "trước ngày 15/9/2023" does not, and
-    then the whole day counts (the deadline is the end of that day).
+    BEFORE_DAY = "before-day"  # "trước ngày X": closes at 00:00 on X
+    END_OF_DAY = "end-of-day"  # "ngày X", "chậm nhất ngày X": closes when X ends
+    AT_TIME = "at-time"  # "trước 16g00 ngày X": closes at that minute
+
+
+class Moment:
+    """A deadline: the plan's words (when given) and what they mean.
+
+    `date` is the day the words name, `time` the time of day they name (or
+    None), `rule` how they close and `words` the plan's own wording, shown
+    beside the computed moment ("trước ngày 27/5/2021" closes at 00:00 on
+    27/5/2021, a day earlier than "ngày 27/5/2021"). An ISO value written by an
+    editor has no words: a date closes at the end of that day.
     """
 
-    __slots__ = ("date", "time")
+    __slots__ = ("date", "rule", "time", "words")
 
-    def __init__(self, date: dt.date, time: dt.time | None):
+    def __init__(
+        self,
+        date: dt.date,
+        time: dt.time | None,
+        rule: DeadlineRule | None = None,
+        words: str | None = None,
+    ):
+        if rule is None:
+            rule = DeadlineRule.AT_TIME if time is not None else DeadlineRule.END_OF_DAY
+        if (rule is DeadlineRule.AT_TIME) != (time is not None):
+            raise ValueError("a time of day goes with the at-time rule only")
         self.date = date
         self.time = time
+        self.rule = rule
+        self.words = words
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Moment) and (self.date, self.time) == (other.date, other.time)
+        """Two deadlines are the same when they close at the same instant."""
+        return isinstance(other, Moment) and self.closes_at == other.closes_at
 
     def __hash__(self) -> int:
-        return hash((self.date, self.time))
+        return hash(self.closes_at)
 
     def __repr__(self) -> str:
-        return f"Moment({self.date.isoformat()}, {self.time})"
+        return f"Moment({self.date.isoformat()}, {self.time}, {self.rule.value}, {self.words!r})"
 
     @property
     def closes_at(self) -> dt.datetime:
-        """The last instant that still counts, aware, in Asia/Ho_Chi_Minh."""
-        if self.time is not None:
+        """The first instant that no longer counts, aware, in Asia/Ho_Chi_Minh.
+
+        Open means `now < closes_at`.
+        """
+        if self.rule is DeadlineRule.AT_TIME:
+            assert self.time is not None
             return dt.datetime.combine(self.date, self.time, TZ)
-        return dt.datetime.combine(self.date, dt.time(23, 59, 59), TZ)
+        if self.rule is DeadlineRule.BEFORE_DAY:
+            return dt.datetime.combine(self.date, dt.time(0, 0), TZ)
+        return dt.datetime.combine(self.date + dt.timedelta(days=1), dt.time(0, 0), TZ)
+
+    @property
+    def last_day(self) -> dt.date:
+        """The last calendar day on which something can still be handed in."""
+        return (self.closes_at - dt.timedelta(microseconds=1)).date()
+
+    def is_open(self, now: dt.datetime) -> bool:
+        return now < self.closes_at
 
     def isoformat(self) -> str:
         if self.time is None:
@@ -172,7 +300,7 @@ class Moment:
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
 
-        return core_schema.no_info_plain_validator_function(_parse_moment)
+        return core_schema.with_info_plain_validator_function(_parse_moment)
 
 
 class Strict(BaseModel):
@@ -223,13 +351,49 @@ class Issuer(Strict):
 
 
 class Reference(Strict):
-    """A document the plan implements (căn cứ / thực hiện)."""
+    """A document the plan cites as its ground (căn cứ / thực hiện).
+
+    Exactly the documents the plan's text cites; `plan` links one that is on
+    the site. A plan that is only related (same occasion) is a `Related`.
+    """
 
     number: Text | None = None
     date: Date | None = None
     issuer: Text | None = None
     title: Text | None = None
     plan: Slug | None = None
+
+
+class Related(Strict):
+    """A plan on the site related to this one without being cited (same occasion)."""
+
+    plan: Slug
+    relation: Text
+
+
+class Misprint(Strict):
+    """A misprint kept as printed, annotated "nguyên văn" where it appears."""
+
+    text: Text
+    correct: Text | None = None
+
+
+class Edit(Strict):
+    """A deliberate change of the source's words in the body, declared for the check.
+
+    `source` is the words as the source prints them ("" when the body adds
+    words), `body` the words as the body gives them ("" when it leaves them out).
+    """
+
+    source: Annotated[str, BeforeValidator(_to_text)] = ""
+    body: Annotated[str, BeforeValidator(_to_text)] = ""
+    reason: Text
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Edit:
+        if self.source == self.body:
+            raise PydanticCustomError("vn_edit", "source và body giống nhau: không có gì thay đổi")
+        return self
 
 
 class Period(Strict):
@@ -319,13 +483,27 @@ class Contact(Strict):
     phone: Text | None = None
 
 
+class Eligibility(Strict):
+    """A condition every nominee of a call must meet, which the form asks about.
+
+    `text` is the plan's wording; `question` is what the form asks, to be
+    answered "yes" ("Người được đề nghị chưa được tuyên dương … 2010 - 2014?").
+    """
+
+    key: Slug
+    text: Text
+    question: Text
+
+
 class Nomination(Strict):
     """One call for nomination dossiers within a plan (a plan may have several)."""
 
     key: Slug
     title: Text
     subjects: tuple[Subject, ...]
+    eligibility: tuple[Eligibility, ...] = ()
     categories: tuple[Category, ...] = ()
+    quota: Text | None = None
     awards: tuple[Text, ...] = ()
     dossier: tuple[DossierItem, ...] = ()
     deadline: Moment | None = None
@@ -358,7 +536,7 @@ class Nomination(Strict):
         return tuple(c for c in self.categories if c.subject == subject)
 
     def is_open(self, now: dt.datetime) -> bool:
-        return self.deadline is not None and now <= self.deadline.closes_at
+        return self.deadline is not None and self.deadline.is_open(now)
 
 
 class Signature(Strict):
@@ -378,13 +556,18 @@ class FrontMatter(Strict):
     issued: Date | None = None
     title: Text
     implements: tuple[Reference, ...] = ()
+    related: tuple[Related, ...] = ()
     period: Period | None = None
     phases: tuple[Phase, ...] = ()
     themes: tuple[Text, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
     nominations: tuple[Nomination, ...] = ()
     recipients: tuple[Text, ...] = ()
+    recipients_note: Text | None = None
     signature: Signature | None = None
+    source: Text | None = None
+    edits: tuple[Edit, ...] = ()
+    misprints: tuple[Misprint, ...] = ()
 
 
 class Plan(Strict):
@@ -395,6 +578,7 @@ class Plan(Strict):
     meta: FrontMatter
     body: str
     issuer: Issuer
+    source_text: str | None = None
 
     @property
     def year(self) -> int | None:

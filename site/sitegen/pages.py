@@ -162,7 +162,7 @@ def render_template(name: str, settings: SiteSettings, **values: object) -> str:
             settings=settings,
             status_on=lambda start, end: schedule.status_on(start, end, settings.today),
             countdown_label=lambda closes_at: schedule.countdown_label(closes_at, now),
-            is_open=lambda closes_at: now <= closes_at,
+            is_open=lambda closes_at: now < closes_at,
             within=lambda closes_at: schedule.is_within(closes_at, now, HOME_WINDOW_DAYS),
             **values,
         )
@@ -211,6 +211,7 @@ def render_plan_page(
         status=plan.status(settings.today),
         implementing=content.implementing(plan) if implementing is None else implementing,
         open_calls=[n for n in m.nominations if n.deadline is not None],
+        any_open=any(n.is_open(settings.now) for n in m.nominations),
     )
     return GeneratedPage(page_title(plan), html, toc)
 
@@ -229,14 +230,14 @@ def render_home(content: Content, settings: SiteSettings) -> GeneratedPage:
         (p, n)
         for p in content.plans
         for n in p.meta.nominations
-        if n.deadline is not None and n.deadline.closes_at >= now
+        if n.deadline is not None and n.deadline.closes_at > now
     ]
     calls.sort(key=lambda pn: (pn[1].deadline.closes_at, pn[0].slug))
     due = [
         item
         for p in content.plans
         for item in schedule.list_items(p)
-        if item.due is not None and item.due.closes_at >= now
+        if item.due is not None and item.due.closes_at > now
     ]
     due.sort(key=lambda item: (item.due.closes_at, item.key))
     html = render_template(

@@ -5,9 +5,11 @@ phases, deadlines, nomination deadlines), their stable identifiers (used as
 calendar UIDs and HTML anchors) and the build-time answers to "is it open, how
 many days are left". The browser recomputes the same answers from the dates
 written into the HTML (assets/status.js), so the two must follow the same
-rules: days are counted between calendar days in Asia/Ho_Chi_Minh, and a
-deadline without a time of day closes at the end of that day. It must not
-render HTML or write files.
+rules: days are counted between calendar days in Asia/Ho_Chi_Minh, a deadline
+is open while `now < closes_at` (the instant its words close it: 00:00 on X for
+"trước ngày X", the end of X for "ngày X", the minute for "16g00 ngày X"), and
+its day is the last day that still counts. It must not render HTML or write
+files.
 """
 
 from __future__ import annotations
@@ -67,13 +69,14 @@ def list_items(plan: Plan) -> tuple[Item, ...]:
 
 
 def days_left(closes_at: dt.datetime, now: dt.datetime) -> int:
-    """Calendar days from today to the deadline's day, both in Asia/Ho_Chi_Minh."""
-    return (closes_at.astimezone(TZ).date() - now.astimezone(TZ).date()).days
+    """Calendar days from today to the last day that counts, both in Asia/Ho_Chi_Minh."""
+    last = (closes_at - dt.timedelta(microseconds=1)).astimezone(TZ).date()
+    return (last - now.astimezone(TZ).date()).days
 
 
 def countdown_label(closes_at: dt.datetime, now: dt.datetime) -> str:
     """'Đang nhận hồ sơ — còn 5 ngày', '… — hạn cuối hôm nay' or 'Đã hết hạn nhận hồ sơ'."""
-    if now > closes_at:
+    if now >= closes_at:
         return "Đã hết hạn nhận hồ sơ"
     left = days_left(closes_at, now)
     if left == 0:
@@ -94,4 +97,4 @@ def status_on(start: dt.date | None, end: dt.date | None, today: dt.date) -> Sta
 
 def is_within(closes_at: dt.datetime, now: dt.datetime, days: int) -> bool:
     """Not yet passed and at most `days` calendar days away."""
-    return now <= closes_at and days_left(closes_at, now) <= days
+    return now < closes_at and days_left(closes_at, now) <= days

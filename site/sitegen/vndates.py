@@ -15,12 +15,6 @@ import unicodedata
 
 # One example of each form accepted in a content file, shown in messages.
 ACCEPTED_DATES = ('"2020-02-14"', '"14/02/2020"', '"ngày 14 tháng 02 năm 2020"')
-ACCEPTED_MOMENTS = (
-    *ACCEPTED_DATES,
-    '"2020-02-14 16:00"',
-    '"16g00 ngày 14/02/2020"',
-    '"16 giờ 00 ngày 14/02/2020"',
-)
 
 _DAY = r"(?P<d>\d{1,2})"
 _MONTH = r"(?P<m>\d{1,2})"

@@ -72,7 +72,10 @@ def test_index_lists_open_and_closed_campaigns(make_app):
     closed = text.index(f'id="{PLAN}--cap-thanh-pho"')
     open_ = text.index(f'id="{PLAN}--cap-quan"')
     assert "Đã đóng" in text[closed:open_]
-    assert "16 giờ 00 ngày 10/04/2020" in text
+    assert (
+        "Hạn nộp: <strong>“chậm nhất trước 16g00 ngày 10/4/2020” "
+        "(tức là trước 16:00 ngày 10/04/2020)</strong>" in text
+    )
     assert "Còn 40 ngày 7 giờ" in text
     assert (
         "Đối tượng 3</strong> (cá nhân): ít nhất 03 sáng kiến; tổng giá trị làm lợi từ "
@@ -160,13 +163,41 @@ def test_deadline_passed_by_a_minute_refuses_post(make_app):
     response = late.post(INDIVIDUAL_URL, data={**individual_fields(), "csrf_token": token})
     assert response.status_code == 403
     assert problems(response) == [
-        "Đã hết hạn nộp hồ sơ lúc 16:00 ngày 14/02/2020; hồ sơ không được nhận nữa."
+        "Đã hết hạn nộp hồ sơ “chậm nhất trước 16g00 ngày 14/02/2020” "
+        "(tức là trước 16:00 ngày 14/02/2020); hồ sơ không được nhận nữa."
     ]
 
 
-def test_deadline_minute_itself_still_open(make_app):
-    client = make_app(NOW="2020-02-14T16:00:00+07:00").test_client()
+BA_DINH_FORM = "/ldld-ba-dinh-63-kh-2021/khen-thuong-dot-thi-dua-cao-diem/ca-nhan"
+
+
+def test_before_day_call_is_closed_on_the_day_named(make_app):
+    # Seed 001: dossiers "trước ngày 27/5/2021". The 26th still counts ...
+    evening = make_app(NOW="2021-05-26T23:30:00+07:00").test_client()
+    assert 'name="full_name"' in evening.get(BA_DINH_FORM).get_data(as_text=True)
+    # ... at 08:00 on the 27th the call is closed, and a post is refused.
+    token = csrf_token(evening, BA_DINH_FORM)
+    morning = make_app(NOW="2021-05-27T08:00:00+07:00").test_client()
+    page = page_text(morning.get(BA_DINH_FORM))
+    assert 'name="full_name"' not in page
+    message = (
+        "Đã hết hạn nộp hồ sơ “trước ngày 27/5/2021” (tức là hết ngày 26/05/2021); "
+        "hồ sơ không được nhận nữa."
+    )
+    assert message in page
+    response = morning.post(BA_DINH_FORM, data={**individual_fields(), "csrf_token": token})
+    assert response.status_code == 403
+    assert problems(response) == [message]
+    index = page_text(morning.get("/"))
+    assert "Hạn nộp: <strong>“trước ngày 27/5/2021” (tức là hết ngày 26/05/2021)</strong>" in index
+
+
+def test_deadline_before_the_minute_is_open_and_the_minute_closed(make_app):
+    # "chậm nhất trước 16g00 ngày 14/02/2020": 15:59:59 counts, 16:00 does not.
+    client = make_app(NOW="2020-02-14T15:59:59+07:00").test_client()
     assert 'name="full_name"' in client.get(INDIVIDUAL_URL).get_data(as_text=True)
+    closed = make_app(NOW="2020-02-14T16:00:00+07:00").test_client()
+    assert 'name="full_name"' not in closed.get(INDIVIDUAL_URL).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -84,12 +84,18 @@ def test_submission_mails_arrive_after_commit_with_documents(flow_app, smtp_serv
     text = office.get_body(("plain",)).get_content()
     assert f"Mã hồ sơ: {reference} (bản 1)" in text
     assert "Chức vụ, đơn vị: Tổ trưởng tổ sản xuất, Công ty TNHH Cơ khí Bình Minh" in text
-    assert "Hạn nộp hồ sơ: 16:00 ngày 14/02/2020" in text
+    assert (
+        "Hạn nộp hồ sơ: “chậm nhất trước 16g00 ngày 14/02/2020” "
+        "(tức là trước 16:00 ngày 14/02/2020)" in text
+    )
     receipt_text = receipt.get_body(("plain",)).get_content()
     edit_link = re.search(r"http://localhost/sua/\S+", receipt_text)[0]
     page = client.get(confirmation).text
     assert f'class="edit-link" href="{edit_link}"' in page
-    assert "Sửa hồ sơ (đến 16:00 ngày 14/02/2020):" in receipt_text
+    assert (
+        "Sửa hồ sơ (đến “chậm nhất trước 16g00 ngày 14/02/2020” "
+        "(tức là trước 16:00 ngày 14/02/2020)):" in receipt_text
+    )
     assert [p.get_filename() for p in receipt.iter_attachments()] == [f"{stem}.pdf"]
     assert {m.state for m in all_mails(flow_app)} == {MailState.SENT}
 

@@ -8,17 +8,18 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from paths import CONTENT, SEEDS
+from paths import CONTENT, SOURCES
 from sitegen.build import build_site
 from sitegen.loader import load_content
 
-SEED_PAGES = {
-    "000_2198d73621e1ecc5.txt": "ldld-long-bien-32-kh-2023",
-    "001_9ed083dc796b335e.txt": "ldld-ba-dinh-63-kh-2021",
-    "002_844fec8e57038f98.txt": "ldld-lai-chau-141-kh-2020",
-    "003_5e656348cf81aac3.txt": "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020",
-    "004_4c380f7955e0b3c1.txt": "hdtdkt-long-bien-32-kh-2021",
-}
+# The five seed plans; each keeps its original text in content/sources/<slug>.txt.
+SEED_PAGES = (
+    "ldld-long-bien-32-kh-2023",
+    "ldld-ba-dinh-63-kh-2021",
+    "ldld-lai-chau-141-kh-2020",
+    "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020",
+    "hdtdkt-long-bien-32-kh-2021",
+)
 
 
 # Tags that do not separate words: `"<em>Mừng` reads as one word.
@@ -90,20 +91,23 @@ def built(tmp_path_factory) -> Path:
 
 def test_seed_content_is_valid():
     content = load_content(CONTENT)
-    assert sorted(p.slug for p in content.plans) == sorted(SEED_PAGES.values())
+    assert sorted(p.slug for p in content.plans) == sorted(SEED_PAGES)
+    assert {p.slug: p.meta.source for p in content.plans} == {
+        slug: f"sources/{slug}.txt" for slug in SEED_PAGES
+    }
 
 
-@pytest.mark.parametrize("seed, slug", sorted(SEED_PAGES.items()))
-def test_build_seed_page_contains_every_word_of_seed(built, seed, slug):
+@pytest.mark.parametrize("slug", sorted(SEED_PAGES))
+def test_build_seed_page_contains_every_word_of_its_source(built, slug):
     html = (built / "ke-hoach" / slug / "index.html").read_text(encoding="utf-8")
-    words = seed_words((SEEDS / seed).read_text(encoding="utf-8"))
+    words = seed_words((SOURCES / f"{slug}.txt").read_text(encoding="utf-8"))
     assert len(words) > 1000
     assert missing_in_order(words, page_words(html)) == []
 
 
 def test_build_home_lists_every_plan(built):
     html = (built / "index.html").read_text(encoding="utf-8")
-    for slug in SEED_PAGES.values():
+    for slug in SEED_PAGES:
         assert f'href="ke-hoach/{slug}/"' in html
     assert "63 /KH-LĐLD" in html
     assert html.count("<tr>") == 1 + len(SEED_PAGES)
@@ -134,3 +138,33 @@ def test_build_plans_stay_out_of_navigation(built):
     nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
     nav = nav[: nav.index("</nav>")]
     assert "ke-hoach/" not in nav
+
+
+@pytest.mark.parametrize(
+    "slug, shown",
+    [
+        (
+            "ldld-ba-dinh-63-kh-2021",
+            '<q class="sg-words">trước ngày 27/5/2021</q> '
+            '(<time datetime="2021-05-27T00:00:00+07:00">hết ngày 26/05/2021</time>)',
+        ),
+        (
+            "ldld-long-bien-32-kh-2023",
+            '<q class="sg-words">chậm nhất ngày 18/9/2023</q> '
+            '(<time datetime="2023-09-19T00:00:00+07:00">hết ngày 18/09/2023</time>)',
+        ),
+        (
+            "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020",
+            '<q class="sg-words">chậm nhất trước 16g00 ngày 14/02/2020</q> '
+            '(<time datetime="2020-02-14T16:00:00+07:00">trước 16:00 ngày 14/02/2020</time>)',
+        ),
+        (
+            "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020",
+            '<q class="sg-words">trước 25/3/2020</q> '
+            '(<time datetime="2020-03-25T00:00:00+07:00">hết ngày 24/03/2020</time>)',
+        ),
+    ],
+)
+def test_build_plan_page_shows_deadline_words_beside_their_moment(built, slug, shown):
+    html = (built / "ke-hoach" / slug / "index.html").read_text("utf-8")
+    assert shown in html

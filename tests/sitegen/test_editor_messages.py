@@ -14,8 +14,8 @@ from sitegen.loader import load_content
 from sitegen.models import TZ
 
 FORMS_MOMENT = (
-    '"2020-02-14", "14/02/2020", "ngày 14 tháng 02 năm 2020", "2020-02-14 16:00", '
-    '"16g00 ngày 14/02/2020", "16 giờ 00 ngày 14/02/2020"'
+    '"trước ngày 27/5/2021", "chậm nhất ngày 18/9/2023", "trước 16g00 ngày 14/02/2020", '
+    '"16 giờ 00 ngày 14/02/2020", hoặc YYYY-MM-DD, YYYY-MM-DD HH:MM'
 )
 
 
@@ -108,8 +108,9 @@ def test_yaml_indented_key_after_a_value(tree):
         ("16g00 ngày 30/06/2024", dt.datetime(2024, 6, 30, 16, 0, tzinfo=TZ)),
         ("16 giờ 00 ngày 30/6/2024", dt.datetime(2024, 6, 30, 16, 0, tzinfo=TZ)),
         ("16h30, ngày 30/06/2024", dt.datetime(2024, 6, 30, 16, 30, tzinfo=TZ)),
-        ("30/06/2024", dt.datetime(2024, 6, 30, 23, 59, 59, tzinfo=TZ)),
-        ("ngày 30 tháng 6 năm 2024", dt.datetime(2024, 6, 30, 23, 59, 59, tzinfo=TZ)),
+        ("30/06/2024", dt.datetime(2024, 7, 1, 0, 0, tzinfo=TZ)),
+        ("ngày 30 tháng 6 năm 2024", dt.datetime(2024, 7, 1, 0, 0, tzinfo=TZ)),
+        ("trước ngày 30/6/2024", dt.datetime(2024, 6, 30, 0, 0, tzinfo=TZ)),
     ],
 )
 def test_deadline_accepts_times_as_vietnamese_write_them(tree, written, closes_at):
@@ -125,18 +126,18 @@ def test_issued_accepts_vietnamese_date(tree):
 
 
 def test_unreadable_time_lists_the_accepted_forms(tree):
-    tree.plan(edits=[("due: 2024-06-30 16:00", "due: 16 giờ chiều 30/6")])
+    tree.plan(edits=[("due: 2024-06-30 16:00", "due: 16 giờ chiều thứ Sáu")])
     assert problems_of(tree) == [
-        "content/plans/ke-hoach-a.md:12: deadlines[0].due: không đọc được ngày giờ "
-        f'"16 giờ chiều 30/6"; hãy viết theo một trong các dạng {FORMS_MOMENT}'
+        "content/plans/ke-hoach-a.md:12: deadlines[0].due: không thấy ngày nào trong "
+        f'"16 giờ chiều thứ Sáu"; các cách ghi được nhận: {FORMS_MOMENT}'
     ]
 
 
 def test_impossible_vietnamese_time(tree):
     tree.plan(edits=[("due: 2024-06-30 16:00", "due: 16g00 ngày 31/06/2024")])
     assert problems_of(tree) == [
-        "content/plans/ke-hoach-a.md:12: deadlines[0].due: ngày giờ không tồn tại: "
-        '"16g00 ngày 31/06/2024"'
+        "content/plans/ke-hoach-a.md:12: deadlines[0].due: ngày không tồn tại trong "
+        f'"16g00 ngày 31/06/2024"; các cách ghi được nhận: {FORMS_MOMENT}'
     ]
 
 

@@ -57,8 +57,8 @@ def test_calendar_has_every_seed_deadline_with_time_and_zone(content):
             event = events[f"{plan.slug}-deadline-{i}@thidua.example.org"]
             start = event.decoded("DTSTART")
             if deadline.due.time is None:
-                assert start == deadline.due.date
-                assert event.decoded("DTEND") == deadline.due.date + dt.timedelta(days=1)
+                assert start == deadline.due.last_day
+                assert event.decoded("DTEND") == deadline.due.last_day + dt.timedelta(days=1)
             else:
                 assert start == deadline.due.closes_at
                 assert str(start.tzinfo) == "Asia/Ho_Chi_Minh"
@@ -69,6 +69,37 @@ def test_calendar_has_every_seed_deadline_with_time_and_zone(content):
     assert due == dt.datetime(2020, 2, 14, 16, 0, tzinfo=HCM)
     assert due.astimezone(dt.UTC) == dt.datetime(2020, 2, 14, 9, 0, tzinfo=dt.UTC)
     assert expected == 9
+
+
+@pytest.mark.parametrize(
+    "uid, start, words",
+    [
+        # "trước ngày 27/5/2021": the 27th is too late, the event is on the 26th.
+        (
+            "ldld-ba-dinh-63-kh-2021-deadline-0",
+            dt.date(2021, 5, 26),
+            "Hạn: “trước ngày 27/5/2021” (tức là hết ngày 26/05/2021).",
+        ),
+        # "chậm nhất ngày 18/9/2023": the whole of the 18th counts.
+        (
+            "ldld-long-bien-32-kh-2023-deadline-2",
+            dt.date(2023, 9, 18),
+            "Hạn: “chậm nhất ngày 18/9/2023” (tức là hết ngày 18/09/2023).",
+        ),
+        # "chậm nhất trước 16g00 ngày 10/4/2020": at that minute.
+        (
+            "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020-deadline-2",
+            dt.datetime(2020, 4, 10, 16, 0, tzinfo=HCM),
+            "Hạn: “chậm nhất trước 16g00 ngày 10/4/2020” (tức là trước 16:00 ngày 10/04/2020).",
+        ),
+    ],
+)
+def test_calendar_deadline_follows_the_plans_words(content, uid, start, words):
+    event = _events(generate_calendars(content, SETTINGS)["lich/tat-ca.ics"])[
+        f"{uid}@thidua.example.org"
+    ]
+    assert event.decoded("DTSTART") == start
+    assert str(event["DESCRIPTION"]).split("\n")[0] == words
 
 
 def test_calendar_has_periods_phases_and_nomination_deadlines(content):

@@ -29,9 +29,24 @@ def test_countdown_counts_calendar_days_in_vietnam():
     late = dt.datetime(2020, 2, 9, 18, 0, tzinfo=dt.UTC)
     assert days_left(closes, late) == 4
     assert countdown_label(closes, late) == "Đang nhận hồ sơ — còn 4 ngày"
-    assert countdown_label(closes, closes) == "Đang nhận hồ sơ — hạn cuối hôm nay"
-    after = closes + dt.timedelta(minutes=1)
-    assert countdown_label(closes, after) == "Đã hết hạn nhận hồ sơ"
+    before = closes - dt.timedelta(seconds=1)
+    assert countdown_label(closes, before) == "Đang nhận hồ sơ — hạn cuối hôm nay"
+    # The deadline is the instant the call closes: at 16:00 it is closed.
+    assert countdown_label(closes, closes) == "Đã hết hạn nhận hồ sơ"
+
+
+def test_countdown_of_before_day_ends_the_day_before():
+    # "trước ngày 27/5/2021" closes at 00:00 on 27/5: the 26th is the last day.
+    closes = dt.datetime(2021, 5, 27, 0, 0, tzinfo=HCM)
+    assert countdown_label(closes, dt.datetime(2021, 5, 26, 9, 0, tzinfo=HCM)) == (
+        "Đang nhận hồ sơ — hạn cuối hôm nay"
+    )
+    assert countdown_label(closes, dt.datetime(2021, 5, 25, 9, 0, tzinfo=HCM)) == (
+        "Đang nhận hồ sơ — còn 1 ngày"
+    )
+    assert countdown_label(closes, dt.datetime(2021, 5, 27, 8, 0, tzinfo=HCM)) == (
+        "Đã hết hạn nhận hồ sơ"
+    )
 
 
 def test_listings_cover_years_issuers_and_themes_in_both_orders():

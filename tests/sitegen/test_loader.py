@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sitegen.errors import ContentError
 from sitegen.loader import load_content
-from sitegen.models import TZ, Status, Subject
+from sitegen.models import TZ, DeadlineRule, Status, Subject
 
 
 def problems_of(tree) -> list[str]:
@@ -36,7 +36,109 @@ def test_load_valid_tree_gives_typed_plan(tree):
 def test_load_date_only_deadline_closes_at_end_of_day(tree):
     tree.plan(edits=[("due: 2024-06-30 16:00", "due: 2024-06-30")])
     (plan,) = load_content(tree.root).plans
-    assert plan.meta.deadlines[0].due.closes_at == dt.datetime(2024, 6, 30, 23, 59, 59, tzinfo=TZ)
+    due = plan.meta.deadlines[0].due
+    assert due.closes_at == dt.datetime(2024, 7, 1, 0, 0, tzinfo=TZ)
+    assert (due.words, due.rule, due.last_day) == (
+        None,
+        DeadlineRule.END_OF_DAY,
+        dt.date(2024, 6, 30),
+    )
+
+
+@pytest.mark.parametrize(
+    "words, closes_at, rule, last_day",
+    [
+        # "trước ngày X" closes when X begins: X itself is too late.
+        ("trước ngày 27/5/2024", (2024, 5, 27, 0, 0), DeadlineRule.BEFORE_DAY, (2024, 5, 26)),
+        (
+            "chậm nhất trước ngày 15/9/2024",
+            (2024, 9, 15, 0, 0),
+            DeadlineRule.BEFORE_DAY,
+            (2024, 9, 14),
+        ),
+        ("trước 25/3/2024", (2024, 3, 25, 0, 0), DeadlineRule.BEFORE_DAY, (2024, 3, 24)),
+        # "ngày X", "chậm nhất ngày X": the whole of X counts.
+        ("chậm nhất ngày 18/9/2024", (2024, 9, 19, 0, 0), DeadlineRule.END_OF_DAY, (2024, 9, 18)),
+        ("ngày 18 tháng 9 năm 2024", (2024, 9, 19, 0, 0), DeadlineRule.END_OF_DAY, (2024, 9, 18)),
+        # A time of day closes at that minute.
+        (
+            "chậm nhất trước 16g00 ngày 14/02/2024",
+            (2024, 2, 14, 16, 0),
+            DeadlineRule.AT_TIME,
+            (2024, 2, 14),
+        ),
+        ("16 giờ 30 ngày 14/02/2024", (2024, 2, 14, 16, 30), DeadlineRule.AT_TIME, (2024, 2, 14)),
+        ("trước 8h ngày 14/02/2024", (2024, 2, 14, 8, 0), DeadlineRule.AT_TIME, (2024, 2, 14)),
+        # The year, when not written, is the year of issue (issued 2024-03-05) ...
+        ("trước ngày 15/9", (2024, 9, 15, 0, 0), DeadlineRule.BEFORE_DAY, (2024, 9, 14)),
+        # ... or the next one when the day would come before the issue date.
+        ("trước ngày 10/01", (2025, 1, 10, 0, 0), DeadlineRule.BEFORE_DAY, (2025, 1, 9)),
+        # A misprint after the date ("27/05/2021/.") does not hide it.
+        ("trước ngày 27/05/2024/.", (2024, 5, 27, 0, 0), DeadlineRule.BEFORE_DAY, (2024, 5, 26)),
+    ],
+)
+def test_load_deadline_keeps_the_plans_words_and_their_meaning(
+    tree, words, closes_at, rule, last_day
+):
+    tree.plan(edits=[("due: 2024-06-30 16:00", f'due: "{words}"')])
+    (plan,) = load_content(tree.root).plans
+    due = plan.meta.deadlines[0].due
+    assert due.words == words
+    assert due.rule is rule
+    assert due.closes_at == dt.datetime(*closes_at, tzinfo=TZ)
+    assert due.last_day == dt.date(*last_day)
+
+
+def test_load_nomination_before_day_is_closed_on_the_day_named(tree):
+    tree.plan(edits=[("deadline: 2024-11-15 16:00", 'deadline: "trước ngày 15/11/2024"')])
+    call = load_content(tree.root).plans[0].nomination("cap-quan")
+    assert call.is_open(dt.datetime(2024, 11, 14, 23, 59, 59, tzinfo=TZ)) is True
+    assert call.is_open(dt.datetime(2024, 11, 15, 0, 0, tzinfo=TZ)) is False
+    assert call.is_open(dt.datetime(2024, 11, 15, 8, 0, tzinfo=TZ)) is False
+
+
+@pytest.mark.parametrize(
+    "words, message",
+    [
+        (
+            "trước ngày ba mươi",
+            'không thấy ngày nào trong "trước ngày ba mươi"; các cách ghi được nhận: ',
+        ),
+        (
+            "từ 01/9 đến 15/9/2024",
+            'có nhiều hơn một ngày trong "từ 01/9 đến 15/9/2024"; mỗi hạn chỉ ghi một ngày; '
+            "các cách ghi được nhận: ",
+        ),
+        (
+            "trước ngày 30/02/2024",
+            'ngày không tồn tại trong "trước ngày 30/02/2024"; các cách ghi được nhận: ',
+        ),
+        (
+            "trước 25g00 ngày 14/02/2024",
+            'giờ không tồn tại trong "trước 25g00 ngày 14/02/2024"; các cách ghi được nhận: ',
+        ),
+    ],
+)
+def test_check_deadline_words_without_a_meaning(tree, words, message):
+    tree.plan(edits=[("due: 2024-06-30 16:00", f'due: "{words}"')])
+    forms = (
+        '"trước ngày 27/5/2021", "chậm nhất ngày 18/9/2023", "trước 16g00 ngày 14/02/2020", '
+        '"16 giờ 00 ngày 14/02/2020", hoặc YYYY-MM-DD, YYYY-MM-DD HH:MM'
+    )
+    assert problems_of(tree) == [
+        f"content/plans/ke-hoach-a.md:12: deadlines[0].due: {message}{forms}"
+    ]
+
+
+def test_check_deadline_without_year_needs_an_issue_date(tree):
+    tree.plan(
+        edits=[("issued: 2024-03-05\n", ""), ("due: 2024-06-30 16:00", 'due: "trước ngày 15/9"')]
+    )
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:11: deadlines[0].due: hạn "trước ngày 15/9" không ghi năm '
+        "và kế hoạch không có ngày ban hành (issued) để suy ra năm: "
+        "hãy ghi năm vào hạn, ví dụ 15/9/2023"
+    ]
 
 
 def test_load_text_is_nfc_normalised(tree):

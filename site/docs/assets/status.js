@@ -2,8 +2,9 @@
    reader's day in Asia/Ho_Chi_Minh. The HTML carries the dates (data-*
    attributes) and the text computed on the day of the build, which is what a
    reader without JavaScript sees. Same rules as sitegen/schedule.py: days are
-   counted between calendar days in Asia/Ho_Chi_Minh; a deadline closes at the
-   instant written in its ISO date-time. */
+   counted between calendar days in Asia/Ho_Chi_Minh; a deadline is open while
+   now < the instant written in its ISO date-time (00:00 on X for "trước ngày
+   X"), and its day is the last day that still counts. */
 (function () {
   "use strict";
   var TZ = "Asia/Ho_Chi_Minh";
@@ -34,9 +35,14 @@
     return "ongoing";
   }
 
+  /* The last calendar day on which a deadline closing at `closes` still counts. */
+  function lastDay(closes) {
+    return today(new Date(Date.parse(closes) - 1));
+  }
+
   function countdown(closes, now, day) {
-    if (now > Date.parse(closes)) return "Đã hết hạn nhận hồ sơ";
-    var left = dayNumber(closes) - dayNumber(day);
+    if (now >= Date.parse(closes)) return "Đã hết hạn nhận hồ sơ";
+    var left = dayNumber(lastDay(closes)) - dayNumber(day);
     if (left === 0) return "Đang nhận hồ sơ — hạn cuối hôm nay";
     return "Đang nhận hồ sơ — còn " + left + " ngày";
   }
@@ -57,7 +63,7 @@
       el.textContent = countdown(el.dataset.closes, now, day);
     });
     root.querySelectorAll("[data-sg-open-until]").forEach(function (el) {
-      el.hidden = now > Date.parse(el.dataset.sgOpenUntil);
+      el.hidden = now >= Date.parse(el.dataset.sgOpenUntil);
     });
     root.querySelectorAll("[data-sg-when]").forEach(function (el) {
       el.hidden = statusOf(el.dataset.start, el.dataset.end, day) !== el.dataset.sgWhen;
@@ -65,7 +71,11 @@
     root.querySelectorAll("[data-sg-due]").forEach(function (el) {
       var due = el.dataset.sgDue;
       var within = +el.dataset.sgWithin;
-      el.hidden = !(now <= Date.parse(due) && dayNumber(due) - dayNumber(day) <= within);
+      el.hidden = !(now < Date.parse(due) && dayNumber(lastDay(due)) - dayNumber(day) <= within);
+    });
+    /* A box of calls disappears when every call in it has closed. */
+    root.querySelectorAll("[data-sg-calls]").forEach(function (el) {
+      el.hidden = !Array.prototype.some.call(el.children, function (c) { return !c.hidden; });
     });
     root.querySelectorAll("[data-sg-empty-of]").forEach(function (el) {
       var list = document.getElementById(el.dataset.sgEmptyOf);
