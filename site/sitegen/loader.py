@@ -496,3 +496,27 @@ def load_content(root: Path | str) -> Content:
 def _sort_fallback(plan: Plan) -> dt.date:
     year = plan.year
     return dt.date(year, 1, 1) if year else dt.date.min
+
+
+def published_texts(root: Path | str) -> list[str]:
+    """The bodies and source texts of the plans under `root`, unvalidated.
+
+    Correctly written union Vietnamese that the importer's old-font repair
+    learns phrases from; a file that cannot be read is skipped (`check` reports it).
+    """
+    root = Path(root)
+    texts = []
+    for path in sorted((root / PLANS_DIR).glob("*.md")) + sorted(
+        (root / SOURCES_DIR).glob("*.txt")
+    ):
+        try:
+            text = nfc(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if path.suffix == ".md":
+            try:
+                text = _split_front_matter(text)[1]
+            except _YamlProblem:
+                continue
+        texts.append(text)
+    return texts

@@ -98,8 +98,13 @@ def phrases_of(texts: Iterable[str]) -> frozenset[tuple[str, str]]:
     return frozenset(pairs)
 
 
-def clean_text(text: str, phrases: frozenset[tuple[str, str]] = frozenset()) -> Cleaned:
-    """Convert legacy encodings, then repair lossy words; see the module docstring."""
+def clean_text(
+    text: str, phrases: frozenset[tuple[str, str]] = frozenset(), lossy: bool | None = None
+) -> Cleaned:
+    """Convert legacy encodings, then repair lossy words; see the module docstring.
+
+    `lossy` says whether the whole document was found lossy (None: judge `text`).
+    """
     text = unicodedata.normalize("NFC", text)
     encoding = viparse.detect_text_encoding(text)
     if encoding:
@@ -108,11 +113,8 @@ def clean_text(text: str, phrases: frozenset[tuple[str, str]] = frozenset()) -> 
     known = syllables()
     lines = text.split("\n")
     # A document is lossy when some word is no syllable and undoing a loss makes one.
-    lossy = any(
-        word.lower() not in known and _valid_undoings(word, known)
-        for line in lines
-        for word in _WORD.findall(line)
-    )
+    if lossy is None:
+        lossy = is_lossy(text)
     if not lossy:
         return result
     out_lines = []
@@ -120,6 +122,14 @@ def clean_text(text: str, phrases: frozenset[tuple[str, str]] = frozenset()) -> 
         out_lines.append(_repair_line(line, number, known, phrases, result))
     result.text = "\n".join(out_lines)
     return result
+
+
+def is_lossy(text: str) -> bool:
+    """Some word is no syllable, and undoing a known loss makes it one."""
+    known = syllables()
+    return any(
+        word.lower() not in known and _valid_undoings(word, known) for word in _WORD.findall(text)
+    )
 
 
 def _repair_line(
