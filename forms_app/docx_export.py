@@ -104,6 +104,17 @@ def _set_widths(table: Any, widths: list[int]) -> None:
             cell.width = Mm(width)
 
 
+def _no_side_margins(cell: Any) -> None:
+    """Drop the cell's left and right padding: a 30 mm picture fits its 32 mm cell."""
+    margins = OxmlElement("w:tcMar")
+    for side in ("w:left", "w:right"):
+        margin = OxmlElement(side)
+        margin.set(qn("w:w"), "0")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    cell._tc.get_or_add_tcPr().append(margins)
+
+
 def _rows_table(document: Any, headers: list[str], rows: list[list[Any]], widths: list[int]) -> Any:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -147,14 +158,19 @@ def _heading(document: Any, summary: dict[str, Any]) -> None:
 def _title_and_photo(document: Any, summary: dict[str, Any], photo: bytes | None) -> Any:
     """Title and facts on the left, the 3×4 photo in the right cell, as on the PDF."""
     table = document.add_table(rows=1, cols=2)
-    _set_widths(table, [133, 32])
+    _set_widths(table, [131, 34])
     text_cell, photo_cell = table.rows[0].cells
     photo_cell.text = ""
+    holder = photo_cell.paragraphs[0]
     if photo:
-        photo_cell.paragraphs[0].add_run().add_picture(io.BytesIO(photo), width=Mm(30))
+        holder.add_run().add_picture(io.BytesIO(photo), width=Mm(30), height=Mm(40))
+        # The Normal style's exact line height would clip the picture to one
+        # line (Word and LibreOffice both do): this paragraph grows with it.
+        holder.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        _no_side_margins(photo_cell)
     else:
-        photo_cell.paragraphs[0].add_run("Ảnh 3×4")
-    photo_cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        holder.add_run("Ảnh 3×4")
+    holder.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     text_cell.text = ""
     first = text_cell.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER

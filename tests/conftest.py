@@ -7,6 +7,14 @@ import socket
 import uuid
 
 import pytest
+from paths import PROJECT
+
+# LibreOffice (converting the .docx) and Chromium (printing the site) find fonts
+# through fontconfig. On a machine without Liberation fonts, "Times New Roman"
+# would fall back to DejaVu Serif, wider, and the one-page checks would measure
+# a different document than Word shows. The shipped fonts.conf adds the bundled
+# Liberation Serif; child processes inherit it.
+os.environ["FONTCONFIG_FILE"] = str(PROJECT / "forms_app" / "fonts" / "fonts.conf")
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ from . import yaml_hints
 from .errors import ContentError, Problem, display_path
 from .field_names import suggest_key
 from .models import FrontMatter, Issuer, Plan, nfc, normalise_number, parse_date
+from .sources import compare_with_source
 
 log = logging.getLogger(__name__)
 
@@ -292,7 +293,7 @@ def load_plan_file(
     slug = path.stem
     try:
         text = nfc(path.read_text(encoding="utf-8"))
-        front, body, _ = _split_front_matter(text)
+        front, body, body_line = _split_front_matter(text)
         doc = _parse_yaml(front, 2)
     except _YamlProblem as exc:
         return None, [Problem(shown, exc.line, exc.field, exc.message)], None
@@ -359,6 +360,10 @@ def load_plan_file(
                     f'khóa "{key}" đã dùng cho một đợt nhận hồ sơ khác trong kế hoạch này',
                 )
             )
+    if source_text is not None and issuer is not None:
+        problems += compare_with_source(
+            shown, meta, issuer, body, body_line, source_text, doc.line_of(("edits",))
+        )
     if problems or issuer is None:
         return None, problems, doc
     plan = Plan(

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 from docx import Document
-from pdf_checks import page_sizes, read_pdf, text
+from pdf_checks import page_sizes, read_pdf, text, visible_image_boxes
 from photo_samples import phone_photo
 from summary_samples import INITIATIVES, collective, individual, summary_of
 
@@ -81,6 +81,27 @@ def test_render_docx_individual_one_page_in_libreoffice(tmp_path):
     assert "Nguyễn Thị Lan Hương" in extracted
     for title, *_ in INITIATIVES:
         assert title in " ".join(extracted.split())
+
+
+MM = 72 / 25.4  # points per millimetre
+
+
+@needs_soffice
+def test_render_docx_portrait_shows_whole_as_in_the_pdf(tmp_path):
+    # Opened with a Times-metric font (as Word on an office PC), the 3×4 portrait
+    # must show whole: not clipped to the one-line height of the Normal style.
+    photo = process_photo(phone_photo(), max_bytes=10 * 1024 * 1024)
+    summary = summary_of(individual(), photo)
+    reader = read_pdf(docx_to_pdf(render_docx(summary, photo), tmp_path))
+    assert page_sizes(reader) == [(595, 842)]
+    (word,) = visible_image_boxes(reader)
+    (pdf_box,) = visible_image_boxes(read_pdf(pdf.render_pdf(summary)[0]))
+    for box in (word, pdf_box):
+        width, height = box[2] - box[0], box[3] - box[1]
+        assert (round(width / MM), round(height / MM)) == (30, 40)
+    # Same place on the page: top right, within a few millimetres.
+    assert abs(word[2] - pdf_box[2]) < 4 * MM
+    assert abs(word[3] - pdf_box[3]) < 4 * MM
 
 
 @needs_soffice
