@@ -20,6 +20,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 from sitegen.dates import format_date_line
 
+_PUNCTUATION = ".,:;!?()[]{}“”\"'‘’_-–—/…"
 _INLINE = re.compile(r"(\*\*.+?\*\*|\*[^*\s][^*]*?\*|\[[^\]]+\]\([^)]+\))")
 
 
@@ -33,8 +34,9 @@ def words(markdown: str) -> list[str]:
     """The words of a Markdown text: markup, escapes and link targets removed."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
     text = re.sub(r"<([^>@\s]+@[^>\s]+)>", r"\1", text)
-    text = text.replace("\\", "").replace("*", " ").replace("#", " ").replace("|", " ")
-    return [w for w in text.split() if any(ch.isalnum() for ch in w) and set(w) != {"-"}]
+    text = text.replace("\\", "").replace("*", "").replace("#", " ").replace("|", " ")
+    stripped = (w.strip(_PUNCTUATION) for w in text.split())
+    return [w for w in stripped if any(ch.isalnum() for ch in w)]
 
 
 def _runs(paragraph, text: str, bold: bool = False, italic: bool = False) -> None:
@@ -61,9 +63,7 @@ def _lines(cell, texts: list[tuple[str, bool]], align=WD_ALIGN_PARAGRAPH.CENTER)
         _runs(paragraph, text, bold=bold)
 
 
-def build_docx(
-    front: dict, body: str, issuer: dict, target: Path, table_list: bool = True
-) -> Path:
+def build_docx(front: dict, body: str, issuer: dict, target: Path, table_list: bool = True) -> Path:
     document = docx.Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)

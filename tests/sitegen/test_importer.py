@@ -81,6 +81,9 @@ def test_import_gives_hand_made_front_matter_and_body_words(documents, tmp_path,
     assert [p for p in result.problems if p.field == "parent"] == []
     assert result.proposal is None
     assert got["source"] == f"sources/{result.source_path.name}"
+    # The imported plan is valid content, its body equal word by word to its source.
+    (plan,) = load_content(root).plans
+    assert plan.meta.source == got["source"]
 
 
 def test_import_reports_missing_values_as_check_lines_and_loads(documents, tmp_path):

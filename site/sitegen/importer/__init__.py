@@ -52,16 +52,16 @@ def import_document(path: Path, content: Path) -> ImportResult:
     issuers, _ = loader.load_issuers(content)
     known = {k: v for k, v in (issuers or {}).items() if v is not None}
     issuer_key, issuer = _match_issuer(draft, known)
+    proposal = None
+    if issuer is None and draft.issuer_name:
+        issuer_key = _propose_key(draft.issuer_name, known)
+        proposal = _proposal(issuer_key, draft)
     slug = _free_slug(_slug(draft, issuer_key), content)
     plan_path = content / loader.PLANS_DIR / f"{slug}.md"
     source_path = content / loader.SOURCES_DIR / f"{slug}.txt"
     source_text, block_lines = _source_text(blocks)
     missing = {m.field: m.message for m in draft.missing}
     notes = [f"Nhập bằng sitegen import từ {path.name}; hãy đối chiếu với văn bản gốc."]
-    proposal = None
-    if issuer is None and draft.issuer_name:
-        issuer_key = _propose_key(draft.issuer_name, known)
-        proposal = _proposal(issuer_key, draft)
     plan = render_plan(
         draft,
         issuer_key,
@@ -103,9 +103,7 @@ def import_document(path: Path, content: Path) -> ImportResult:
         )
     source_shown = display_path(source_path, content)
     for doubt in doubts:
-        problems.append(
-            Problem(source_shown, block_lines[doubt.line], "văn bản", doubt.message())
-        )
+        problems.append(Problem(source_shown, block_lines[doubt.line], "văn bản", doubt.message()))
     reported = {p.field for p in problems}
     _, checked, _ = loader.load_plan_file(plan_path, content, issuers)
     problems += [p for p in checked if p.field not in reported and p.field != "issuer"]

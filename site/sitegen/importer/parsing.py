@@ -158,7 +158,10 @@ def _parse_header(lines: list[str], draft: Draft) -> None:
     elif names:
         draft.issuer_name = names[0]
         draft.missing.append(
-            Missing("parent", "góc trái phía trên chỉ có một dòng tên cơ quan, không có cơ quan cấp trên")
+            Missing(
+                "parent",
+                "góc trái phía trên chỉ có một dòng tên cơ quan, không có cơ quan cấp trên",
+            )
         )
     if draft.issuer_name is None:
         draft.missing.append(
@@ -203,7 +206,9 @@ def _parse_title(blocks: list[Block], start: int, draft: Draft) -> int:
     if parts:
         draft.title = " ".join(p.strip() for p in parts)
     else:
-        draft.missing.append(Missing("title", "không thấy trích yếu ngay dưới dòng tên loại văn bản"))
+        draft.missing.append(
+            Missing("title", "không thấy trích yếu ngay dưới dòng tên loại văn bản")
+        )
     return i
 
 
@@ -264,7 +269,9 @@ def _parse_signature(lines: list[str], draft: Draft) -> None:
         signature["signer_title"] = " ".join(lines)
     draft.signature = signature
     if "role" not in signature:
-        draft.missing.append(Missing("signature.role", "không thấy chức vụ người ký (ví dụ CHỦ TỊCH)"))
+        draft.missing.append(
+            Missing("signature.role", "không thấy chức vụ người ký (ví dụ CHỦ TỊCH)")
+        )
     if "name" not in signature:
         draft.missing.append(Missing("signature.name", "không thấy họ tên người ký"))
 
