@@ -254,7 +254,7 @@ def _strip_bullet(line: str) -> str:
 def _parse_signature(lines: list[str], draft: Draft) -> None:
     lines = [x for x in lines if _has_letters(x) and not _SIGNED_NOTE_RE.match(x)]
     signature: dict[str, str] = {}
-    if lines and (m := _SIGN_RE.match(lines[0])):
+    if lines and _SIGN_RE.match(lines[0]):
         head = lines.pop(0)
         split = _ROLE_END_RE.match(head)
         if split and _SIGN_RE.match(split[1]):
@@ -278,8 +278,9 @@ def _parse_signature(lines: list[str], draft: Draft) -> None:
 
 _CLAUSE_SPLIT = re.compile(rf";\s*|\.\s+(?=[A-ZĐÂÊÔƠƯĂ])|\s+và\s+(?=(?:{CITED_TYPES})\s+số)", re.I)
 _CITED_RE = re.compile(
-    rf"^(?:(?:Căn cứ|Thực hiện)\s+)?(?P<type>{CITED_TYPES})\s+số\s*(?P<number>[^\s,]+(?:\s+/[^\s,]+)?)"
-    r"\s*,?\s*(?:ngày\s+)?(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    rf"^(?:(?:Căn cứ|Thực hiện)\s+)?(?P<type>{CITED_TYPES})\s+số\s*"
+    r"(?P<number>[^\s,]+(?:\s+/[^\s,]+)?)\s*,?\s*(?:ngày\s+)?"
+    r"(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
     r"(?:\s+của\s+(?P<issuer>.+?))?(?:\s+về\s+(?:việc\s+)?(?P<title>.+))?$",
     re.IGNORECASE,
 )

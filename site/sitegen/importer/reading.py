@@ -166,6 +166,9 @@ def _table(content: list[Any]) -> Block:
     return block
 
 
+_WRAPPERS = ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Superscript", "Subscript")
+
+
 def plain(inlines: Inlines) -> str:
     """The text of pandoc inlines, line breaks kept as newlines."""
     out: list[str] = []
@@ -177,9 +180,7 @@ def plain(inlines: Inlines) -> str:
             out.append(" ")
         elif kind == "LineBreak":
             out.append("\n")
-        elif kind in ("Emph", "Strong", "Underline", "Strikeout", "SmallCaps"):
-            out.append(plain(content))
-        elif kind in ("Superscript", "Subscript"):
+        elif kind in _WRAPPERS:
             out.append(plain(content))
         elif kind == "Quoted":
             quote = "“{}”" if content[0]["t"] == "DoubleQuote" else "‘{}’"
@@ -214,13 +215,13 @@ def _all_bold(inlines: Inlines) -> bool:
     return seen
 
 
-_ROMAN = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+_ROMAN = [(50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
 
 
 def _label(number: int, style: str, delim: str) -> str:
     if style in ("UpperRoman", "LowerRoman"):
         text, rest = "", number
-        for value, letters in _ROMAN * 1:
+        for value, letters in _ROMAN:
             while rest >= value:
                 text, rest = text + letters, rest - value
         text = text if style == "UpperRoman" else text.lower()

@@ -51,7 +51,8 @@ def render_plan(
         out.lines.setdefault(path, len(lines) + 1)
         if value is None or value == [] or value == {}:
             note = missing.get(path, "không tìm thấy trong văn bản")
-            lines.append(f"{indent}{key}:  # KHÔNG TÌM THẤY: {note}")
+            empty = " []" if value == [] else ""
+            lines.append(f"{indent}{key}:{empty}  # KHÔNG TÌM THẤY: {note}")
         elif isinstance(value, (list, dict)):
             lines.append(f"{indent}{key}:")
         else:
@@ -136,9 +137,13 @@ def render_body(draft: Draft, api_version: list[int]) -> str:
 
 def _typed_bullet(inlines: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
     """A paragraph typed as "- item" (how Word users write lists): the item's inlines."""
-    if len(inlines) >= 2 and inlines[0].get("t") == "Str" and inlines[1].get("t") == "Space":
-        if inlines[0]["c"] in ("-", "+", "•", "–"):
-            return inlines[2:]
+    if (
+        len(inlines) >= 2
+        and inlines[0].get("t") == "Str"
+        and inlines[1].get("t") == "Space"
+        and inlines[0]["c"] in ("-", "+", "•", "–")
+    ):
+        return inlines[2:]
     return None
 
 
