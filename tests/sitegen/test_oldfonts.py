@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
+from paths import CONTENT
 from sitegen.importer.oldfonts import Doubt, Repair, clean_text, phrases_of
+from sitegen.loader import published_texts
 
-# Correctly written union text: the phrases the repair may rely on.
-PUBLISHED = [
-    "Ban Thường vụ Liên đoàn Lao động quận yêu cầu các công đoàn cơ sở báo cáo.",
-    "Vận động đoàn viên công đoàn tích cực học tập, nâng cao trình độ.",
-    "Công đoàn quận tổ chức hội thi.",
-]
+# Correctly written union text: the phrases of the plans the project publishes.
+PUBLISHED = phrases_of(published_texts(CONTENT))
 
 
 def words(text: str) -> list[str]:
@@ -50,27 +48,34 @@ def test_vni_byte_soup_is_converted_word_by_word():
 
 def test_lossy_extraction_repaired_where_unambiguous_and_reported_otherwise():
     lossy = (
-        "Các cơng đồn cơ sở u cầu đồn viên tham gia.\n"
+        "Các cơng đồn cơ sở vận động đồn viên tham gia.\n"
+        "Ban Thường vụ u cầu các cấp cơng đồn báo cáo.\n"
         "CƠNG ĐỒN QUẬN tổ chức hội thi tại đồn biên phòng."
     )
-    cleaned = clean_text(lossy, phrases_of(PUBLISHED))
+    cleaned = clean_text(lossy, PUBLISHED)
     assert cleaned.encoding is None
     assert cleaned.text.split("\n") == [
-        "Các công đoàn cơ sở yêu cầu đoàn viên tham gia.",
+        "Các công đoàn cơ sở vận động đoàn viên tham gia.",
+        "Ban Thường vụ u cầu các cấp công đồn báo cáo.",
         "CÔNG ĐOÀN QUẬN tổ chức hội thi tại đồn biên phòng.",
     ]
+    # "cơng" is no Vietnamese syllable; each "đoàn" makes a published phrase on both sides.
     assert cleaned.repairs == [
         Repair(1, "cơng", "công"),
         Repair(1, "đồn", "đoàn"),
-        Repair(1, "u", "yêu"),
         Repair(1, "đồn", "đoàn"),
-        Repair(2, "CƠNG", "CÔNG"),
-        Repair(2, "ĐỒN", "ĐOÀN"),
+        Repair(2, "cơng", "công"),
+        Repair(3, "CƠNG", "CÔNG"),
+        Repair(3, "ĐỒN", "ĐOÀN"),
     ]
-    # "đồn" is a word too and "đoàn biên" is no published phrase: reported, not changed.
-    assert cleaned.doubts == [Doubt(2, "đồn", ("đoàn",))]
+    # Real words whose repair no published phrase confirms on both sides: reported.
+    assert cleaned.doubts == [
+        Doubt(2, "u", ("yêu",)),
+        Doubt(2, "đồn", ("đoàn",)),
+        Doubt(3, "đồn", ("đoàn",)),
+    ]
     assert cleaned.doubts[0].message() == (
-        'chữ "đồn" có thể bị lỗi phông khi trích từ PDF, có thể là "đoàn"; '
+        'chữ "u" có thể bị lỗi phông khi trích từ PDF, có thể là "yêu"; '
         "hãy đối chiếu với bản gốc và sửa tay"
     )
 
@@ -84,5 +89,5 @@ def test_lossy_word_without_published_phrases_is_only_reported():
 
 def test_correct_text_is_left_alone():
     text = "Đồn biên phòng tổ chức hội thi; u sầu; cơ sở; mới."
-    cleaned = clean_text(text, phrases_of(PUBLISHED))
+    cleaned = clean_text(text, PUBLISHED)
     assert (cleaned.text, cleaned.repairs, cleaned.doubts) == (text, [], [])

@@ -30,6 +30,8 @@ from .writing import render_plan, scalar
 
 __all__ = ["ImportResult", "UnreadableDocument", "import_document"]
 
+_WORD = re.compile(r"[^\W\d_]+")
+
 
 @dataclass
 class ImportResult:
@@ -131,9 +133,8 @@ def _repair_fonts(
         cleaned = oldfonts.clean_text(block.text, phrases, lossy=True)
         doubts += [oldfonts.Doubt(index, d.word, d.candidates) for d in cleaned.doubts]
         if cleaned.repairs:
-            table = {r.before: r.after for r in cleaned.repairs}
             repairs += len(cleaned.repairs)
-            _replace_words(block, table)
+            _replace_words(block, _WORD.findall(cleaned.text))
     return encoding, repairs, doubts
 
 
@@ -168,9 +169,31 @@ def _map_strings(blocks: list[Block], fn: Any) -> None:
             block.text = "\n".join(block.lines())
 
 
-def _replace_words(block: Block, table: dict[str, str]) -> None:
-    pattern = re.compile(r"[^\W\d_]+")
-    _map_strings([block], lambda s: pattern.sub(lambda m: table.get(m[0], m[0]), s))
+def _replace_words(block: Block, repaired: list[str]) -> None:
+    """Put the repaired words back, word by word in order, into the paragraph's inlines."""
+    position = 0
+
+    def swap(match: re.Match[str]) -> str:
+        nonlocal position
+        word = repaired[position] if position < len(repaired) else match[0]
+        position += 1
+        return word
+
+    def walk(node: Any) -> None:
+        nonlocal position
+        if isinstance(node, dict):
+            if node.get("t") == "Str":
+                node["c"] = _WORD.sub(swap, node["c"])
+            elif node.get("t") == "Code":
+                position += len(_WORD.findall(node["c"][1]))
+            else:
+                walk(node.get("c"))
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    walk(block.inlines)
+    block.text = nfc(plain(block.inlines)).strip()
 
 
 def _source_text(blocks: list[Block]) -> tuple[str, dict[int, int]]:

@@ -142,30 +142,45 @@ def _repair_line(
     matches = list(_WORD.finditer(line))
     words = [m[0] for m in matches]
     replaced = list(words)
+    # Neighbours count only within a clause: no punctuation between the two words.
+    joined = [
+        i > 0 and not line[matches[i - 1].end() : m.start()].strip() for i, m in enumerate(matches)
+    ]
     for i, word in enumerate(words):
         options = _valid_undoings(word, known)
         if not options:
             continue
+        upper = word.isupper() and (len(word) > 1 or line.upper() == line)
         lower = word.lower()
         if lower not in known:
             if len(options) == 1:
-                replaced[i] = _same_case(options[0], word)
-                continue
-            result.doubts.append(Doubt(number, word, tuple(_same_case(o, word) for o in options)))
+                replaced[i] = _same_case(options[0], word, upper)
+            else:
+                result.doubts.append(
+                    Doubt(number, word, tuple(_same_case(o, word, upper) for o in options))
+                )
             continue
-        before = words[i - 1].lower() if i else None
-        after = words[i + 1].lower() if i + 1 < len(words) else None
+        before = replaced[i - 1].lower() if i and joined[i] else None
+        after = words[i + 1].lower() if i + 1 < len(words) and joined[i + 1] else None
 
-        def attested(w: str, before: str | None = before, after: str | None = after) -> bool:
-            return (before, w) in phrases or (w, after) in phrases
+        def sides(w: str, before: str | None = before, after: str | None = after) -> list[bool]:
+            out = []
+            if before is not None:
+                out.append((before, w) in phrases)
+            if after is not None:
+                out.append((w, after) in phrases)
+            return out
 
-        if attested(lower):
+        if any(sides(lower)):
             continue
-        fitting = [o for o in options if attested(o)]
+        # The undoing must make a published phrase with every neighbour in the clause.
+        fitting = [o for o in options if sides(o) and all(sides(o))]
         if len(fitting) == 1:
-            replaced[i] = _same_case(fitting[0], word)
+            replaced[i] = _same_case(fitting[0], word, upper)
         else:
-            result.doubts.append(Doubt(number, word, tuple(_same_case(o, word) for o in options)))
+            result.doubts.append(
+                Doubt(number, word, tuple(_same_case(o, word, upper) for o in options))
+            )
     pieces, last = [], 0
     for m, new in zip(matches, replaced, strict=True):
         pieces += [line[last : m.start()], new]
@@ -204,8 +219,8 @@ def _nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _same_case(new: str, old: str) -> str:
-    if old.isupper() and len(old) > 1:
+def _same_case(new: str, old: str, upper: bool) -> str:
+    if upper:
         return new.upper()
     if old[:1].isupper():
         return new[:1].upper() + new[1:]
