@@ -433,6 +433,8 @@ class Deadline(Strict):
     due: Moment
     to: Text | None = None
     email: Email | None = None
+    # Other ways the plan names to send it, as printed ("zalo LDLĐ quận").
+    channels: tuple[Text, ...] = ()
 
 
 class Criteria(Strict):
@@ -493,6 +495,7 @@ class Eligibility(Strict):
     key: Slug
     text: Text
     question: Text
+    subject: Subject | None = None  # None: every nominee of the call
 
 
 class Nomination(Strict):
@@ -523,6 +526,13 @@ class Nomination(Strict):
             raise PydanticCustomError(
                 "vn_dup", "categories: khóa bị trùng: {keys}", {"keys": ", ".join(dup)}
             )
+        for e in self.eligibility:
+            if e.subject is not None and e.subject not in self.subjects:
+                raise PydanticCustomError(
+                    "vn_subject",
+                    'eligibility: "{key}" dành cho {subject} nhưng subjects không có giá trị này',
+                    {"key": e.key, "subject": e.subject.value},
+                )
         for c in self.categories:
             if c.subject not in self.subjects:
                 raise PydanticCustomError(
@@ -534,6 +544,10 @@ class Nomination(Strict):
 
     def categories_for(self, subject: Subject) -> tuple[Category, ...]:
         return tuple(c for c in self.categories if c.subject == subject)
+
+    def eligibility_for(self, subject: Subject) -> tuple[Eligibility, ...]:
+        """The shared conditions a nominee of this kind must meet (the form asks each)."""
+        return tuple(e for e in self.eligibility if e.subject in (None, subject))
 
     def is_open(self, now: dt.datetime) -> bool:
         return self.deadline is not None and self.deadline.is_open(now)
@@ -559,6 +573,7 @@ class FrontMatter(Strict):
     related: tuple[Related, ...] = ()
     period: Period | None = None
     phases: tuple[Phase, ...] = ()
+    year_theme: Text | None = None
     themes: tuple[Text, ...] = ()
     deadlines: tuple[Deadline, ...] = ()
     nominations: tuple[Nomination, ...] = ()

@@ -29,7 +29,7 @@ from . import schedule
 from .dates import format_date, format_date_line, format_moment
 from .folding import slugify
 from .loader import Content
-from .models import Plan, Reference, Status
+from .models import Misprint, Plan, Reference, Status
 from .settings import SiteSettings
 
 PLAN_DIR = "ke-hoach"
@@ -128,6 +128,36 @@ def render_body(body: str) -> tuple[Markup, tuple[TocEntry, ...]]:
     return Markup(html), tuple(roots)
 
 
+_TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+
+
+def misprint_note(misprint: Misprint) -> str:
+    """The reader's note beside a misprint kept as printed."""
+    if misprint.correct:
+        return f"[nguyên văn; đúng là: {misprint.correct}]"
+    return "[nguyên văn]"
+
+
+def annotate_misprints(html: Markup, misprints: tuple[Misprint, ...]) -> Markup:
+    """Mark each misprint in the rendered body as "nguyên văn", its text unchanged.
+
+    Only text between tags is touched, so attributes (links) keep their values.
+    """
+    if not misprints:
+        return html
+    wanted = {str(escape(m.text)): m for m in misprints}
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(wanted, key=len, reverse=True)))
+
+    def mark(found: re.Match[str]) -> str:
+        note = escape(misprint_note(wanted[found[0]]))
+        return f'<span class="sg-sic">{found[0]}</span><small class="sg-sic-note"> {note}</small>'
+
+    parts = _TAG_SPLIT_RE.split(str(html))
+    for i in range(0, len(parts), 2):  # even items are text, odd ones tags
+        parts[i] = pattern.sub(mark, parts[i])
+    return Markup("".join(parts))
+
+
 def _capitalize_vi(text: str) -> str:
     return text[:1].upper() + text[1:].lower()
 
@@ -145,6 +175,7 @@ def _env() -> Environment:
         fmt_date=format_date,
         fmt_moment=format_moment,
         ref_label=reference_label,
+        misprint_note=misprint_note,
         plan_label=plan_label,
         slugify=slugify,
     )
@@ -200,6 +231,7 @@ def render_plan_page(
     """The Markdown of one plan's page: header, metadata, full text, signature."""
     m = plan.meta
     body, toc = render_body(plan.body)
+    body = annotate_misprints(body, m.misprints)
     html = render_template(
         "plan.html",
         settings,
@@ -212,6 +244,8 @@ def render_plan_page(
         implementing=content.implementing(plan) if implementing is None else implementing,
         open_calls=[n for n in m.nominations if n.deadline is not None],
         any_open=any(n.is_open(settings.now) for n in m.nominations),
+        related=content.related_to(plan),
+        number_misprint=next((x for x in m.misprints if x.text == m.number), None),
     )
     return GeneratedPage(page_title(plan), html, toc)
 

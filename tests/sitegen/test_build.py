@@ -11,6 +11,7 @@ import pytest
 from paths import CONTENT, SOURCES
 from sitegen.build import build_site
 from sitegen.loader import load_content
+from sitegen.pages import render_body
 
 # The five seed plans; each keeps its original text in content/sources/<slug>.txt.
 SEED_PAGES = (
@@ -27,27 +28,31 @@ INLINE = {"a", "abbr", "b", "code", "em", "i", "small", "span", "strong", "sub",
 
 
 class _ArticleText(HTMLParser):
-    """Text of the page's article, without the metadata panel (`aside`)."""
+    """Text of the page's article, without the metadata panel (`aside`) nor the
+    editorial notes beside misprints ("[nguyên văn …]")."""
 
     def __init__(self):
         super().__init__()
         self.depth = 0  # inside <article>
-        self.skip = 0  # inside <aside>
+        self.skip = 0  # inside <aside> or a note
+        self.skipping: list[str] = []
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
         if tag == "article":
             self.depth += 1
-        elif self.depth and tag == "aside":
+        elif self.depth and (tag == "aside" or ("class", "sg-sic-note") in attrs):
             self.skip += 1
+            self.skipping.append(tag)
         if self.depth and tag not in INLINE:
             self.parts.append(" ")
 
     def handle_endtag(self, tag):
         if tag == "article":
             self.depth -= 1
-        elif self.depth and tag == "aside":
+        elif self.depth and self.skipping and tag == self.skipping[-1]:
             self.skip -= 1
+            self.skipping.pop()
         if self.depth and tag not in INLINE:
             self.parts.append(" ")
 
@@ -120,12 +125,35 @@ def test_build_plan_page_metadata(built):
     assert '<p class="vb-parent">LĐLĐ THÀNH PHỐ HÀ NỘI</p>' in html
     assert '<th scope="row">Cơ quan ban hành</th><td>Liên đoàn Lao động quận Long Biên</td>' in html
     assert '<th scope="row">Thời gian thực hiện</th><td>16/08/2023 – 15/09/2023</td>' in html
-    # Seed 000 implements seed 004: the reference links to its page, and 004 lists 000.
-    assert 'href="../hdtdkt-long-bien-32-kh-2021/"' in html
+    # Seed 000's grounds are exactly the two documents it cites, shown as text (they are
+    # not on the site); seed 004, same anniversary but not cited, is a labelled relation.
+    grounds = html[html.index('<th scope="row">Văn bản căn cứ</th>') :]
+    grounds = grounds[: grounds.index("</tr>")]
+    assert grounds == (
+        '<th scope="row">Văn bản căn cứ</th><td><ul>'
+        "<li>Số 107-KH/QU ngày 24/02/2022 của Quận ủy Long Biên: tổ chức các hoạt động hướng "
+        "tới kỷ niệm 20 năm ngày thành lập quận Long Biên (06/11/2003 – 06/11/2023)</li>"
+        "<li>Số 338/KH-UBND ngày 09/08/2023 của UBND quận Long Biên: phát động đợt thi đua cao "
+        "điểm, phấn đấu lập thành tích chào mừng kỷ niệm 20 năm Ngày thành lập quận Long Biên "
+        "(06/11/2003 – 06/11/2023)</li></ul></td>"
+    )
+    relation = "(Cùng dịp kỷ niệm 20 năm Ngày thành lập quận Long Biên (06/11/2003 – 06/11/2023))"
+    assert (
+        '<th scope="row">Kế hoạch liên quan</th><td><ul><li>'
+        '<a href="../hdtdkt-long-bien-32-kh-2021/">Kế hoạch 32 /KH-HĐTĐKT ngày 30/06/2021 '
+        "của HĐTĐKT quận Long Biên</a> "
+        f"{relation}</li></ul></td>"
+    ) in html
     html_004 = (built / "ke-hoach" / "hdtdkt-long-bien-32-kh-2021" / "index.html").read_text(
         "utf-8"
     )
-    assert 'href="../ldld-long-bien-32-kh-2023/"' in html_004
+    assert (
+        '<th scope="row">Kế hoạch liên quan</th><td><ul><li>'
+        '<a href="../ldld-long-bien-32-kh-2023/">Kế hoạch 32/KH-LĐLĐ ngày 21/08/2023 '
+        "của LĐLĐ quận Long Biên</a> "
+        f"{relation}</li></ul></td>"
+    ) in html_004
+    assert "Kế hoạch triển khai" not in html_004
 
 
 def test_build_date_line_has_leading_zero_for_january(built):
@@ -168,3 +196,47 @@ def test_build_plans_stay_out_of_navigation(built):
 def test_build_plan_page_shows_deadline_words_beside_their_moment(built, slug, shown):
     html = (built / "ke-hoach" / slug / "index.html").read_text("utf-8")
     assert shown in html
+
+
+def test_build_misprints_kept_as_printed_with_a_note(built):
+    html = (built / "ke-hoach" / "ldld-ba-dinh-63-kh-2021" / "index.html").read_text("utf-8")
+    assert (
+        '<span class="sg-sic">cỗ vũ</span>'
+        '<small class="sg-sic-note"> [nguyên văn; đúng là: cổ vũ]</small>'
+    ) in html
+    assert (
+        '<span class="sg-sic">27/05/2021/.</span>'
+        '<small class="sg-sic-note"> [nguyên văn; đúng là: 27/05/2021.]</small>'
+    ) in html
+    assert (
+        '<th scope="row">Số/ký hiệu</th><td>63 /KH-LĐLD '
+        '<small class="sg-sic-note">[nguyên văn; đúng là: 63/KH-LĐLĐ]</small></td>'
+    ) in html
+    # The header keeps the number exactly as printed.
+    assert '<p class="vb-number">Số: 63 /KH-LĐLD</p>' in html
+
+
+def test_build_recipients_note_is_not_a_recipient(built):
+    html = (built / "ke-hoach" / "ldld-ba-dinh-63-kh-2021" / "index.html").read_text("utf-8")
+    recipients = html[html.index('<div class="vb-recipients">') :]
+    recipients = recipients[: recipients.index("</div>")]
+    assert recipients.count("<li>") == 10
+    assert "<li>(để báo cáo)</li>" not in recipients
+    assert '<p class="vb-recipients-note">(để báo cáo)</p>' in recipients
+
+
+def test_build_headings_of_a_section_are_all_headings(built):
+    # 000 and 001: "1. Đối tượng" is a heading like "2. Tiêu chuẩn"; 003: III.1-6 all headings.
+    for slug, section, items in [
+        ("ldld-long-bien-32-kh-2023", "IV. KHEN THƯỞNG.", ["1.", "2.", "3."]),
+        ("ldld-ba-dinh-63-kh-2021", "IV. KHEN THƯỞNG.", ["1.", "2.", "3."]),
+        (
+            "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020",
+            "III - CÁC BƯỚC TIẾN HÀNH",
+            ["1.", "2.", "3.", "4.", "5.", "6."],
+        ),
+    ]:
+        content = load_content(CONTENT)
+        toc = render_body(content.by_slug[slug].body)[1]
+        (entry,) = [e for e in toc if e.name == section]
+        assert [c.name.split()[0] for c in entry.children] == items

@@ -344,3 +344,78 @@ def test_check_reports_issuer_and_link_even_when_other_fields_are_wrong(tree):
         'content/plans/ke-hoach-a.md:8: implements[0].plan: không có kế hoạch "ke-hoach-khac" '
         'trong content/plans; có phải ý bạn là "ke-hoach-a"?',
     ]
+
+
+def test_load_seed_metadata_follows_the_plans_text():
+    from paths import CONTENT
+
+    content = load_content(CONTENT)
+    long_bien = content.by_slug["ldld-long-bien-32-kh-2023"]
+    # Grounds are exactly what the plan cites; the other plan for the anniversary is related.
+    assert [r.number for r in long_bien.meta.implements] == ["107-KH/QU", "338/KH-UBND"]
+    assert [r.plan for r in long_bien.meta.related] == ["hdtdkt-long-bien-32-kh-2021"]
+    call = long_bien.meta.nominations[0]
+    # The general standard applies to both categories: a shared condition the form asks.
+    assert [(e.key, e.subject) for e in call.eligibility] == [("tieu-chuan-chung", None)]
+    assert call.eligibility_for(Subject.INDIVIDUAL) == call.eligibility_for(Subject.COLLECTIVE)
+    assert call.quota == "(LĐLĐ Quận Long Biên sẽ xét chọn và phân bổ sau đợt thi đua)"
+    assert long_bien.meta.deadlines[0].channels == ("zalo LDLĐ quận",)
+    assert "Xanh, sạch, đẹp, bảo đảm an toàn vệ sinh lao động" in long_bien.meta.themes
+    assert "Doanh nghiệp Thủ đô hội nhập và phát triển" in long_bien.meta.themes
+
+    ba_dinh = content.by_slug["ldld-ba-dinh-63-kh-2021"]
+    assert len(ba_dinh.meta.recipients) == 10
+    assert ba_dinh.meta.recipients_note == "(để báo cáo)"
+    assert ba_dinh.issuer.email == "ldldbadinh@gmail.com"
+    assert [m.text for m in ba_dinh.meta.misprints] == [
+        "63 /KH-LĐLD",
+        "cỗ vũ",
+        "đồng đảo",
+        "27/05/2021/.",
+    ]
+
+    lai_chau = content.by_slug["ldld-lai-chau-141-kh-2020"]
+    assert lai_chau.meta.year_theme == "Nâng cao chất lượng hoạt động công đoàn cơ sở"
+    assert lai_chau.meta.themes[-4:] == (
+        "Cả nước chung sức xây dựng nông thôn mới",
+        "Cả nước chung tay vì người nghèo, không để ai bị bỏ lại phía sau",
+        "Doanh nghiệp Việt Nam hội nhập và phát triển",
+        "Cán bộ, công chức, viên chức thi đua thực hiện văn hoá công sở",
+    )
+
+    quan_1 = content.by_slug["ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"]
+    for key, organiser in (("cap-thanh-pho", "Thành phố"), ("cap-quan", "quận 1")):
+        call = quan_1.nomination(key)
+        (condition,) = call.eligibility_for(Subject.INDIVIDUAL)
+        assert condition.text.endswith(
+            f"giai đoạn 2010 - 2014 do Liên đoàn Lao động {organiser} tổ chức"
+        )
+        assert condition.question.startswith("Người được đề nghị là đoàn viên công đoàn và chưa")
+    assert quan_1.nomination("cap-quan").eligibility_for(Subject.COLLECTIVE) == ()
+
+
+def test_check_misprint_must_be_printed_somewhere(tree):
+    tree.plan(edits=[("signature:", "misprints:\n  - text: cỗ vũ\n    correct: cổ vũ\nsignature:")])
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:30: misprints[0].text: không thấy "cỗ vũ" trong toàn văn '
+        "hay số ký hiệu của kế hoạch"
+    ]
+
+
+def test_check_related_plan_must_exist_and_eligibility_subject_be_called(tree):
+    tree.plan(
+        edits=[
+            ("period:", "related:\n  - plan: ke-hoach-b\n    relation: Cùng dịp\nperiod:"),
+            (
+                "    categories:",
+                "    eligibility:\n      - key: dieu-kien\n        subject: collective\n"
+                "        text: Chưa được khen\n        question: Chưa được khen?\n    categories:",
+            ),
+        ]
+    )
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:8: related[0].plan: không có kế hoạch "ke-hoach-b" '
+        'trong content/plans; có phải ý bạn là "ke-hoach-a"?',
+        'content/plans/ke-hoach-a.md:18: nominations[0]: eligibility: "dieu-kien" dành cho '
+        "collective nhưng subjects không có giá trị này",
+    ]

@@ -32,6 +32,13 @@ def edit_plan(root, slug: str, *edits: tuple[str, str]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def line_of(root, slug: str, text: str) -> int:
+    """The line of the plan file where `text` is (the check must name that line)."""
+    lines = (root / "plans" / f"{slug}.md").read_text(encoding="utf-8").split("\n")
+    (number,) = [i for i, line in enumerate(lines, 1) if text in line]
+    return number
+
+
 def check(root) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "sitegen.cli", "check", str(root)],
@@ -60,10 +67,13 @@ def test_check_reports_dropped_added_and_changed_words_with_line(copy):
     result = check(copy)
     assert result.returncode == 1
     path = f"content/plans/{SLUG}.md"
+    dropped = line_of(copy, SLUG, "huy động sức tổng hợp")
+    added = line_of(copy, SLUG, "gặp mặt các cán bộ")
+    changed = line_of(copy, SLUG, "đến hết ngày 16/9/2023")
     assert result.stdout.splitlines() == [
-        f"{path}:87: body: thiếu “mạnh” so với văn bản gốc (văn bản gốc dòng 15)",
-        f"{path}:137: body: thêm “các”, văn bản gốc không có",
-        f"{path}:151: body: văn bản gốc ghi “15/9/2023.” (văn bản gốc dòng 81), "
+        f"{path}:{dropped}: body: thiếu “mạnh” so với văn bản gốc (văn bản gốc dòng 15)",
+        f"{path}:{added}: body: thêm “các”, văn bản gốc không có",
+        f"{path}:{changed}: body: văn bản gốc ghi “15/9/2023.” (văn bản gốc dòng 81), "
         "toàn văn ghi “16/9/2023.”",
         "Có 3 lỗi trong 1 tệp. Hãy sửa các lỗi trên rồi chạy lại.",
     ]
@@ -83,7 +93,8 @@ def test_check_reports_a_paragraph_dropped_at_the_end(copy):
     with pytest.raises(ContentError) as info:
         load_content(copy)
     (problem,) = info.value.problems
-    assert (problem.field, problem.line) == ("body", 203)
+    last = line_of(copy, SLUG, "Đề xuất các tập thể, cá nhân điển hình tiên tiến")
+    assert (problem.field, problem.line) == ("body", last)
     assert problem.message.startswith("thiếu “đề nghị chấp hành cơ sở triển khai thực hiện")
     assert problem.message.endswith(
         "so với văn bản gốc (văn bản gốc dòng 135): không có trong toàn văn hay phần thông tin"
@@ -109,9 +120,10 @@ def test_check_accepts_a_declared_edit_and_reports_an_unused_one(copy):
     )
     with pytest.raises(ContentError) as info:
         load_content(copy)
+    line = line_of(copy, SLUG, "edits:")
     assert [p.format() for p in info.value.problems] == [
-        f"content/plans/{SLUG}.md:80: edits[1]: không có chỗ nào trong toàn văn khác văn bản "
-        "gốc đúng như khai báo này"
+        f"content/plans/{SLUG}.md:{line}: edits[1]: không có chỗ nào trong toàn văn khác "
+        "văn bản gốc đúng như khai báo này"
     ]
 
 
