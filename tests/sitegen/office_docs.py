@@ -128,6 +128,8 @@ def build_docx(front: dict, body: str, issuer: dict, target: Path, table_list: b
     heading.bold = heading.italic = True
     for recipient in front["recipients"]:
         _runs(left_cell.add_paragraph(), f"- {recipient}")
+    if front.get("recipients_note"):
+        _runs(left_cell.add_paragraph(), f"- {front['recipients_note']}")
     signature = front["signature"]
     block = [(signature["on_behalf"], True)] if signature.get("on_behalf") else []
     block.append((signature["role"], True))

@@ -70,7 +70,8 @@ def test_import_gives_hand_made_front_matter_and_body_words(documents, tmp_path,
     result = import_document(documents[seed][fmt], root)
     front, body = split_plan(CONTENT / "plans" / f"{seed}.md")
     got, got_body = split_plan(result.plan_path)
-    for key in ("number", "issuer", "place", "issued", "title", "recipients", "signature"):
+    keys = ("number", "issuer", "place", "issued", "title", "recipients", "recipients_note")
+    for key in (*keys, "signature"):
         assert got.get(key) == front.get(key), key
     assert [{k: g[k] for k in g} for g in got.get("implements") or []] == expected_grounds(front)
     assert sorted(d["due"] for d in got.get("deadlines") or []) == sorted(

@@ -169,7 +169,7 @@ def test_check_unknown_nested_key_suggests_close_key(tree):
     tree.plan(edits=[("min_initiatives: 3", "min_initiative: 3")])
     assert problems_of(tree) == [
         "content/plans/ke-hoach-a.md:25: nominations[0].categories[0].criteria.min_initiative: "
-        'khóa không được hỗ trợ; có phải ý bạn là "min_initiatives"?'
+        'khóa không được hỗ trợ; có phải ý bạn là "min_initiatives" (số sáng kiến tối thiểu)?'
     ]
 
 

@@ -91,6 +91,7 @@ class Draft:
     grounds: list[dict[str, object]] = field(default_factory=list)
     deadlines: list[dict[str, str]] = field(default_factory=list)
     recipients: list[str] = field(default_factory=list)
+    recipients_note: str | None = None
     signature: dict[str, str] = field(default_factory=dict)
     contacts: list[str] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
@@ -241,7 +242,10 @@ def _parse_tail(lines: list[str], draft: Draft) -> None:
             continue
         if in_recipients:
             recipients.append(_strip_bullet(line))
-    draft.recipients = [r for r in recipients if r]
+    # A line that is only a parenthesis ("(để báo cáo)") notes the whole list.
+    notes = [r for r in recipients if re.fullmatch(r"\(.*\)", r)]
+    draft.recipients = [r for r in recipients if r and r not in notes]
+    draft.recipients_note = " ".join(notes) or None
     if not draft.recipients:
         draft.missing.append(Missing("recipients", 'không thấy mục "Nơi nhận:"'))
     _parse_signature(sign, draft)

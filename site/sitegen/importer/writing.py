@@ -89,6 +89,9 @@ def render_plan(
     put("recipients", draft.recipients)
     for item in draft.recipients:
         lines.append(f"  - {scalar(item)}")
+    if draft.recipients_note:
+        out.lines.setdefault("recipients_note", len(lines) + 1)
+        lines.append(f"recipients_note: {scalar(draft.recipients_note)}")
     put("signature", draft.signature)
     for key in ("on_behalf", "role", "signer_title", "name"):
         path = f"signature.{key}"
