@@ -72,3 +72,63 @@ def test_import_unreadable_file(tmp_path, capsys):
         f"{source}:0: tệp: không đọc được tệp .pdf: chỉ nhận .docx, .odt, .txt (với .doc hoặc "
         ".pdf, hãy mở bằng Word/LibreOffice rồi lưu thành .docx)\n"
     )
+
+
+TCVN3_PLAN = """\
+TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM
+LIÊN ĐOÀN LAO ĐỘNG TỈNH LAI CHÂU
+Số: 07/KH-LĐLĐ
+Lai Châu, ngày 05 tháng 3 năm 2024
+KẾ HOẠCH
+Tổ chức hội thi tay nghề năm 2024
+Thùc hiÖn KÕ ho¹ch sè 141/KH-L§L§ ngµy 14/01/2020 cña L§L§ tØnh vÒ ph¸t ®éng thi ®ua;
+I. MỤC ĐÍCH, YÊU CẦU
+1. C¸c c«ng ®oµn c¬ së vËn ®éng ®oµn viªn tham gia héi thi.
+2. B¸o c¸o kÕt qu¶ vÒ L§L§ tØnh tr\xadíc ngµy 30/4/2024.
+Nơi nhận:
+- Các CĐCS;
+- L\xadu: VP.
+TM. BAN THƯỜNG VỤ
+CHỦ TỊCH
+Nguyễn Văn A
+"""
+
+
+def test_import_converts_tcvn3_paragraphs_pasted_from_old_files(tmp_path, capsys):
+    root = tmp_path / "content"
+    (root / "plans").mkdir(parents=True)
+    shutil.copy(CONTENT / "issuers.yml", root / "issuers.yml")
+    source = tmp_path / "ke-hoach.txt"
+    source.write_text(TCVN3_PLAN, encoding="utf-8")
+    assert main(["import", str(source), "--out", str(root)]) == 0
+    out = capsys.readouterr().out.split("\n")
+    assert out[0] == "Đã chuyển chữ mã TCVN3 (ABC, phông .VnTime) sang Unicode."
+    text = (root / "plans" / "ldld-lai-chau-07-kh-2024.md").read_text(encoding="utf-8")
+    front, body = text.split("\n---\n", 1)
+    assert body.split("\n") == [
+        "Thực hiện Kế hoạch số 141/KH-LĐLĐ ngày 14/01/2020 của LĐLĐ tỉnh về phát động thi đua;",
+        "",
+        "## I. MỤC ĐÍCH, YÊU CẦU",
+        "",
+        "1\\. Các công đoàn cơ sở vận động đoàn viên tham gia hội thi.",
+        "",
+        "2\\. Báo cáo kết quả về LĐLĐ tỉnh trước ngày 30/4/2024.",
+        "",
+    ]
+    assert "  - 'Lưu: VP.'" in front
+    assert "    due: trước ngày 30/4/2024" in front
+
+
+def test_import_reports_a_parent_body_other_than_issuers_yml(tmp_path, capsys):
+    root = tmp_path / "content"
+    (root / "plans").mkdir(parents=True)
+    shutil.copy(CONTENT / "issuers.yml", root / "issuers.yml")
+    source = tmp_path / "ke-hoach.txt"
+    text = TCVN3_PLAN.replace("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM", "LĐLĐ TỈNH ĐIỆN BIÊN")
+    source.write_text(text, encoding="utf-8")
+    assert main(["import", str(source), "--out", str(root)]) == 0
+    assert capsys.readouterr().out.split("\n")[0] == (
+        "content/plans/ldld-lai-chau-07-kh-2024.md:5: parent: văn bản ghi cơ quan cấp trên "
+        '"LĐLĐ TỈNH ĐIỆN BIÊN", content/issuers.yml ghi "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM" '
+        'cho "ldld-lai-chau": hãy kiểm tra'
+    )

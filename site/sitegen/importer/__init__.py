@@ -116,10 +116,19 @@ def _repair_fonts(
     blocks: list[Block], content: Path, problems: list[Problem]
 ) -> tuple[str | None, int, list[oldfonts.Doubt]]:
     """Convert TCVN3/VNI, repair lossy words in place; doubts carry the block index as line."""
-    everything = "\n".join(line for b in blocks for line in b.lines())
-    encoding = viparse.detect_text_encoding(everything)
-    if encoding:
-        _map_strings(blocks, lambda s: viparse.fix(s, encoding=encoding))
+    # Paragraph by paragraph: a document often mixes a header typed in Unicode with
+    # paragraphs pasted from an old .VnTime file, and converting Unicode as TCVN3 would
+    # break it ("á" is a TCVN3 code too).
+    found: list[str] = []
+    for block in _paragraphs(blocks):
+        legacy = viparse.detect_text_encoding(block.text)
+        if legacy:
+            found.append(legacy)
+            _map_strings([block], lambda s, legacy=legacy: viparse.fix(s, encoding=legacy))
+    for block in blocks:
+        if block.is_table:
+            block.text = "\n".join(block.lines())
+    encoding = max(set(found), key=found.count) if found else None
     try:
         lossy = oldfonts.is_lossy("\n".join(line for b in blocks for line in b.lines()))
     except oldfonts.MissingSyllables as exc:
