@@ -124,7 +124,7 @@ def _find_doc_type(blocks: list[Block], draft: Draft) -> int | None:
         if block.is_table or _BODY_OPENER_RE.match(block.text):
             continue
         first = block.lines()[0] if block.lines() else ""
-        m = _DOC_TYPE_RE.match(first)
+        m = _DOC_TYPE_RE.match(first.upper() if first.upper() in DOC_TYPES else first)
         if m and (not m[2] or m[2].isupper()):
             draft.doc_type = DOC_TYPES[m[1]]
             return i
@@ -152,7 +152,9 @@ def _parse_header(lines: list[str], draft: Draft) -> None:
                     Missing("issued", f'dòng ngày tháng "{line}" không ghi một ngày có thật')
                 )
             continue
-        if line.isupper():
+        # Names are printed in capitals; text converted from a .VnTimeH font comes back
+        # in small letters, so any other header line counts as a name.
+        if not line.startswith("("):
             names.append(line)
     if len(names) >= 2:
         draft.parent, draft.issuer_name = names[0], " ".join(names[1:])
