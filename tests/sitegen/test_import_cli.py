@@ -29,10 +29,8 @@ Nguyễn Văn A
 """
 
 
-def test_import_lossy_text_prints_check_lines_doubts_and_proposal(tmp_path, capsys):
-    root = tmp_path / "content"
-    (root / "plans").mkdir(parents=True)
-    shutil.copy(CONTENT / "issuers.yml", root / "issuers.yml")
+def test_import_lossy_text_prints_check_lines_doubts_and_proposal(import_root, tmp_path, capsys):
+    root = import_root
     shutil.copytree(CONTENT / "sources", root / "sources")  # correctly written phrases
     source = tmp_path / "tam-duong.txt"
     source.write_text(LOSSY_PLAN, encoding="utf-8")
@@ -94,10 +92,8 @@ Nguyễn Văn A
 """
 
 
-def test_import_converts_tcvn3_paragraphs_pasted_from_old_files(tmp_path, capsys):
-    root = tmp_path / "content"
-    (root / "plans").mkdir(parents=True)
-    shutil.copy(CONTENT / "issuers.yml", root / "issuers.yml")
+def test_import_converts_tcvn3_paragraphs_pasted_from_old_files(import_root, tmp_path, capsys):
+    root = import_root
     source = tmp_path / "ke-hoach.txt"
     source.write_text(TCVN3_PLAN, encoding="utf-8")
     assert main(["import", str(source), "--out", str(root)]) == 0
@@ -119,10 +115,8 @@ def test_import_converts_tcvn3_paragraphs_pasted_from_old_files(tmp_path, capsys
     assert "    due: trước ngày 30/4/2024" in front
 
 
-def test_import_reports_a_parent_body_other_than_issuers_yml(tmp_path, capsys):
-    root = tmp_path / "content"
-    (root / "plans").mkdir(parents=True)
-    shutil.copy(CONTENT / "issuers.yml", root / "issuers.yml")
+def test_import_reports_a_parent_body_other_than_issuers_yml(import_root, tmp_path, capsys):
+    root = import_root
     source = tmp_path / "ke-hoach.txt"
     text = TCVN3_PLAN.replace("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM", "LĐLĐ TỈNH ĐIỆN BIÊN")
     source.write_text(text, encoding="utf-8")

@@ -8,7 +8,6 @@ with the same words.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -39,13 +38,6 @@ def documents(tmp_path_factory) -> dict[str, dict[str, Path]]:
     return made
 
 
-def fresh_content(tmp_path: Path) -> Path:
-    root = tmp_path / "content"
-    (root / "plans").mkdir(parents=True)
-    shutil.copy(CONTENT / "issuers.yml", root / "issuers.yml")
-    return root
-
-
 def expected_grounds(front: dict) -> list[dict]:
     """The hand-made grounds; a cited title starts after "về việc" as in most seeds.
 
@@ -65,8 +57,8 @@ def expected_grounds(front: dict) -> list[dict]:
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["docx", "odt", "txt"])
 @pytest.mark.parametrize("seed", SEEDS)
-def test_import_gives_hand_made_front_matter_and_body_words(documents, tmp_path, seed, fmt):
-    root = fresh_content(tmp_path)
+def test_import_gives_hand_made_front_matter_and_body_words(documents, import_root, seed, fmt):
+    root = import_root
     result = import_document(documents[seed][fmt], root)
     front, body = split_plan(CONTENT / "plans" / f"{seed}.md")
     got, got_body = split_plan(result.plan_path)
@@ -87,8 +79,8 @@ def test_import_gives_hand_made_front_matter_and_body_words(documents, tmp_path,
     assert plan.meta.source == got["source"]
 
 
-def test_import_reports_missing_values_as_check_lines_and_loads(documents, tmp_path):
-    root = fresh_content(tmp_path)
+def test_import_reports_missing_values_as_check_lines_and_loads(documents, import_root):
+    root = import_root
     seed = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
     result = import_document(documents[seed]["docx"], root)
     name = "ldld-quan-1-to-chuc-hoi-nghi-dien-hinh-tien-tien"
@@ -110,8 +102,8 @@ def test_import_reports_missing_values_as_check_lines_and_loads(documents, tmp_p
     )
 
 
-def test_import_never_overwrites(documents, tmp_path):
-    root = fresh_content(tmp_path)
+def test_import_never_overwrites(documents, import_root):
+    root = import_root
     seed = "ldld-lai-chau-141-kh-2020"
     first = import_document(documents[seed]["docx"], root)
     second = import_document(documents[seed]["docx"], root)
@@ -119,8 +111,8 @@ def test_import_never_overwrites(documents, tmp_path):
     assert second.plan_path.name == "ldld-lai-chau-141-kh-2020-2.md"
 
 
-def test_unknown_issuing_body_is_proposed_for_issuers_yml(tmp_path):
-    root = fresh_content(tmp_path)
+def test_unknown_issuing_body_is_proposed_for_issuers_yml(import_root, tmp_path):
+    root = import_root
     front, body = split_plan(CONTENT / "plans" / "ldld-lai-chau-141-kh-2020.md")
     issuer = {"name": "Liên đoàn Lao động huyện Tam Đường", "parent": "LĐLĐ TỈNH LAI CHÂU"}
     front = {**front, "place": "Tam Đường"}
