@@ -206,7 +206,7 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
         hint = f"; có phải ý bạn là {close}?" if close else ""
         return f"khóa không được hỗ trợ{hint}"
     if kind == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
+        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " hoặc ")
         return f"giá trị không hợp lệ, chỉ nhận: {expected}"
     if kind in ("greater_than_equal", "less_than_equal"):
         limit = err.get("ctx", {}).get("ge", err.get("ctx", {}).get("le"))
@@ -214,7 +214,10 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
         return f"phải là số {word} {limit}"
     if kind.startswith("vn_"):
         return err["msg"]
-    return _TYPE_MESSAGES.get(kind, f"giá trị không hợp lệ ({err['msg']})")
+    # Never pydantic's English text: an editor reads this.
+    value = err.get("input")
+    shown = f': "{value}"' if isinstance(value, (str, int, float)) else ""
+    return _TYPE_MESSAGES.get(kind, f"giá trị không hợp lệ{shown}")
 
 
 def _validate(

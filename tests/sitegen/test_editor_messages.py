@@ -176,3 +176,11 @@ def test_unknown_nested_key_suggests_by_vietnamese_name(tree):
         "content/plans/ke-hoach-a.md:32: signature.ho_ten: khóa không được hỗ trợ; "
         'có phải ý bạn là "name" (họ tên)?',
     ]
+
+
+def test_wrong_choice_lists_the_choices_in_vietnamese(tree):
+    tree.plan(edits=[("subjects: [individual]", "subjects: [ca_nhan]")])
+    assert problems_of(tree) == [
+        "content/plans/ke-hoach-a.md:17: nominations[0].subjects[0]: giá trị không hợp lệ, "
+        "chỉ nhận: 'individual' hoặc 'collective'"
+    ]
