@@ -1,8 +1,9 @@
 """Pure generator of the Atom feed of plans (RFC 4287), newest first.
 
-This module owns the feed's content and its stable identifiers (the plan
-pages' absolute URLs). It builds XML with ElementTree, so every text is
-escaped. It must not write files: it returns bytes for the glue to add.
+This module owns the feed's content (each plan's label, title and deadlines in
+the plan's words) and its stable identifiers (the plan pages' absolute URLs).
+It builds XML with ElementTree, so every text is escaped. It must not write
+files: it returns bytes for the glue to add.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
+from .dates import format_deadline
 from .loader import Content
 from .models import TZ, Plan
 from .pages import PLAN_DIR, page_title, plan_label
+from .schedule import list_items
 from .settings import SiteSettings
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -61,6 +64,12 @@ def generate_atom(content: Content, settings: SiteSettings) -> bytes:
         _sub(entry_author, "name", plan.issuer.name)
         for theme in plan.meta.themes:
             _sub(entry, "category", term=theme)
-        _sub(entry, "summary", f"{plan_label(plan)}: {plan.meta.title}")
+        # Deadlines in the plan's own words beside their meaning, as on the page.
+        due = [
+            f"{item.summary} – {format_deadline(item.due)}"
+            for item in list_items(plan)
+            if item.due is not None
+        ]
+        _sub(entry, "summary", "\n".join([f"{plan_label(plan)}: {plan.meta.title}", *due]))
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

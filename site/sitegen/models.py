@@ -87,7 +87,8 @@ _TIME_RE = re.compile(
     r"|(?<![\d/])(?P<hour2>\d{1,2}):(?P<minute2>\d{2})(?![\d/])"
 )
 _DAY_RE = re.compile(
-    r"(?<![\d/])(?P<day>\d{1,2})\s*/\s*(?P<month>\d{1,2})(?:\s*/\s*(?P<year>\d{4}))?(?!\s*/?\d)"
+    r"(?<![\d/.-])(?P<day>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})"
+    r"(?:\s*(?P=sep)\s*(?P<year>\d{4}))?(?!\s*[/.-]?\d)"
     r"|(?<!\d)(?P<day2>\d{1,2})\s+tháng\s+(?P<month2>\d{1,2})(?:\s+năm\s+(?P<year2>\d{4}))?"
 )
 _BEFORE_RE = re.compile(r"(?<!\w)trước(?!\w)")

@@ -20,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import cmarkgfm
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -158,6 +159,61 @@ def annotate_misprints(html: Markup, misprints: tuple[Misprint, ...]) -> Markup:
     return Markup("".join(parts))
 
 
+# The administrative unit and its name at the end of a body's name ("quận Ba Đình",
+# "tỉnh Lai Châu", "thành phố Hà Nội"): one unit, never broken across lines.
+_PLACE_RE = re.compile(
+    r"(?<!\w)((?:thành phố|thị xã|thị trấn|quận|huyện|tỉnh|phường|xã|tp\.)\s+\S.*)$",
+    re.IGNORECASE,
+)
+
+
+def keep_place_together(name: str) -> Markup:
+    """The name, escaped, with its trailing place name in a no-wrap span."""
+    found = _PLACE_RE.search(name)
+    if not found:
+        return escape(name)
+    head, place = name[: found.start()], found[1]
+    return Markup('{}<span class="vb-nowrap">{}</span>').format(head, place)
+
+
+class _TopLevel(HTMLParser):
+    """Offsets where the top-level elements of an HTML fragment start."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.starts: list[tuple[int, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if self.depth == 0:
+            self.starts.append(self.getpos())
+        if tag not in _VOID_TAGS:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self.depth -= 1
+
+
+_VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "wbr"}
+
+
+def split_last_block(html: Markup) -> tuple[Markup, Markup]:
+    """The body without its last top-level block, and that block.
+
+    The print keeps the last block with the signature, so that "Nơi nhận" and
+    the signature never stand alone on the last page.
+    """
+    parser = _TopLevel()
+    parser.feed(str(html))
+    parser.close()
+    if len(parser.starts) < 2:
+        return Markup(""), html
+    line, column = parser.starts[-1]
+    text = str(html)
+    offset = sum(len(part) + 1 for part in text.split("\n")[: line - 1]) + column
+    return Markup(text[:offset]), Markup(text[offset:])
+
+
 def _capitalize_vi(text: str) -> str:
     return text[:1].upper() + text[1:].lower()
 
@@ -180,6 +236,7 @@ def _env() -> Environment:
         slugify=slugify,
     )
     env.filters["capitalize_vi"] = _capitalize_vi
+    env.filters["keep_place"] = keep_place_together
     return env
 
 
@@ -231,7 +288,7 @@ def render_plan_page(
     """The Markdown of one plan's page: header, metadata, full text, signature."""
     m = plan.meta
     body, toc = render_body(plan.body)
-    body = annotate_misprints(body, m.misprints)
+    body_before, body_last = split_last_block(annotate_misprints(body, m.misprints))
     html = render_template(
         "plan.html",
         settings,
@@ -239,7 +296,8 @@ def render_plan_page(
         m=m,
         base="../../",
         title=page_title(plan),
-        body=body,
+        body_before=body_before,
+        body_last=body_last,
         status=plan.status(settings.today),
         implementing=content.implementing(plan) if implementing is None else implementing,
         open_calls=[n for n in m.nominations if n.deadline is not None],

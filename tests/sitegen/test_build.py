@@ -122,7 +122,11 @@ def test_build_plan_page_metadata(built):
     html = (built / "ke-hoach" / "ldld-long-bien-32-kh-2023" / "index.html").read_text("utf-8")
     assert '<p class="vb-number">Số: 32/KH-LĐLĐ</p>' in html
     assert '<p class="vb-dateline">Long Biên, ngày 21 tháng 8 năm 2023</p>' in html
-    assert '<p class="vb-parent">LĐLĐ THÀNH PHỐ HÀ NỘI</p>' in html
+    # Place names never break inside ("QUẬN LONG / BIÊN"): each is one no-wrap unit.
+    assert '<p class="vb-parent">LĐLĐ <span class="vb-nowrap">THÀNH PHỐ HÀ NỘI</span></p>' in html
+    assert (
+        '<p class="vb-issuer">LIÊN ĐOÀN LAO ĐỘNG <span class="vb-nowrap">QUẬN LONG BIÊN</span></p>'
+    ) in html
     assert '<th scope="row">Cơ quan ban hành</th><td>Liên đoàn Lao động quận Long Biên</td>' in html
     assert '<th scope="row">Thời gian thực hiện</th><td>16/08/2023 – 15/09/2023</td>' in html
     # Seed 000's grounds are exactly the two documents it cites, shown as text (they are

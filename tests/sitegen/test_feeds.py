@@ -43,6 +43,17 @@ def test_atom_parses_newest_first(content):
     assert first.author == "Liên đoàn Lao động quận Long Biên"
 
 
+def test_feed_summary_gives_deadlines_in_the_plans_words(content):
+    feed = feedparser.parse(generate_atom(content, SETTINGS))
+    (entry,) = [e for e in feed.entries if e.link.endswith("/ldld-ba-dinh-63-kh-2021/")]
+    assert entry.summary.split("\n")[1:] == [
+        "Hạn: Gửi hồ sơ đề nghị khen thưởng (bản giấy và file mềm qua email) – "
+        "“trước ngày 27/5/2021” (tức là hết ngày 26/05/2021)",
+        "Hạn: Báo cáo kết quả thực hiện kế hoạch – "
+        "“trước ngày 27/05/2021” (tức là hết ngày 26/05/2021)",
+    ]
+
+
 def _events(data: bytes) -> dict[str, icalendar.Event]:
     calendar = icalendar.Calendar.from_ical(data)
     return {str(e["UID"]): e for e in calendar.walk("VEVENT")}

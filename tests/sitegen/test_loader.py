@@ -60,6 +60,8 @@ def test_load_date_only_deadline_closes_at_end_of_day(tree):
         # "ngày X", "chậm nhất ngày X": the whole of X counts.
         ("chậm nhất ngày 18/9/2024", (2024, 9, 19, 0, 0), DeadlineRule.END_OF_DAY, (2024, 9, 18)),
         ("ngày 18 tháng 9 năm 2024", (2024, 9, 19, 0, 0), DeadlineRule.END_OF_DAY, (2024, 9, 18)),
+        ("ngày 18.9.2024", (2024, 9, 19, 0, 0), DeadlineRule.END_OF_DAY, (2024, 9, 18)),
+        ("16:00 ngày 14-02-2024", (2024, 2, 14, 16, 0), DeadlineRule.AT_TIME, (2024, 2, 14)),
         # A time of day closes at that minute.
         (
             "chậm nhất trước 16g00 ngày 14/02/2024",

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
+from pdf_checks import fonts
 from playwright.sync_api import Page, expect, sync_playwright
 from pypdf import PdfReader
 from site_browser import build_with_env, launch_chromium, seed_site, serve
@@ -261,7 +262,102 @@ def test_print_plan_gives_a4_pages_without_site_chrome(page, base_url):
     page.emulate_media(media="print")
     assert page.locator(".md-header").is_hidden() and page.locator(".plan-meta").is_hidden()
     family = page.evaluate("getComputedStyle(document.querySelector('.md-typeset')).fontFamily")
-    assert family == '"Times New Roman", Tinos, "Liberation Serif", serif'
+    assert family == '"Liberation Serif", "Times New Roman", Tinos, serif'
+
+
+MM = 72 / 25.4  # PDF points per millimetre
+A4_HEIGHT = 841.89
+
+
+def text_runs(pdf: PdfReader, number: int) -> list[tuple[str, float, float]]:
+    """(text, x, y) of each text run drawn on a page, in points from the bottom left."""
+    runs: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((text, x, y))
+
+    pdf.pages[number].extract_text(visitor_text=visit)
+    return runs
+
+
+def page_of(pdf: PdfReader, words: str) -> int:
+    """The page whose text holds `words` (spaces and line breaks ignored)."""
+    wanted = "".join(words.split())
+    found = [i for i, p in enumerate(pdf.pages) if wanted in "".join(p.extract_text().split())]
+    assert found, words
+    return found[-1]
+
+
+def line_boxes(page: Page, selector: str) -> list[dict[str, float]]:
+    """The line boxes of an element's text, as the browser lays them out."""
+    return page.evaluate(
+        """sel => {
+            const range = document.createRange();
+            range.selectNodeContents(document.querySelector(sel));
+            const lines = [];
+            for (const r of range.getClientRects()) {
+                const same = lines.find(l => Math.abs(l.top - r.top) < 2);
+                if (!same) lines.push({top: r.top, left: r.left, right: r.right});
+                else {
+                    same.left = Math.min(same.left, r.left);
+                    same.right = Math.max(same.right, r.right);
+                }
+            }
+            return lines;
+        }""",
+        selector,
+    )
+
+
+SEED_ENDINGS = {
+    # The last words of each body: the signature must be printed on their page.
+    LONG_BIEN: "chậm nhất ngày 18/9/2023.",
+    BA_DINH: "trước ngày 27/05/2021/.",
+    LAI_CHAU: "báo cáo về LĐLĐ tỉnh (qua Ban Công tác cơ sở).",
+    QUAN_1: "tổng hợp báo cáo cho Liên đoàn Lao động Thành phố./.",
+    HDTDKT: "nghiêm túc triển khai thực hiện Kế hoạch này./.",
+}
+
+
+@pytest.mark.parametrize("slug", sorted(SEED_HEADERS))
+def test_print_plan_follows_decree_30(browser, base_url, slug):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base_url}ke-hoach/{slug}/")
+    page.evaluate("document.fonts.ready")
+    pdf = PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True)))
+    # Every font in the PDF is the shipped Liberation Serif, embedded.
+    embedded = fonts(pdf)
+    assert {name.split("-")[0] for name in embedded} == {"LiberationSerif"}
+    assert all(embedded.values())
+    # Page numbers at the top centre, from page 2 on (A4 width 210 mm, margins 30/15 mm).
+    centre = (30 + (210 - 30 - 15) / 2) * MM
+    for number in range(len(pdf.pages)):
+        top = [
+            text
+            for text, x, y in text_runs(pdf, number)
+            if y > A4_HEIGHT - 20 * MM and abs(x - centre) < 15 * MM
+        ]
+        assert top == ([] if number == 0 else [str(number + 1)]), number
+    assert len(pdf.pages) >= 2
+    # The signature is on the page of the body's last paragraph.
+    signer = SEED_HEADERS[slug][2]
+    assert page_of(pdf, signer) == page_of(pdf, SEED_ENDINGS[slug])
+    # National name and motto: one line each, centred on each other, as printed.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": round(165 / 25.4 * 96), "height": 900})
+    nation, motto = line_boxes(page, ".vb-nation"), line_boxes(page, ".vb-motto")
+    assert (len(nation), len(motto)) == (1, 1)
+    middle = [(box["left"] + box["right"]) / 2 for box in (nation[0], motto[0])]
+    assert abs(middle[0] - middle[1]) < 1
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('.vb-issuer')).textAlign")
+        == "center"
+    )
+    context.close()
 
 
 PAGES = ["", "danh-sach/", f"ke-hoach/{QUAN_1}/", "tim-kiem/?q=doan+vien"]
@@ -294,4 +390,33 @@ def test_page_fits_360px_viewport(browser, base_url, path):
         result_slugs(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.locator("#sg-header-q").is_visible()
+    context.close()
+
+
+def test_plan_page_on_screen_keeps_the_documents_form(browser, base_url):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    at(page, "2020-05-01T09:00:00+07:00").goto(f"{base_url}ke-hoach/{QUAN_1}/")
+    # Every call has closed: no empty box of calls under the title.
+    assert page.locator(".sg-calls").is_hidden()
+    style = "([sel, prop]) => getComputedStyle(document.querySelector(sel))[prop]"
+    assert page.evaluate(style, [".vb-body h2", "fontWeight"]) == "700"
+    assert page.evaluate(style, [".vb-body h3", "fontWeight"]) == "700"
+    assert page.evaluate(style, [".vb-body ul", "listStyleType"]) == '"- "'
+    # The short rule under the issuing body, the rule as long as the motto.
+    rule = page.evaluate(
+        "getComputedStyle(document.querySelector('.vb-issuer'), '::after').borderTopStyle"
+    )
+    assert rule == "solid"
+    assert page.evaluate(style, [".vb-motto", "borderBottomStyle"]) == "solid"
+    (text,) = line_boxes(page, ".vb-motto")
+    motto = page.locator(".vb-motto").bounding_box()
+    assert abs(motto["width"] - (text["right"] - text["left"])) < 2
+    # On a phone the issuer's name wraps, but never inside its place name.
+    page.goto(f"{base_url}ke-hoach/{BA_DINH}/")
+    assert len(line_boxes(page, ".vb-issuer .vb-nowrap")) == 1
+    # "TM. BAN THƯỜNG VỤ" and "CHỦ TỊCH" on consecutive lines, no blank line between.
+    lines = page.locator(".vb-sign p").all()
+    first, second = lines[0].bounding_box(), lines[1].bounding_box()
+    assert second["y"] - (first["y"] + first["height"]) < 2
     context.close()

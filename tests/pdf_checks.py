@@ -1,4 +1,4 @@
-"""Reading generated PDFs back with pypdf: pages, sizes, embedded fonts, text."""
+"""Reading generated PDFs back with pypdf: pages, sizes, embedded fonts, text, images."""
 
 from __future__ import annotations
 
