@@ -13,8 +13,8 @@ Two faults reach us in text copied from old documents and PDFs:
   - the damaged word is not a Vietnamese syllable and exactly one undoing is
     (the syllables come from Debian's hunspell-vi word list), or
   - the damaged word is a syllable but the document is lossy and exactly one
-    undoing forms, with its neighbour, a phrase that correctly written plans use
-    while the damaged phrase appears in none of them.
+    undoing forms, with every neighbour in its clause, a phrase that correctly
+    written plans use, while the word as it stands forms none with either.
   Every other suspect word is reported as a doubt, never passed on silently.
 
 This module owns that judgement. It must not read plans or write files: the
