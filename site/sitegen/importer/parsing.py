@@ -282,11 +282,15 @@ def _parse_signature(lines: list[str], draft: Draft) -> None:
         draft.missing.append(Missing("signature.name", "không thấy họ tên người ký"))
 
 
-_CLAUSE_SPLIT = re.compile(rf";\s*|\.\s+(?=[A-ZĐÂÊÔƠƯĂ])|\s+và\s+(?=(?:{CITED_TYPES})\s+số)", re.I)
+# Clauses end at ";", at a full stop before a capital (but not after "TP." or "Tp."),
+# and at "và" before another cited document.
+_CLAUSE_SPLIT = re.compile(
+    rf";\s*|(?<!TP)(?<!Tp)\.\s+(?=[A-ZĐÂÊÔƠƯĂ])|\s+và\s+(?=(?:{CITED_TYPES})\s+số)"
+)
 _CITED_RE = re.compile(
     rf"^(?:(?:Căn cứ|Thực hiện)\s+)?(?P<type>{CITED_TYPES})\s+số\s*"
     r"(?P<number>[^\s,]+(?:\s+/[^\s,]+)?)\s*,?\s*(?:ngày\s+)?"
-    r"(?P<date>\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
+    r"(?P<date>\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"
     r"(?:\s+của\s+(?P<issuer>.+?))?(?:\s+về\s+(?:việc\s+)?(?P<title>.+))?$",
     re.IGNORECASE,
 )
