@@ -285,7 +285,7 @@ def _parse_signature(lines: list[str], draft: Draft) -> None:
 # Clauses end at ";", at a full stop before a capital (but not after "TP." or "Tp."),
 # and at "và" before another cited document.
 _CLAUSE_SPLIT = re.compile(
-    rf";\s*|(?<!TP)(?<!Tp)\.\s+(?=[A-ZĐÂÊÔƠƯĂ])|\s+và\s+(?=(?:{CITED_TYPES})\s+số)"
+    rf";\s*|(?<!TP)(?<!Tp)\.\s+(?=[A-ZĐÂÊÔƠƯĂ])|\s+và\s+(?=(?i:{CITED_TYPES})\s+số)"
 )
 _CITED_RE = re.compile(
     rf"^(?:(?:Căn cứ|Thực hiện)\s+)?(?P<type>{CITED_TYPES})\s+số\s*"
