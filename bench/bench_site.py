@@ -32,6 +32,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 SEED_PLANS = PROJECT / "content" / "plans"
 ISSUER_COUNT = 60
 DATE_RE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+WORDS_DATE_RE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
 
 def write_issuers(root: Path) -> list[str]:
@@ -56,7 +57,17 @@ def _shift_dates(text: str, days: int) -> str:
         day = dt.date(int(m[1]), int(m[2]), int(m[3])) + dt.timedelta(days=days)
         return day.isoformat()
 
-    return DATE_RE.sub(shift, text)
+    def shift_words(m: re.Match[str]) -> str:
+        # Deadlines in the plan's words ("trước ngày 27/5/2021") move with the plan.
+        day = dt.date(int(m[3]), int(m[2]), int(m[1])) + dt.timedelta(days=days)
+        return f"{day.day}/{day.month}/{day.year}"
+
+    text = DATE_RE.sub(shift, text)
+    return re.sub(
+        r"(?m)^(\s*(?:due|deadline):.*)$",
+        lambda line: WORDS_DATE_RE.sub(shift_words, line[1]),
+        text,
+    )
 
 
 def make_plan(seed: str, i: int, issuer: str, rng: random.Random) -> str:
@@ -65,6 +76,8 @@ def make_plan(seed: str, i: int, issuer: str, rng: random.Random) -> str:
     front = re.sub(r"(?m)^number:.*\n", "", front)
     front = re.sub(r"(?m)^issuer:.*$", f"issuer: {issuer}", front)
     front = re.sub(r"(?m)^\s+plan:.*\n", "", front)  # links to seeds that are not there
+    # The seed's source text, its misprints and related plans do not fit a shuffled copy.
+    front = re.sub(r"(?ms)^(?:source|misprints|edits|related):.*?(?=^\S|\Z)", "", front)
     front = f'number: "{i}/KH-TN"\n' + _shift_dates(front, rng.randint(-2500, 900))
     front = re.sub(r'(?m)^title: "?', f'title: "Đợt {i}: ', front, count=1)
     if not re.search(r'(?m)^title: ".*"$', front):

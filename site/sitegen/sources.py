@@ -122,9 +122,15 @@ def compare_with_source(
     used: set[int] = set()
     problems: list[Problem] = []
     for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag == "equal" or a1 <= span[0] or a0 >= span[1]:
+        if tag == "equal":
             continue
         dropped, added = source_words[a0:a1], body_words[b0:b1]
+        if a1 <= span[0] or a0 >= span[1]:
+            # Before or after the body's span of the source: the source's words there
+            # are checked against the front matter; the body's are additions.
+            dropped, tag = [], "insert"
+            if not added:
+                continue
         edit = declared.get((_text(dropped), _text(added)))
         if edit is not None:
             used.add(edit)

@@ -79,6 +79,23 @@ def test_check_reports_dropped_added_and_changed_words_with_line(copy):
     ]
 
 
+def test_check_reports_words_added_before_the_first_paragraph(copy):
+    edit_plan(
+        copy,
+        SLUG,
+        (
+            "---\n\nThực hiện kế hoạch số 107-KH/QU",
+            "---\n\nKính gửi: Thực hiện kế hoạch số 107-KH/QU",
+        ),
+    )
+    with pytest.raises(ContentError) as info:
+        load_content(copy)
+    line = line_of(copy, SLUG, "Kính gửi: Thực hiện")
+    assert [p.format() for p in info.value.problems] == [
+        f"content/plans/{SLUG}.md:{line}: body: thêm “Kính gửi:”, văn bản gốc không có"
+    ]
+
+
 def test_check_reports_a_paragraph_dropped_at_the_end(copy):
     edit_plan(
         copy,
