@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pypandoc
 from sitegen.importer.parsing import parse_blocks
-from sitegen.importer.reading import read_text
+from sitegen.importer.reading import read_document, read_text
 
 PLAN = """\
 LĐLĐ THÀNH PHỐ HỒ CHÍ MINH
@@ -90,3 +91,32 @@ def test_signature_on_one_line_is_split_at_the_role():
         "role": "CHỦ TỊCH",
         "name": "Trần Thị B",
     }
+
+
+AUTO_NUMBERED = """\
+I.  **MỤC ĐÍCH**
+
+II. **NỘI DUNG**
+
+    1.  Tổ chức hội thi tại các công đoàn cơ sở.
+    2.  Báo cáo trước ngày 30/4/2024.
+
+        a)  Gửi bản giấy;
+        b)  Gửi bản điện tử.
+"""
+
+
+def test_word_automatic_numbering_reads_as_printed(tmp_path):
+    # Word's own numbered lists (not typed numbers), as pandoc writes them into a .docx.
+    path = tmp_path / "danh-so.docx"
+    pypandoc.convert_text(AUTO_NUMBERED, "docx", format="markdown", outputfile=str(path))
+    blocks = read_document(path).blocks
+    assert [b.text for b in blocks] == [
+        "I. MỤC ĐÍCH",
+        "II. NỘI DUNG",
+        "1. Tổ chức hội thi tại các công đoàn cơ sở.",
+        "2. Báo cáo trước ngày 30/4/2024.",
+        "a) Gửi bản giấy;",
+        "b) Gửi bản điện tử.",
+    ]
+    assert [b.bold for b in blocks[:2]] == [True, True]

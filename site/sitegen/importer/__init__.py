@@ -81,7 +81,11 @@ def import_document(path: Path, content: Path) -> ImportResult:
 
     shown = display_path(plan_path, content)
     for m in draft.missing:
-        problems.append(Problem(shown, plan.lines.get(m.field), m.field, m.message))
+        if m.field == "parent" and issuer is not None:
+            continue  # the parent body printed on the site comes from issuers.yml
+        # The parent body has no key of its own in a plan: it goes with the issuer.
+        line = plan.lines.get("issuer" if m.field == "parent" else m.field)
+        problems.append(Problem(shown, line, m.field, m.message))
     if proposal:
         problems.append(
             Problem(
