@@ -514,9 +514,8 @@ def published_texts(root: Path | str) -> list[str]:
     """
     root = Path(root)
     texts = []
-    for path in sorted((root / PLANS_DIR).glob("*.md")) + sorted(
-        (root / SOURCES_DIR).glob("*.txt")
-    ):
+    sources = [p for p in sorted((root / SOURCES_DIR).glob("*.txt")) if p.suffixes == [".txt"]]
+    for path in sorted((root / PLANS_DIR).glob("*.md")) + sources:
         try:
             text = nfc(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):

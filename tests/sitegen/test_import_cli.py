@@ -112,6 +112,9 @@ def test_import_converts_tcvn3_paragraphs_pasted_from_old_files(import_root, tmp
         "",
     ]
     assert "  - 'Lưu: VP.'" in front
+    # The converted text is the plan's source; the file as it came is kept beside it.
+    kept = root / "sources" / "ldld-lai-chau-07-kh-2024.goc.txt"
+    assert kept.read_text(encoding="utf-8") == TCVN3_PLAN
     assert "    due: trước ngày 30/4/2024" in front
 
 

@@ -49,7 +49,7 @@ def import_document(path: Path, content: Path) -> ImportResult:
     document = read_document(path)
     blocks = document.blocks
     problems: list[Problem] = []
-    encoding, repairs, doubts = _repair_fonts(blocks, content, problems)
+    encoding, repairs, doubts = _repair_fonts(blocks, content, problems, path.name)
     draft = parse_blocks(blocks)
     issuers, _ = loader.load_issuers(content)
     known = {k: v for k, v in (issuers or {}).items() if v is not None}
@@ -75,8 +75,11 @@ def import_document(path: Path, content: Path) -> ImportResult:
     plan_path.parent.mkdir(parents=True, exist_ok=True)
     source_path.parent.mkdir(parents=True, exist_ok=True)
     source_path.write_text(source_text, encoding="utf-8")
+    # The original file too: a Word file always, a text file when its letters were changed.
     if path.suffix.lower() != ".txt":
         shutil.copyfile(path, source_path.with_suffix(path.suffix.lower()))
+    elif encoding or repairs:
+        shutil.copyfile(path, source_path.with_suffix(".goc.txt"))
     plan_path.write_text(plan.text, encoding="utf-8")
 
     shown = display_path(plan_path, content)
@@ -117,7 +120,7 @@ def import_document(path: Path, content: Path) -> ImportResult:
 
 
 def _repair_fonts(
-    blocks: list[Block], content: Path, problems: list[Problem]
+    blocks: list[Block], content: Path, problems: list[Problem], name: str
 ) -> tuple[str | None, int, list[oldfonts.Doubt]]:
     """Convert TCVN3/VNI, repair lossy words in place; doubts carry the block index as line."""
     # Paragraph by paragraph: a document often mixes a header typed in Unicode with
@@ -136,7 +139,7 @@ def _repair_fonts(
     try:
         lossy = oldfonts.is_lossy("\n".join(line for b in blocks for line in b.lines()))
     except oldfonts.MissingSyllables as exc:
-        problems.append(Problem("(máy)", None, "hunspell-vi", str(exc)))
+        problems.append(Problem(name, None, "văn bản", f"chưa sửa được chữ mất dấu: {exc}"))
         return encoding, 0, []
     if not lossy:
         return encoding, 0, []
