@@ -184,3 +184,11 @@ def test_wrong_choice_lists_the_choices_in_vietnamese(tree):
         "content/plans/ke-hoach-a.md:17: nominations[0].subjects[0]: giá trị không hợp lệ, "
         "chỉ nhận: 'individual' hoặc 'collective'"
     ]
+
+
+def test_unreadable_date_lists_the_accepted_forms(tree):
+    tree.plan(edits=[("issued: 2024-03-05", "issued: mùng 5 tháng 3")])
+    assert problems_of(tree) == [
+        'content/plans/ke-hoach-a.md:5: issued: không đọc được ngày "mùng 5 tháng 3"; hãy viết '
+        'theo một trong các dạng "2020-02-14", "14/02/2020", "ngày 14 tháng 02 năm 2020"'
+    ]
