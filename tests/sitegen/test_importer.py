@@ -131,3 +131,22 @@ def test_unknown_issuing_body_is_proposed_for_issuers_yml(import_root, tmp_path)
         '"ldld-huyen-tam-duong"; hãy thêm mục đề xuất dưới đây vào content/issuers.yml '
         "(sửa tên viết hoa/thường cho đúng)"
     ]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_import_of_the_original_text_gives_the_hand_made_values(import_root, seed):
+    """The seeds' own extracted texts (content/sources), as copied from a portal."""
+    front, body = split_plan(CONTENT / "plans" / f"{seed}.md")
+    result = import_document(CONTENT / front["source"], import_root)
+    got, got_body = split_plan(result.plan_path)
+    keys = ("number", "place", "issued", "title", "recipients", "recipients_note", "signature")
+    for key in keys:
+        assert got.get(key) == front.get(key), key
+    assert (got.get("implements") or []) == expected_grounds(front)
+    assert sorted(d["due"] for d in got.get("deadlines") or []) == sorted(
+        d["due"] for d in front.get("deadlines", [])
+    )
+    assert words(got_body) == words(body)
+    # These texts start at "Số:": the issuing body is not printed, so it is not guessed.
+    assert got["issuer"] is None
+    assert [p.field for p in result.problems if p.field == "issuer"] == ["issuer"]

@@ -270,7 +270,13 @@ def _parse_signature(lines: list[str], draft: Draft) -> None:
     if "role" not in signature and lines and lines[0].isupper():
         signature["role"] = lines.pop(0)
     if lines and not lines[-1].isupper():
-        signature["name"] = lines.pop()
+        last = lines.pop()
+        # "CHỦ TỊCH UBND QUẬN Nguyễn Mạnh Hà": a title in capitals run into the name.
+        words = last.split()
+        cut = next((i for i, w in enumerate(words) if not w.isupper()), 0)
+        if cut:
+            lines.append(" ".join(words[:cut]))
+        signature["name"] = " ".join(words[cut:])
     if lines:
         signature["signer_title"] = " ".join(lines)
     draft.signature = signature

@@ -13,6 +13,7 @@ their XML ourselves.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,10 +76,23 @@ def read_document(path: Path) -> Document:
     return Document(_blocks(tree["blocks"]), tree["pandoc-api-version"])
 
 
+_MARKDOWN_RE = re.compile(r"^#{1,6} |\*\*\S", re.MULTILINE)
+
+
 def read_text(text: str) -> Document:
-    """Plain text: each non-empty line is a paragraph."""
+    """Plain text: each non-empty line is a paragraph.
+
+    Text that already carries Markdown (headings "## ", "**bold**"), as the text
+    copied from some portals does, is read by pandoc's CommonMark reader instead,
+    raw HTML off, so that its markup becomes structure and not stray asterisks.
+    """
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
+    if _MARKDOWN_RE.search(text):
+        markdown = pypandoc.convert_text(text, "json", format="commonmark-raw_html")
+        tree = json.loads(markdown)
+        return Document(_blocks(tree["blocks"]), tree["pandoc-api-version"])
     blocks = []
-    for line in unicodedata.normalize("NFC", text).replace("\r\n", "\n").split("\n"):
+    for line in text.split("\n"):
         stripped = line.strip()
         if stripped:
             blocks.append(Block(stripped, text_inlines(stripped)))
