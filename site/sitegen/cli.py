@@ -1,4 +1,4 @@
-"""Command line: `sitegen check | build | serve`.
+"""Command line: `sitegen check | build | serve | import`.
 
 This module owns argument parsing, the exit codes and what is printed to the
 terminal. It must not validate or render by itself: it calls the loader and the
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import ContentError
+from .errors import ContentError, display_path
 from .loader import load_content
 
 DEFAULT_CONTENT = Path("content")
@@ -72,6 +72,36 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import UnreadableDocument, import_document
+    from .importer.oldfonts import LEGACY_NAMES
+
+    content = Path(args.out)
+    try:
+        result = import_document(Path(args.file), content)
+    except (UnreadableDocument, FileNotFoundError) as exc:
+        message = str(exc) if isinstance(exc, UnreadableDocument) else "không có tệp này"
+        print(f"{args.file}:0: tệp: {message}")
+        return 1
+    for problem in result.problems:
+        print(problem.format())
+    if result.proposal:
+        print("Đề xuất thêm vào content/issuers.yml:")
+        print("\n".join("    " + line for line in result.proposal.split("\n")))
+    if result.encoding:
+        name = LEGACY_NAMES.get(result.encoding, result.encoding)
+        print(f"Đã chuyển chữ mã {name} sang Unicode.")
+    if result.repairs:
+        print(f"Đã sửa {result.repairs} chữ bị mất dấu khi trích từ PDF.")
+    plan = display_path(result.plan_path, content.resolve())
+    source = display_path(result.source_path, content.resolve())
+    print(f"Đã tạo {plan} (văn bản gốc: {source}) từ {Path(args.file).name}.")
+    if result.problems:
+        count = len(result.problems)
+        print(f"Còn {count} điểm cần xem lại (ở trên); sửa xong hãy chạy: sitegen check")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sitegen", description="Kế hoạch thi đua → trang web")
     parser.add_argument("-v", "--verbose", action="store_true", help="in thêm thông tin")
@@ -90,6 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--content", dest="content_dir", default=DEFAULT_CONTENT)
     serve.add_argument("--addr", default="127.0.0.1:8000")
     serve.set_defaults(func=cmd_serve)
+
+    importing = sub.add_parser(
+        "import", help="tạo kế hoạch từ tệp Word (.docx), LibreOffice (.odt) hoặc văn bản (.txt)"
+    )
+    importing.add_argument("file", help="tệp văn bản kế hoạch")
+    importing.add_argument(
+        "--out", default=DEFAULT_CONTENT, help="thư mục nội dung (mặc định: content)"
+    )
+    importing.set_defaults(func=cmd_import)
 
     args = parser.parse_args(argv)
     logging.basicConfig(

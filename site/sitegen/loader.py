@@ -22,7 +22,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import PydanticCustomError
 
+from . import yaml_hints
 from .errors import ContentError, Problem, display_path
+from .field_names import suggest_key
 from .models import FrontMatter, Issuer, Plan, nfc, normalise_number, parse_date
 from .sources import compare_with_source
 
@@ -108,9 +110,15 @@ def _parse_yaml(text: str, first_line: int) -> _Doc:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + first_line if mark else None
-        what = exc.problem or exc.context or "lỗi cú pháp"
-        raise _YamlProblem(line, "yaml", f"lỗi cú pháp YAML: {what}") from None
+        line, message = yaml_hints.explain(
+            exc.problem or "",
+            exc.context,
+            mark.line if mark else 0,
+            exc.context_mark.line if exc.context_mark else None,
+            text.split("\n"),
+            first_line,
+        )
+        raise _YamlProblem(line, "yaml", message) from None
     lines: dict[Path_, int] = {}
     loader = _Loader("")
 
@@ -194,11 +202,11 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         known = sorted(parent.model_fields) if parent else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-        hint = f'; có phải ý bạn là "{close[0]}"?' if close else ""
+        close = suggest_key(str(loc[-1]), known)
+        hint = f"; có phải ý bạn là {close}?" if close else ""
         return f"khóa không được hỗ trợ{hint}"
     if kind == "enum":
-        expected = err.get("ctx", {}).get("expected", "")
+        expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", " hoặc ")
         return f"giá trị không hợp lệ, chỉ nhận: {expected}"
     if kind in ("greater_than_equal", "less_than_equal"):
         limit = err.get("ctx", {}).get("ge", err.get("ctx", {}).get("le"))
@@ -206,7 +214,10 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
         return f"phải là số {word} {limit}"
     if kind.startswith("vn_"):
         return err["msg"]
-    return _TYPE_MESSAGES.get(kind, f"giá trị không hợp lệ ({err['msg']})")
+    # Never pydantic's English text: an editor reads this.
+    value = err.get("input")
+    shown = f': "{value}"' if isinstance(value, (str, int, float)) else ""
+    return _TYPE_MESSAGES.get(kind, f"giá trị không hợp lệ{shown}")
 
 
 def _validate(
@@ -493,3 +504,26 @@ def load_content(root: Path | str) -> Content:
 def _sort_fallback(plan: Plan) -> dt.date:
     year = plan.year
     return dt.date(year, 1, 1) if year else dt.date.min
+
+
+def published_texts(root: Path | str) -> list[str]:
+    """The bodies and source texts of the plans under `root`, unvalidated.
+
+    Correctly written union Vietnamese that the importer's old-font repair
+    learns phrases from; a file that cannot be read is skipped (`check` reports it).
+    """
+    root = Path(root)
+    texts = []
+    sources = [p for p in sorted((root / SOURCES_DIR).glob("*.txt")) if p.suffixes == [".txt"]]
+    for path in sorted((root / PLANS_DIR).glob("*.md")) + sources:
+        try:
+            text = nfc(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue
+        if path.suffix == ".md":
+            try:
+                text = _split_front_matter(text)[1]
+            except _YamlProblem:
+                continue
+        texts.append(text)
+    return texts

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import vndates
 from .text import EmailAddressError, clean_text, nfc, normalise_email
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -45,22 +46,32 @@ def _to_text(value: Any) -> Any:
 
 def parse_date(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        raise PydanticCustomError("vn_date", "phải là một ngày (YYYY-MM-DD), không kèm giờ")
+        raise PydanticCustomError("vn_date", "phải là một ngày, không kèm giờ")
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise PydanticCustomError("vn_date", "phải là một ngày dạng YYYY-MM-DD")
-    m = DATE_RE.match(value.strip())
-    if not m:
-        raise PydanticCustomError(
-            "vn_date", 'phải là một ngày dạng YYYY-MM-DD, nhận được "{value}"', {"value": value}
-        )
+        raise PydanticCustomError("vn_date", "phải là một ngày, ví dụ {forms}", _DATE_FORMS)
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
+        day = vndates.parse_date(value)
+        moment = vndates.parse_moment(value) if day is None else None
+    except vndates.NotADate:
         raise PydanticCustomError(
             "vn_date", 'ngày không tồn tại: "{value}"', {"value": value}
         ) from None
+    if moment is not None:
+        raise PydanticCustomError(
+            "vn_date", 'phải là một ngày, không kèm giờ: "{value}"', {"value": value}
+        )
+    if day is None:
+        raise PydanticCustomError(
+            "vn_date",
+            'không đọc được ngày "{value}"; hãy viết theo một trong các dạng {forms}',
+            {"value": value, **_DATE_FORMS},
+        )
+    return day
+
+
+_DATE_FORMS = {"forms": ", ".join(vndates.ACCEPTED_DATES)}
 
 
 _TIME_RE = re.compile(

@@ -26,6 +26,8 @@ from .models import FrontMatter, Issuer
 _LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MARKER_RE = re.compile(r"^\s*(?:[-+]|#+)\s+", re.MULTILINE)
 _MARKUP = str.maketrans("", "", "\\*#")
+# GFM tables: the rule under the header row, and the pipes between cells.
+_TABLE_RULE_RE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
 # What the decree-30 layout prints around every document, besides its fields.
 _LAYOUT_WORDS = "Số: CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Nơi nhận:"
 _EDGE_PUNCTUATION = ".,:;!?()[]{}“”\"'‘’*_-–—/…"
@@ -45,7 +47,10 @@ def split_words(text: str, first_line: int = 1) -> list[Word]:
     """
     words: list[Word] = []
     for offset, raw in enumerate(text.split("\n")):
+        if _TABLE_RULE_RE.match(raw):
+            continue
         line = _MARKER_RE.sub("", _LINK_RE.sub(r"\1", raw)).translate(_MARKUP)
+        line = line.replace("|", " ")
         words += [Word(w, first_line + offset) for w in line.split()]
     return words
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -83,3 +84,14 @@ class Tree:
 @pytest.fixture
 def tree(tmp_path: Path) -> Tree:
     return Tree(tmp_path / "content")
+
+
+@pytest.fixture
+def import_root(tmp_path: Path) -> Path:
+    """An empty content folder with the project's issuing bodies, to import into."""
+    from paths import CONTENT
+
+    root = tmp_path / "content"
+    (root / "plans").mkdir(parents=True)
+    shutil.copy(CONTENT / "issuers.yml", root / "issuers.yml")
+    return root

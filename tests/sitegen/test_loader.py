@@ -153,7 +153,8 @@ def test_load_text_is_nfc_normalised(tree):
 def test_check_yaml_syntax_error_names_yaml_line(tree):
     tree.plan(edits=[("title: Phát động thi đua năm 2024", "title: [Phát động")])
     assert problems_of(tree) == [
-        "content/plans/ke-hoach-a.md:7: yaml: lỗi cú pháp YAML: did not find expected ',' or ']'"
+        "content/plans/ke-hoach-a.md:6: yaml: lỗi cú pháp YAML: danh sách trong dấu [ ] chưa "
+        "đóng hoặc thiếu dấu phẩy; ví dụ đúng: [individual, collective]"
     ]
 
 
@@ -161,7 +162,8 @@ def test_check_unknown_key_suggests_close_key(tree):
     tree.plan(edits=[("title:", "titel:")])
     assert problems_of(tree) == [
         "content/plans/ke-hoach-a.md:2: title: thiếu trường bắt buộc",
-        'content/plans/ke-hoach-a.md:6: titel: khóa không được hỗ trợ; có phải ý bạn là "title"?',
+        "content/plans/ke-hoach-a.md:6: titel: khóa không được hỗ trợ; "
+        'có phải ý bạn là "title" (trích yếu)?',
     ]
 
 
@@ -169,7 +171,7 @@ def test_check_unknown_nested_key_suggests_close_key(tree):
     tree.plan(edits=[("min_initiatives: 3", "min_initiative: 3")])
     assert problems_of(tree) == [
         "content/plans/ke-hoach-a.md:25: nominations[0].categories[0].criteria.min_initiative: "
-        'khóa không được hỗ trợ; có phải ý bạn là "min_initiatives"?'
+        'khóa không được hỗ trợ; có phải ý bạn là "min_initiatives" (số sáng kiến tối thiểu)?'
     ]
 
 
@@ -311,7 +313,8 @@ def test_check_bad_issuer_file(tree):
     tree.write("issuers.yml", "ldld-a:\n  name: A\n  short_name: A\n  emial: a@b.vn\n")
     tree.plan()
     assert problems_of(tree) == [
-        'content/issuers.yml:4: ldld-a.emial: khóa không được hỗ trợ; có phải ý bạn là "email"?'
+        "content/issuers.yml:4: ldld-a.emial: khóa không được hỗ trợ; "
+        'có phải ý bạn là "email" (thư điện tử)?'
     ]
 
 
@@ -338,7 +341,8 @@ def test_check_reports_issuer_and_link_even_when_other_fields_are_wrong(tree):
         "content/plans/ke-hoach-a.md:2: title: thiếu trường bắt buộc",
         'content/plans/ke-hoach-a.md:3: issuer: không có cơ quan "ldld-aa" trong '
         'content/issuers.yml; có phải ý bạn là "ldld-a"?',
-        'content/plans/ke-hoach-a.md:6: titel: khóa không được hỗ trợ; có phải ý bạn là "title"?',
+        "content/plans/ke-hoach-a.md:6: titel: khóa không được hỗ trợ; "
+        'có phải ý bạn là "title" (trích yếu)?',
         'content/plans/ke-hoach-a.md:8: implements[0].plan: không có kế hoạch "ke-hoach-khac" '
         'trong content/plans; có phải ý bạn là "ke-hoach-a"?',
     ]
