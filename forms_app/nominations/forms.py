@@ -16,7 +16,15 @@ from typing import Any
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sitegen.text import EmailAddressError, normalise_email
-from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextArea
 
@@ -213,6 +221,7 @@ class NominationForm(BaseForm):
     website = StringField("Trang web (để trống ô này)", [Optional(), _limit(200)])
 
     photo_label = "Ảnh"
+    eligibility_keys: tuple[str, ...] = ()
 
     def set_choices(self, categories: Sequence[tuple[str, str]], awards: Sequence[str]) -> None:
         self.category.choices = [
@@ -384,3 +393,28 @@ class CollectiveForm(NominationForm):
         total = read_count(self.workers.data)
         if women is not None and total is not None and women > total:
             raise ValidationError(f"Số lao động nữ ({women}) lớn hơn số lao động ({total}).")
+
+
+ELIGIBILITY_PREFIX = "eligibility_"
+
+
+def with_eligibility(form_class: type[NominationForm], conditions: Sequence[Any]) -> type:
+    """The form with one required yes/no question per condition of the call
+    (`sitegen.models.Eligibility`); unanswered, it is refused with the plan's words."""
+    if not conditions:
+        return form_class
+    fields = {
+        f"{ELIGIBILITY_PREFIX}{condition.key.replace('-', '_')}": BooleanField(
+            condition.question,
+            [
+                InputRequired(
+                    message=f"Kế hoạch chỉ xét người đáp ứng điều kiện: {condition.text}. "
+                    "Hãy xác nhận (đánh dấu ô này) nếu người được đề nghị đáp ứng."
+                )
+            ],
+            description=f"Theo kế hoạch: {condition.text}.",
+        )
+        for condition in conditions
+    }
+    fields["eligibility_keys"] = tuple(fields)
+    return type(form_class.__name__, (form_class,), fields)

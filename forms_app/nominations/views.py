@@ -38,7 +38,7 @@ from ..campaigns import (
 from ..web import client_address
 from . import bp, operations, pdf
 from .criteria import describe_criteria
-from .forms import CollectiveForm, IndividualForm
+from .forms import CollectiveForm, IndividualForm, with_eligibility
 from .operations import Closed, NotFound, RateLimited
 from .summary import describe_page_use
 
@@ -95,7 +95,8 @@ def form_url(campaign: Campaign, subject: Subject, **args: Any) -> str:
 
 
 def build_form(subject: Subject, campaign: Campaign, now: dt.datetime, **kwargs: Any) -> Any:
-    form = FORMS[subject](now_year=now.year, **kwargs)
+    form_class = with_eligibility(FORMS[subject], campaign.call.eligibility_for(subject))
+    form = form_class(now_year=now.year, **kwargs)
     form.set_choices([(c.key, c.name) for c in campaign.categories(subject)], campaign.call.awards)
     return form
 

@@ -52,11 +52,21 @@ def individual_fields(**changes) -> dict:
         "contact_name": "Trần Văn Đức",
         "contact_email": "congdoan@binhminh.vn",
         "contact_phone": "0909 123 456",
+        # Seed 003 asks every individual nominee's union to confirm its condition.
+        "eligibility_chua_tuyen_duong_2010_2014": "y",
         "website": "",
         "action": "preview",
     }
     fields.update(changes)
     return fields
+
+
+def eligibility_answers(campaign, subject) -> dict:
+    """A "yes" to every condition the call asks of this subject."""
+    return {
+        "eligibility_" + condition.key.replace("-", "_"): "y"
+        for condition in campaign.call.eligibility_for(subject)
+    }
 
 
 def collective_fields(**changes) -> dict:

@@ -92,6 +92,9 @@ def fill_submitter(page) -> None:
     page.get_by_label("Người liên hệ", exact=True).fill("Trần Văn Đức")
     page.get_by_label("Email", exact=True).fill("congdoan@binhminh.vn")
     page.get_by_label("Số điện thoại", exact=True).fill("0909 123 456")
+    # The plan's conditions (seed 003 asks one of individuals): each box, by its question.
+    for box in page.locator("fieldset:has(legend:text('Điều kiện của kế hoạch')) input").all():
+        box.check()
 
 
 def preview_and_send(page) -> str:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 import pytest
-from form_data import collective_fields, fields_meeting, individual_fields
+from form_data import collective_fields, eligibility_answers, fields_meeting, individual_fields
 from paths import CONTENT
 from photo_samples import phone_photo
 from sitegen.loader import load_content
@@ -40,7 +40,7 @@ def test_every_call_takes_a_valid_nomination(make_app, campaign, subject):
     client = app.test_client()
     category = campaign.categories(subject)[0]
     base = individual_fields() if subject.value == "individual" else collective_fields()
-    fields = fields_meeting(category, base)
+    fields = {**fields_meeting(category, base), **eligibility_answers(campaign, subject)}
     if campaign.call.awards:
         fields["award"] = campaign.call.awards[0]
     else:
