@@ -35,7 +35,8 @@ from summary_samples import individual, summary_of  # noqa: E402
 from werkzeug.datastructures import FileStorage, MultiDict  # noqa: E402
 from werkzeug.test import encode_multipart  # noqa: E402
 
-from forms_app import create_app, docx_export, pdf  # noqa: E402
+from forms_app import create_app  # noqa: E402
+from forms_app.nominations import docx_export, pdf  # noqa: E402
 from forms_app.nominations.photos import process_photo  # noqa: E402
 
 TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
