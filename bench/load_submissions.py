@@ -10,9 +10,13 @@ every nomination is stored with its two mails in the outbox, and that
 
 It prints throughput, latency percentiles and the server's CPU: the CPU
 seconds gunicorn's processes spent per submission (from /proc, Linux), the
-ceiling that allows on the machine's cores (cores / CPU per submission) and
-the share of that ceiling reached. On a machine shared with other jobs the
-server gets less than all cores: the load average is printed with the table.
+ceiling that allows on the machine's cores (cores / CPU per submission), the
+share of that ceiling reached, the cores the server used on average, and the
+cores it wanted: time its threads were runnable (on a core or in the run
+queue, from /proc/*/task/*/schedstat) per second of the run. On a machine
+shared with other jobs the server gets fewer cores than it wants; "cores
+wanted" ≥ the machine's cores means it would have used them all, i.e. it is
+limited by CPU, not by locks or waiting. The load average is printed too.
 
 The per-address submission limit would stop a load run from one address at
 10; the run raises FORMS_RATE_LIMIT_SUBMISSIONS and FORMS_RATE_LIMIT_PREVIEWS.
@@ -107,21 +111,26 @@ def submit_one(base: str, number: int, photo: bytes, start: threading.Barrier) -
     return outcome
 
 
-def process_tree_cpu(root: int) -> float:
-    """CPU seconds (user + system) of process `root` and its children, from /proc."""
-    total = 0.0
+def process_tree_cpu(root: int) -> tuple[float, float]:
+    """Of process `root` and its children, from /proc: CPU seconds (user + system), and
+    seconds runnable (on a core or waiting in the run queue, live threads' schedstat)."""
+    cpu = runnable = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             stat = (entry / "stat").read_text()
+            fields_after_name = stat.rsplit(")", 1)[1].split()
+            pid, ppid = int(entry.name), int(fields_after_name[1])
+            if root not in (pid, ppid):
+                continue
+            cpu += (int(fields_after_name[11]) + int(fields_after_name[12])) / CLOCK_TICKS
+            for task in (entry / "task").iterdir():
+                on_cpu, waiting, _slices = (task / "schedstat").read_text().split()
+                runnable += (int(on_cpu) + int(waiting)) / 1e9
         except OSError:
-            continue
-        fields_after_name = stat.rsplit(")", 1)[1].split()
-        pid, ppid = int(entry.name), int(fields_after_name[1])
-        if root in (pid, ppid):
-            total += (int(fields_after_name[11]) + int(fields_after_name[12])) / CLOCK_TICKS
-    return total
+            continue  # the process or thread ended meanwhile
+    return cpu, runnable
 
 
 def environment(instance: Path, database_url: str, after_commit: bool = True) -> dict[str, str]:
@@ -219,7 +228,7 @@ def run_once(
             outcomes[i] = submit_one(base, i, photo, start)
 
         clients = [threading.Thread(target=client, args=(i,)) for i in range(count)]
-        cpu_before = process_tree_cpu(server.pid)
+        cpu_before, runnable_before = process_tree_cpu(server.pid)
         load_before = os.getloadavg()[0]
         began = time.perf_counter()
         for thread in clients:
@@ -227,7 +236,9 @@ def run_once(
         for thread in clients:
             thread.join()
         elapsed = time.perf_counter() - began
-        server_cpu = process_tree_cpu(server.pid) - cpu_before
+        cpu_after, runnable_after = process_tree_cpu(server.pid)
+        server_cpu = cpu_after - cpu_before
+        server_runnable = runnable_after - runnable_before
         load_after = os.getloadavg()[0]
     finally:
         server.terminate()
@@ -264,6 +275,7 @@ def run_once(
         "cpu_per_submission": cpu_per_submission,
         "ceiling": ceiling,
         "server_cores": server_cpu / elapsed if elapsed else 0.0,
+        "cores_wanted": server_runnable / elapsed if elapsed else 0.0,
         "load": (load_before, load_after),
         "p50": percentile(latencies, 50),
         "p95": percentile(latencies, 95),
@@ -301,10 +313,10 @@ def print_table(results: list[dict]) -> None:
     """A Markdown table (as in the README), then one line of checks per run."""
     print(
         "| database | workers×threads | clients | confirmed | 5xx | stored | mails | delivered "
-        "| subm/s | p50 s | p95 s | CPU s/subm | CPU ceiling subm/s | share | server cores "
-        "| load avg before→after |"
+        "| subm/s | p50 s | p95 s | CPU s/subm | CPU ceiling subm/s | share | cores used "
+        "| cores wanted | load avg before→after |"
     )
-    print("|---" * 16 + "|")
+    print("|---" * 17 + "|")
     for r in results:
         print(
             f"| {r['label']} | {r['workers']}×{r['threads']} | {r['count']} | {r['ok']} "
@@ -312,6 +324,7 @@ def print_table(results: list[dict]) -> None:
             f"| {r['throughput']:.2f} | {r['p50']:.1f} | {r['p95']:.1f} "
             f"| {r['cpu_per_submission']:.3f} | {r['ceiling']:.2f} "
             f"| {r['throughput'] / r['ceiling']:.0%} | {r['server_cores']:.2f} "
+            f"| {r['cores_wanted']:.2f} "
             f"| {r['load'][0]:.1f}→{r['load'][1]:.1f} |"
         )
     for r in results:
