@@ -8,6 +8,7 @@ overlap in the server and in the database (not the test client in one thread).
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from form_data import INDIVIDUAL_URL, individual_fields
@@ -34,18 +35,29 @@ def database_url(request, tmp_path):
     return request.getfixturevalue("postgres_url")
 
 
-@pytest.fixture
-def live(make_app, database_url, tmp_path):
-    """(app, base URL) with the app's default limits: a repeated click is no new sending."""
+def serve_app(make_app, database_url, tmp_path, **overrides):
+    """(app, base URL) on `database_url`; the outbox rows are counted, not delivered."""
     app = make_app(
         DATABASE_URL=database_url,
         MAIL_BACKEND="file",
         MAIL_DIR=str(tmp_path / "mail"),
-        OUTBOX_SEND_AFTER_COMMIT=False,  # the outbox rows are counted, not delivered
+        OUTBOX_SEND_AFTER_COMMIT=False,
+        **overrides,
     )
     with serve(app) as base:
         yield app, base
     app.extensions["forms_engine"].dispose()
+
+
+@pytest.fixture
+def live(make_app, database_url, tmp_path):
+    """With the app's default limits: a repeated click is no new sending."""
+    yield from serve_app(make_app, database_url, tmp_path)
+
+
+@pytest.fixture
+def live_one_per_hour(make_app, database_url, tmp_path):
+    yield from serve_app(make_app, database_url, tmp_path, RATE_LIMIT_SUBMISSIONS=1)
 
 
 def counts(app) -> dict[str, object]:
@@ -70,12 +82,17 @@ def preview_of_new_nomination(client: WebClient, **changes) -> tuple[str, str]:
     return preview, client.send_token(preview)
 
 
-def send_at_once(client: WebClient, previews: list[tuple[str, str]]) -> list[object]:
-    """Every (preview, token) sent at the same moment, each from its own thread."""
-    return at_once(
-        len(previews),
-        lambda i: client.post(previews[i][0] + "gui", {"csrf_token": previews[i][1]}),
-    )
+def send_at_once(
+    client: WebClient, previews: list[tuple[str, str]], spread: float = 0.0
+) -> list[object]:
+    """Every (preview, token) sent from its own thread, all at the same moment or one
+    every `spread` seconds (a person clicking on and on)."""
+
+    def send(i: int) -> object:
+        time.sleep(i * spread)
+        return client.post(previews[i][0] + "gui", {"csrf_token": previews[i][1]})
+
+    return at_once(len(previews), send)
 
 
 def mails(*numbers: int) -> list[tuple[str, int]]:
@@ -108,6 +125,18 @@ def test_repeated_send_stores_one_nomination_and_lands_on_one_confirmation(live,
     again = client.post(preview[0] + "gui", {"csrf_token": preview[1]})
     assert (again.status, again.location) == (303, answers[0].location)
     assert counts(app)["nominations"] == 1
+
+
+def test_clicks_on_the_last_allowed_submission_all_land_on_its_confirmation(live_one_per_hour):
+    """The one submission the limit allows, clicked 20 times over a moment: every click
+    sees it sent (none answers 429, although the limit is reached when one commits)."""
+    app, base = live_one_per_hour
+    client = WebClient(base)
+    answers = send_at_once(client, [preview_of_new_nomination(client)] * 20, spread=0.02)
+    assert [(a.status, a.location) for a in answers] == [(303, answers[0].location)] * 20
+    assert counts(app)["nominations"] == 1
+    preview, token = preview_of_new_nomination(client, full_name="Lê Văn Tám")
+    assert client.post(preview + "gui", {"csrf_token": token}).status == 429
 
 
 def test_parallel_edits_number_versions_without_collision(live):
