@@ -122,21 +122,25 @@ class WebClient:
 def at_once(count: int, action: Callable[[int], object]) -> list[object]:
     """Run `action(i)` in `count` threads released together; their results in order.
 
-    An exception in a thread is returned in its place, never lost.
+    Every thread is waited for; then the first exception raised in one (e.g. a
+    connection refused) is raised here, never lost.
     """
     start = threading.Barrier(count)
     results: list[object] = [None] * count
+    errors: list[Exception] = []
 
     def run(index: int) -> None:
         start.wait()
         try:
             results[index] = action(index)
-        except Exception as error:  # reported by the caller's assertions
-            results[index] = error
+        except Exception as error:
+            errors.append(error)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if errors:
+        raise errors[0]
     return results
