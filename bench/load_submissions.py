@@ -1,18 +1,28 @@
 """Load run: concurrent submissions through the real HTTP form flow against gunicorn.
 
-For each database (SQLite file, PostgreSQL) it starts gunicorn with several
-workers on loopback, then N clients at once each do what a person does: open
+For each database (SQLite file, PostgreSQL) it starts gunicorn (workers ×
+threads) on loopback, then N clients at once each do what a person does: open
 the individual form of seed 003's campaign (CSRF token), post it with a photo,
-open the preview, confirm. Afterwards it checks that no request was lost and
-none answered 5xx, that every nomination is stored with its two mails in the
-outbox, and that `outbox send` delivers them all (file backend: .eml files).
-It prints throughput and latency percentiles as a table.
+open the preview, send, land on the confirmation (/sua/<edit token>).
+Afterwards it checks that no request was lost and none answered 5xx, that
+every nomination is stored with its two mails in the outbox, and that
+`outbox send` delivers them all (file backend: .eml files).
+
+It prints throughput, latency percentiles and the server's CPU: the CPU
+seconds gunicorn's processes spent per submission (from /proc, Linux), the
+ceiling that allows on the machine's cores (cores / CPU per submission), the
+share of that ceiling reached, the cores the server used on average, and the
+cores it wanted: time its threads were runnable (on a core or in the run
+queue, from /proc/*/task/*/schedstat) per second of the run. On a machine
+shared with other jobs the server gets fewer cores than it wants; "cores
+wanted" ≥ the machine's cores means it would have used them all, i.e. it is
+limited by CPU, not by locks or waiting. The load average is printed too.
 
 The per-address submission limit would stop a load run from one address at
 10; the run raises FORMS_RATE_LIMIT_SUBMISSIONS and FORMS_RATE_LIMIT_PREVIEWS.
 
     .venv/bin/python bench/load_submissions.py                  # both databases, 200 clients
-    .venv/bin/python bench/load_submissions.py --db sqlite --count 50
+    .venv/bin/python bench/load_submissions.py --db sqlite --count 50 --workers 2 --threads 4
     FORMS_TEST_POSTGRES_URL=postgresql+psycopg://u:p@127.0.0.1:5432/postgres \\
         .venv/bin/python bench/load_submissions.py --db postgres
 
@@ -22,7 +32,6 @@ This is a benchmark, not a test: it asserts nothing, it reports.
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import io
 import os
 import re
@@ -33,25 +42,24 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 PROJECT = Path(__file__).resolve().parent.parent
-# The form fields are the test suite's (one definition of a valid nomination).
+# The form fields and the HTTP client are the test suite's (one definition of each).
 sys.path[:0] = [str(PROJECT / "tests"), str(PROJECT / "tests" / "forms_app")]
 from form_data import INDIVIDUAL_URL as FORM_PATH  # noqa: E402
 from form_data import individual_fields  # noqa: E402
+from web_client import WebClient  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 NOW = "2020-02-10T09:00:00+07:00"  # inside seed 003's nomination window
-TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+REFERENCE_RE = re.compile(r'<strong class="reference">([A-Z0-9]+)</strong>')
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -76,60 +84,53 @@ def fields(number: int) -> dict[str, str]:
     )
 
 
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
 @dataclass
 class Outcome:
     reference: str | None = None
     seconds: float = 0.0
-    statuses: list[int] = field(default_factory=list)
+    statuses: tuple[int, ...] = ()
     error: str | None = None
 
 
 def submit_one(base: str, number: int, photo: bytes, start: threading.Barrier) -> Outcome:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    client = WebClient(base, timeout=600)
     outcome = Outcome()
-
-    def call(path: str, data: bytes | None = None, content_type: str | None = None):
-        request = urllib.request.Request(base + path, data=data)
-        if content_type:
-            request.add_header("Content-Type", content_type)
-        try:
-            response = opener.open(request, timeout=600)
-        except urllib.error.HTTPError as error:  # 3xx (not followed) and errors
-            outcome.statuses.append(error.code)
-            return error.code, error.headers, error.read().decode("utf-8", "replace")
-        outcome.statuses.append(response.status)
-        return response.status, response.headers, response.read().decode("utf-8", "replace")
-
     start.wait()
     began = time.perf_counter()
     try:
-        _status, _headers, page = call(FORM_PATH)
-        token = TOKEN_RE.search(page)[1]
-        values = {**fields(number), "csrf_token": token}
-        files = {"photo": FileStorage(io.BytesIO(photo), filename="anh.jpg")}
-        boundary, body = encode_multipart(MultiDict({**values, **files}))
-        status, headers, _ = call(FORM_PATH, body, f"multipart/form-data; boundary={boundary}")
-        if status != 303:
-            raise RuntimeError(f"form answered {status}")
-        preview_path = headers["Location"]
-        _status, _headers, preview = call(preview_path)
-        confirm = urllib.parse.urlencode({"csrf_token": TOKEN_RE.search(preview)[1]}).encode()
-        status, headers, _ = call(
-            preview_path + "gui", confirm, "application/x-www-form-urlencoded"
-        )
-        if status != 303:
-            raise RuntimeError(f"confirm answered {status}")
-        outcome.reference = re.search(r"/h/([A-Z0-9]+)/", headers["Location"])[1]
+        preview = client.preview(FORM_PATH, fields(number), photo)
+        sent = client.post(preview + "gui", {"csrf_token": client.send_token(preview)})
+        if sent.status != 303:
+            raise RuntimeError(f"send answered {sent.status}")
+        confirmation = client.get(sent.location.removeprefix(base))
+        outcome.reference = REFERENCE_RE.search(confirmation.text)[1]
     except Exception as error:
         outcome.error = f"{type(error).__name__}: {error}"
     outcome.seconds = time.perf_counter() - began
+    outcome.statuses = tuple(client.statuses)
     return outcome
+
+
+def process_tree_cpu(root: int) -> tuple[float, float]:
+    """Of process `root` and its children, from /proc: CPU seconds (user + system), and
+    seconds runnable (on a core or waiting in the run queue, live threads' schedstat)."""
+    cpu = runnable = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            fields_after_name = stat.rsplit(")", 1)[1].split()
+            pid, ppid = int(entry.name), int(fields_after_name[1])
+            if root not in (pid, ppid):
+                continue
+            cpu += (int(fields_after_name[11]) + int(fields_after_name[12])) / CLOCK_TICKS
+            for task in (entry / "task").iterdir():
+                on_cpu, waiting, _slices = (task / "schedstat").read_text().split()
+                runnable += (int(on_cpu) + int(waiting)) / 1e9
+        except OSError:
+            continue  # the process or thread ended meanwhile
+    return cpu, runnable
 
 
 def environment(instance: Path, database_url: str, after_commit: bool = True) -> dict[str, str]:
@@ -179,7 +180,12 @@ def count_rows(database_url: str) -> tuple[int, int, dict[str, int]]:
 
 
 def run_once(
-    label: str, database_url: str, count: int, workers: int, after_commit: bool = True
+    label: str,
+    database_url: str,
+    count: int,
+    workers: int,
+    threads: int,
+    after_commit: bool = True,
 ) -> dict:
     instance = Path(tempfile.mkdtemp(prefix=f"load-{label}-"))
     env = environment(instance, database_url, after_commit)
@@ -197,6 +203,8 @@ def run_once(
             str(VENV_BIN / "gunicorn"),
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--bind",
             f"127.0.0.1:{port}",
             "--timeout",
@@ -219,13 +227,19 @@ def run_once(
         def client(i: int) -> None:
             outcomes[i] = submit_one(base, i, photo, start)
 
-        threads = [threading.Thread(target=client, args=(i,)) for i in range(count)]
+        clients = [threading.Thread(target=client, args=(i,)) for i in range(count)]
+        cpu_before, runnable_before = process_tree_cpu(server.pid)
+        load_before = os.getloadavg()[0]
         began = time.perf_counter()
-        for thread in threads:
+        for thread in clients:
             thread.start()
-        for thread in threads:
+        for thread in clients:
             thread.join()
         elapsed = time.perf_counter() - began
+        cpu_after, runnable_after = process_tree_cpu(server.pid)
+        server_cpu = cpu_after - cpu_before
+        server_runnable = runnable_after - runnable_before
+        load_after = os.getloadavg()[0]
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -239,6 +253,8 @@ def run_once(
     references = [o.reference for o in outcomes if o.reference]
     statuses = [s for o in outcomes for s in o.statuses]
     latencies = sorted(o.seconds for o in outcomes if o.reference)
+    cpu_per_submission = server_cpu / len(references) if references else float("nan")
+    ceiling = (os.cpu_count() or 1) / cpu_per_submission if references else float("nan")
     eml = len(list((instance / "mail").glob("*.eml")))
     return {
         "label": label,
@@ -254,6 +270,13 @@ def run_once(
         "final_send": delivered.stdout.strip(),
         "elapsed": elapsed,
         "throughput": len(references) / elapsed if elapsed else 0.0,
+        "workers": workers,
+        "threads": threads,
+        "cpu_per_submission": cpu_per_submission,
+        "ceiling": ceiling,
+        "server_cores": server_cpu / elapsed if elapsed else 0.0,
+        "cores_wanted": server_runnable / elapsed if elapsed else 0.0,
+        "load": (load_before, load_after),
         "p50": percentile(latencies, 50),
         "p95": percentile(latencies, 95),
         "p99": percentile(latencies, 99),
@@ -287,17 +310,22 @@ def postgres_database(base_url: str) -> tuple[str, callable]:
 
 
 def print_table(results: list[dict]) -> None:
-    head = (
-        f"{'database':<10} {'clients':>7} {'ok':>4} {'5xx':>4} {'stored':>6} {'mails':>5} "
-        f"{'.eml':>5} {'subm/s':>7} {'p50 s':>6} {'p95 s':>6} {'p99 s':>6} {'max s':>6}"
+    """A Markdown table (as in the README), then one line of checks per run."""
+    print(
+        "| database | workers×threads | clients | confirmed | 5xx | stored | mails | delivered "
+        "| subm/s | p50 s | p95 s | CPU s/subm | CPU ceiling subm/s | share | cores used "
+        "| cores wanted | load avg before→after |"
     )
-    print(head)
-    print("-" * len(head))
+    print("|---" * 17 + "|")
     for r in results:
         print(
-            f"{r['label']:<10} {r['count']:>7} {r['ok']:>4} {r['http_5xx']:>4} "
-            f"{r['stored']:>6} {r['mails']:>5} {r['eml']:>5} {r['throughput']:>7.2f} "
-            f"{r['p50']:>6.2f} {r['p95']:>6.2f} {r['p99']:>6.2f} {r['max']:>6.2f}"
+            f"| {r['label']} | {r['workers']}×{r['threads']} | {r['count']} | {r['ok']} "
+            f"| {r['http_5xx']} | {r['stored']} | {r['mails']} | {r['eml']} "
+            f"| {r['throughput']:.2f} | {r['p50']:.1f} | {r['p95']:.1f} "
+            f"| {r['cpu_per_submission']:.3f} | {r['ceiling']:.2f} "
+            f"| {r['throughput'] / r['ceiling']:.0%} | {r['server_cores']:.2f} "
+            f"| {r['cores_wanted']:.2f} "
+            f"| {r['load'][0]:.1f}→{r['load'][1]:.1f} |"
         )
     for r in results:
         lost = r["count"] - r["ok"]
@@ -314,7 +342,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--count", type=int, default=200, help="concurrent submissions")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument(
         "--no-send-after-commit",
         dest="after_commit",
@@ -331,6 +360,7 @@ def main() -> None:
                 f"sqlite:///{folder / 'forms.sqlite3'}",
                 args.count,
                 args.workers,
+                args.threads,
                 args.after_commit,
             )
         )
@@ -342,7 +372,9 @@ def main() -> None:
             url, drop = postgres_database(base)
             try:
                 results.append(
-                    run_once("postgres", url, args.count, args.workers, args.after_commit)
+                    run_once(
+                        "postgres", url, args.count, args.workers, args.threads, args.after_commit
+                    )
                 )
             finally:
                 drop()

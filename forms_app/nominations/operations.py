@@ -42,7 +42,7 @@ from ..store.models import (
     StoredFile,
     utc_now,
 )
-from ..store.ratelimit import allow_action
+from ..store.ratelimit import allow_action, count_actions, record_action
 from . import docx_export, drafts, pdf
 from .forms import ROW_LIMITS
 from .photos import PhotoError, process_photo
@@ -345,15 +345,8 @@ def send_draft(token: str, address: str, now: dt.datetime) -> str:
     ensure_open(campaign, now)
     if not draft.ready:
         raise NotFound(token)
-    config = current_app.config
-    if not allow_action(
-        session, address, "submit", config["RATE_LIMIT_SUBMISSIONS"], config["RATE_LIMIT_WINDOW"]
-    ):
-        raise RateLimited(
-            "Địa chỉ của bạn đã gửi quá nhiều hồ sơ trong một giờ. Bản nháp vẫn được giữ; "
-            "hãy đợi một lúc rồi bấm “Gửi hồ sơ” lần nữa.",
-            draft.token,
-        )
+    if _over_submission_limit(session, address):  # before any work; counted after the claim
+        raise _submission_refused(draft)
     preview = Preview(draft, campaign, Subject(draft.subject))
     summary = _summary(preview, now)
     pdf_bytes, fill_ratio = _draft_pdf(preview, now)
@@ -373,11 +366,32 @@ def send_draft(token: str, address: str, now: dt.datetime) -> str:
         if draft.sent_at is None or not draft.edit_token:
             raise NotFound(token)
         return draft.edit_token
+    # Counted only by the request that stores, under the claim: repeated clicks on one
+    # draft are one submission and all land on its confirmation, never on a 429.
+    if _over_submission_limit(session, address):
+        session.rollback()
+        raise _submission_refused(draft)
+    config = current_app.config
+    record_action(session, address, "submit", config["RATE_LIMIT_WINDOW"])
     edit_token = _store_version(
         session, campaign, draft, address, stamp, pdf_bytes, fill_ratio, docx_bytes
     )
     session.commit()
     return edit_token
+
+
+def _over_submission_limit(session: Session, address: str) -> bool:
+    config = current_app.config
+    sent = count_actions(session, address, "submit", config["RATE_LIMIT_WINDOW"])
+    return sent >= config["RATE_LIMIT_SUBMISSIONS"]
+
+
+def _submission_refused(draft: Draft) -> RateLimited:
+    return RateLimited(
+        "Địa chỉ của bạn đã gửi quá nhiều hồ sơ trong một giờ. Bản nháp vẫn được giữ; "
+        "hãy đợi một lúc rồi bấm “Gửi hồ sơ” lần nữa.",
+        draft.token,
+    )
 
 
 def _store_version(

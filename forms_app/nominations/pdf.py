@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.formatting_structure.boxes import BlockBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -45,9 +45,11 @@ _environment = Environment(
 )
 # Pango and WeasyPrint's font handling are not documented as thread-safe; the
 # development server is threaded, so one render at a time per process. Under that
-# lock one font configuration is shared: the shipped fonts are loaded once.
+# lock one font configuration and the parsed page stylesheet are shared: the shipped
+# fonts are loaded and the CSS parsed (selectors compiled) once per process.
 _render_lock = threading.Lock()
 _font_config: FontConfiguration | None = None
+_stylesheet: CSS | None = None
 
 
 class FontMissingError(RuntimeError):
@@ -130,19 +132,33 @@ class Fit:
 
 
 def render_html(summary: dict[str, Any], *, screen: bool = False, asset_base: str = "") -> str:
-    """The page as HTML; `screen` adds a sheet look for the browser preview."""
+    """The page as HTML with its stylesheet inline; `screen` adds a sheet look for the
+    browser preview."""
+    return _page_html(summary, screen=screen, asset_base=asset_base, inline_style=True)
+
+
+def _page_html(summary: dict[str, Any], **options: Any) -> str:
     template = _environment.get_template("summary/page.html")
-    return template.render(s=summary, screen=screen, asset_base=asset_base or ASSET_SCHEME)
+    options["asset_base"] = options.get("asset_base") or ASSET_SCHEME
+    return template.render(s=summary, **options)
 
 
 def _layout(summary: dict[str, Any]) -> Any:
-    global _font_config
-    html = render_html(summary)
+    """Lay the page out for print: the same HTML, its stylesheet parsed once per process.
+
+    The stylesheet comes in as a user sheet, not the document's own; it only overrides
+    the browser defaults either way (no other author sheet), so the page is the same.
+    """
+    global _font_config, _stylesheet
+    html = _page_html(summary, screen=False, inline_style=False)
     with _render_lock:
         if _font_config is None:
             _font_config = FontConfiguration()
+        if _stylesheet is None:
+            css = _environment.get_template("summary/summary.css").render(asset_base=ASSET_SCHEME)
+            _stylesheet = CSS(string=css, url_fetcher=AssetFetcher(), font_config=_font_config)
         return HTML(string=html, url_fetcher=AssetFetcher(), base_url=None).render(
-            font_config=_font_config
+            stylesheets=[_stylesheet], font_config=_font_config
         )
 
 

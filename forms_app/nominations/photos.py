@@ -58,7 +58,14 @@ def process_photo(data: bytes, *, max_bytes: int) -> bytes:
         rgba = image.convert("RGBA")
         background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
-    image = ImageOps.fit(image.convert("RGB"), OUTPUT_SIZE, Image.Resampling.LANCZOS)
+    image = image.convert("RGB")
+    # A box reduction by a whole factor first, keeping at least twice the output size for
+    # Lanczos (what Pillow's reducing_gap does): a phone photo resizes several times
+    # faster and looks the same at 354×472.
+    factor = int(min(image.width / OUTPUT_SIZE[0], image.height / OUTPUT_SIZE[1]) // 2)
+    if factor > 1:
+        image = image.reduce(factor)
+    image = ImageOps.fit(image, OUTPUT_SIZE, Image.Resampling.LANCZOS)
     out = io.BytesIO()
     # A new image carries no EXIF, GPS or ICC data: nothing personal leaks.
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)

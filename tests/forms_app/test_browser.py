@@ -12,17 +12,20 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
 from docx import Document
+from mail_fixtures import all_mails, smtp_server  # noqa: F401  (a fixture)
 from paths import CONTENT
 from pdf_checks import fonts, page_sizes, read_pdf, text
 from photo_samples import phone_photo
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from web_client import serve
 
 from forms_app import create_app
+from forms_app.store.models import MailKind, MailState
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +39,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("live")
-    app = create_app(
+def browser_app(folder: Path, **overrides):
+    return create_app(
         {
             "SECRET_KEY": "browser-test-secret-0123456789",
             "INSTANCE_PATH": str(folder / "instance"),
@@ -48,14 +49,15 @@ def live_server(tmp_path_factory):
             "NOW": "2020-02-10T09:00:00+07:00",
             "MAIL_BACKEND": "file",
             "MAIL_DIR": str(folder / "mail"),
+            **overrides,
         }
     )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    with serve(browser_app(tmp_path_factory.mktemp("live"))) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +85,28 @@ def page(browser):
 def fill_row(page, labels_values: dict[str, str], index: int) -> None:
     for label, value in labels_values.items():
         page.get_by_label(label, exact=True).nth(index).fill(value)
+
+
+def fill_person(page) -> None:
+    """The individual form's personal fields and photo (rows and submitter aside)."""
+    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
+    page.get_by_label("Họ và tên", exact=True).fill("Nguyễn Thị Lan Hương")
+    page.get_by_label("Giới tính", exact=True).select_option(label="Nữ")
+    page.get_by_label("Năm sinh", exact=True).fill("1985")
+    page.get_by_label("Dân tộc", exact=True).fill("Kinh")
+    page.get_by_label("Chức vụ", exact=True).fill("Tổ trưởng tổ sản xuất")
+    page.get_by_label("Đơn vị công tác", exact=True).fill("Công ty TNHH Cơ khí Bình Minh")
+    page.get_by_label("Công đoàn cơ sở", exact=True).fill("CĐCS Công ty TNHH Cơ khí Bình Minh")
+    page.get_by_label("Trình độ chuyên môn", exact=True).fill("Kỹ sư cơ khí")
+    page.get_by_label("Nhiệm vụ được giao", exact=True).fill(
+        "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới."
+    )
+    page.get_by_label("Thành tích nổi bật", exact=True).fill(
+        "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
+    )
+    page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
+        files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
+    )
 
 
 def fill_submitter(page) -> None:
@@ -150,6 +174,7 @@ def check_pdf(data: bytes, expected: list[str]) -> None:
         assert value in extracted, value
 
 
+INITIATIVE_LABELS = ("Tên sáng kiến", "Năm công nhận", "Cấp công nhận", "Giá trị làm lợi (đồng)")
 INITIATIVES = [
     ("Cải tiến khuôn ép nhựa giảm phế phẩm", "2016", "Cấp cơ sở", "25.000.000"),
     ("Băng tải tự động cho dây chuyền đóng gói", "2017", "Cấp cơ sở", "30 triệu"),
@@ -160,27 +185,9 @@ INITIATIVES = [
 def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_path):
     page.goto(live_server + "/")
     page.locator(f"#{PLAN}--cap-thanh-pho").get_by_role("link", name="Hồ sơ cá nhân").click()
-    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
-    page.get_by_label("Họ và tên", exact=True).fill("Nguyễn Thị Lan Hương")
-    page.get_by_label("Giới tính", exact=True).select_option(label="Nữ")
-    page.get_by_label("Năm sinh", exact=True).fill("1985")
-    page.get_by_label("Dân tộc", exact=True).fill("Kinh")
-    page.get_by_label("Chức vụ", exact=True).fill("Tổ trưởng tổ sản xuất")
-    page.get_by_label("Đơn vị công tác", exact=True).fill("Công ty TNHH Cơ khí Bình Minh")
-    page.get_by_label("Công đoàn cơ sở", exact=True).fill("CĐCS Công ty TNHH Cơ khí Bình Minh")
-    page.get_by_label("Trình độ chuyên môn", exact=True).fill("Kỹ sư cơ khí")
-    page.get_by_label("Nhiệm vụ được giao", exact=True).fill(
-        "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới."
-    )
-    page.get_by_label("Thành tích nổi bật", exact=True).fill(
-        "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
-    )
-    page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
-        files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
-    )
-    labels = ("Tên sáng kiến", "Năm công nhận", "Cấp công nhận", "Giá trị làm lợi (đồng)")
+    fill_person(page)
     for index, row in enumerate(INITIATIVES[:2]):
-        fill_row(page, dict(zip(labels, row, strict=True)), index)
+        fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
     fill_submitter(page)
     # Add a row, then remove one: nothing typed may be lost (three rows stay as a minimum).
     page.get_by_role("button", name="Thêm dòng sáng kiến").click()
@@ -190,7 +197,7 @@ def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_pa
     expect(page.get_by_label("Họ và tên", exact=True)).to_have_value("Nguyễn Thị Lan Hương")
     expect(page.get_by_label("Tên sáng kiến", exact=True).nth(1)).to_have_value(INITIATIVES[1][0])
     expect(page.get_by_text("Ảnh đã nhận; chọn tệp khác nếu muốn thay.")).to_be_visible()
-    fill_row(page, dict(zip(labels, INITIATIVES[2], strict=True)), 2)
+    fill_row(page, dict(zip(INITIATIVE_LABELS, INITIATIVES[2], strict=True)), 2)
     award_labels = (
         "Năm khen thưởng",
         "Danh hiệu / hình thức khen thưởng",
@@ -345,3 +352,87 @@ def test_browser_too_long_summary_keeps_everything_typed(live_server, page):
         "Công đoàn cơ sở Công ty Dệt Phước Long"
     )
     expect(page.get_by_text("Ảnh đã nhận; chọn tệp khác nếu muốn thay.")).to_be_visible()
+
+
+class HoldFirstSend:
+    """WSGI middleware: counts the POSTs to the send URL and holds the first one until the
+    second arrives (at most 20 s), as a slow connection holds a person's first click while
+    they click again; then both run at once."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.sends = 0
+        self.answered = 0
+        self.lock = threading.Lock()
+        self.second = threading.Event()
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"].endswith("/gui"):
+            with self.lock:
+                self.sends += 1
+                first = self.sends == 1
+            if first:
+                self.second.wait(20)
+            else:
+                self.second.set()
+            response = self.app(environ, start_response)
+            with self.lock:
+                self.answered += 1
+            return response
+        return self.app(environ, start_response)
+
+
+def test_browser_double_click_on_send_mails_the_office_once(
+    page,
+    tmp_path,
+    smtp_server,  # noqa: F811
+):
+    app = browser_app(tmp_path, **smtp_server.config(), OUTBOX_SEND_AFTER_COMMIT=True)
+    gate = HoldFirstSend(app.wsgi_app)
+    app.wsgi_app = gate
+    with serve(app) as base:
+        page.goto(f"{base}/{PLAN}/cap-thanh-pho/ca-nhan")
+        fill_person(page)
+        for index, row in enumerate(INITIATIVES):
+            fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
+        fill_submitter(page)
+        page.get_by_role("button", name="Xem trước bản in").click()
+        send = page.get_by_role("button", name="Gửi hồ sơ")
+        send.scroll_into_view_if_needed()
+        box = send.bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        # Two clicks of the mouse: the second while the first request is at the server
+        # (Chromium sends a second form submission only once the first has left).
+        page.mouse.click(x, y)
+        wait_until(lambda: gate.sends == 1, "the first click's POST")
+        page.mouse.click(x, y)
+        expect(page.get_by_role("heading", name="Đã nhận hồ sơ")).to_be_visible()
+        reference = page.locator(".reference").inner_text()
+        wait_until(lambda: gate.answered == 2, "both sends answered")
+        # The delivery pass after the commit sends whatever was queued.
+        wait_until(lambda: delivered(app) >= 2, "two mails delivered")
+        mails = all_mails(app)
+    assert gate.sends == gate.answered == 2
+    assert [(m.kind, m.state, m.recipients) for m in mails] == [
+        (MailKind.OFFICE, MailState.SENT, ["hoanghaldld206@gmail.com"]),
+        (MailKind.CONFIRMATION, MailState.SENT, ["congdoan@binhminh.vn"]),
+    ]
+    received = smtp_server.handler.messages()
+    office = [m for m in received if m["To"].addresses[0].addr_spec == "hoanghaldld206@gmail.com"]
+    assert len(received) == 2
+    assert len(office) == 1
+    assert f"Mã {reference}" in str(office[0]["Subject"])
+
+
+def delivered(app) -> int:
+    """Mails of the outbox delivered, once none is pending any more (else 0)."""
+    states = [mail.state for mail in all_mails(app)]
+    return 0 if MailState.PENDING in states else len(states)
+
+
+def wait_until(condition, what: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {seconds:.0f} s for {what}")
+        time.sleep(0.02)
