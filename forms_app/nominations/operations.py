@@ -346,6 +346,9 @@ def send_draft(token: str, address: str, now: dt.datetime) -> str:
     if not draft.ready:
         raise NotFound(token)
     if _over_submission_limit(session, address):  # before any work; counted after the claim
+        session.refresh(draft)
+        if draft.sent_at is not None and draft.edit_token:  # another click just stored it
+            return draft.edit_token
         raise _submission_refused(draft)
     preview = Preview(draft, campaign, Subject(draft.subject))
     summary = _summary(preview, now)
