@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from forms_app.config import ConfigError
-from forms_app.mail.cli import create_user_command
+from forms_app.office.cli import create_user_command
 
 PASSWORD = "mật-khẩu-đủ-dài-2020"
 REFERENCE = "Q1AAAA22"  # mail_fixtures stores the reference's hash as the edit token's
