@@ -1,9 +1,12 @@
 """The union office's own view at /van-phong/: login, campaigns, dossiers, exports, outbox.
 
 This package owns everything the office sees and does: accounts.py (who may
-log in, for which issuing bodies), queries.py (every lookup, checked against
-the account's bodies), exports.py (nominee list as XLSX/CSV, ZIP of dossiers)
-and views.py (thin views). It must not change nominations or build mails.
+log in, for which issuing bodies, and the server-side login rows),
+queries.py (every lookup, checked against the account's bodies, and the
+list filters), exports.py (nominee list as XLSX/CSV, ZIP of dossiers),
+operations.py (one function per action, owning its transaction),
+views.py (thin views that call one operation) and cli.py (the `office`
+command). It must not change nominations or build mails.
 """
 
 from __future__ import annotations
