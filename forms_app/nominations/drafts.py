@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from typing import Any
 
@@ -21,7 +22,9 @@ from sqlalchemy.orm import Session
 from ..campaigns import Campaign
 from ..store.models import Draft, FileKind, Nomination, utc_now
 
-TOKEN_MAX_LENGTH = 64
+# What new_token() makes (URL-safe base64); anything else cannot be a token and never
+# reaches the database (a NUL in a query parameter is an error on PostgreSQL).
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def new_token() -> str:
@@ -32,14 +35,18 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
 
 
+def is_token(token: str | None) -> bool:
+    return bool(token) and TOKEN_RE.fullmatch(token) is not None
+
+
 def find_draft(session: Session, token: str | None) -> Draft | None:
-    if not token or len(token) > TOKEN_MAX_LENGTH:
+    if not is_token(token):
         return None
     return session.scalar(select(Draft).where(Draft.token == token))
 
 
 def find_by_edit_token(session: Session, token: str | None) -> Nomination | None:
-    if not token or len(token) > TOKEN_MAX_LENGTH:
+    if not is_token(token):
         return None
     return session.scalar(select(Nomination).where(Nomination.edit_token_hash == hash_token(token)))
 

@@ -24,13 +24,13 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-import werkzeug.exceptions
 from flask import current_app
 from sitegen.models import TZ, Subject
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..campaigns import Campaign, describe_closure, find_campaign, get_content
+from ..errors import BadAction, NotFound
 from ..mail import notifications
 from ..store.database import get_session
 from ..store.models import (
@@ -56,14 +56,6 @@ REFERENCE_LENGTH = 8
 ROW_LISTS = {"initiative": "initiatives", "award": "awards"}
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FILE_KINDS = {"tom-tat.pdf": FileKind.PDF, "tom-tat.docx": FileKind.DOCX, "anh.jpg": FileKind.PHOTO}
-
-
-class NotFound(werkzeug.exceptions.NotFound):
-    """Nothing at this address (or not for this person): the app's 404 page."""
-
-
-class BadAction(werkzeug.exceptions.BadRequest):
-    """A request no page of ours sends (e.g. an unknown button value): the 400 page."""
 
 
 class Closed(Exception):

@@ -34,12 +34,13 @@ from ..campaigns import (
     get_now,
     list_campaigns,
 )
+from ..errors import NotFound
 from ..form_messages import VietnameseForm
 from ..web import client_address, summary_frame
 from . import bp, operations, pdf
 from .criteria import describe_criteria
 from .forms import CollectiveForm, IndividualForm, with_eligibility
-from .operations import Closed, NotFound, RateLimited
+from .operations import Closed, RateLimited
 from .summary import describe_page_use
 
 FORMS = {Subject.INDIVIDUAL: IndividualForm, Subject.COLLECTIVE: CollectiveForm}

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import werkzeug.exceptions
 from flask import current_app
 
 from ..campaigns import Campaign, get_content
+from ..errors import BadAction, NotFound
 from ..mail.notifications import ascii_filename
 from ..mail.outbox import resend_mail, start_background_pass
 from ..store.database import get_session
@@ -52,10 +52,6 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "zip": "application/zip",
 }
-
-
-class NotFound(werkzeug.exceptions.NotFound):
-    """Nothing at this address for this account (or at all): the app's 404 page."""
 
 
 class LoginRefused(Exception):
@@ -257,7 +253,7 @@ def resend(account: OfficeUser, mail_id: int, *, confirmed: bool) -> str:
     if mail is None:
         raise NotFound()
     if not confirmed:
-        raise werkzeug.exceptions.BadRequest()
+        raise BadAction()
     resend_mail(db, mail)
     subject = mail.subject
     db.commit()

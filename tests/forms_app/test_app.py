@@ -465,3 +465,12 @@ def test_addresses_the_mailer_cannot_use_are_refused_on_the_field(client, addres
         "chấm trước @."
     ) in problems(response)
     assert f'value="{address}"' in page_text(response)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/sua/a%00b", "/sua/a%00b/tom-tat.pdf", "/nhap/a%00b/", "/nhap/a%00b/trang", "/nhap/é/"],
+)
+def test_tokens_that_cannot_be_tokens_answer_404(client, path):
+    assert client.get(path).status_code == 404
+    assert client.get(INDIVIDUAL_URL + "?nhap=a%00b").status_code == 200

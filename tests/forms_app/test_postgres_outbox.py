@@ -138,3 +138,11 @@ def test_office_odd_parameters_and_logins_on_postgres(pg_app):
     assert answers == [401, 200, 404, 404, 400]
     client.post("/van-phong/dang-xuat", data={"csrf_token": token})
     assert client.get("/van-phong/").status_code == 302
+
+
+def test_public_tokens_with_a_nul_answer_404_on_postgres(pg_app):
+    client = pg_app.test_client()
+    for path in ("/sua/a%00b", "/sua/a%00b/tom-tat.pdf", "/nhap/a%00b/", "/nhap/a%00b/trang"):
+        assert client.get(path).status_code == 404, path
+    url = "/ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020/cap-thanh-pho/ca-nhan?nhap=a%00b"
+    assert client.get(url).status_code == 200
