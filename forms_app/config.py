@@ -57,6 +57,11 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_SEND_AFTER_COMMIT": True,  # one delivery pass in a thread after a submission
     "OFFICE_LOGIN_LIMIT": 10,  # failed office logins per address per window
     "OFFICE_LOGIN_WINDOW": 900,  # seconds
+    # Personal data (privacy/): nominations, files and mails are purged this long after the
+    # call's deadline; the office is warned this many days ahead; requests are due in days.
+    "RETENTION_MONTHS": 24,
+    "RETENTION_WARNING_DAYS": 60,
+    "PRIVACY_REQUEST_DUE_DAYS": 3,
 }
 
 MAIL_BACKENDS = ("smtp", "file")
@@ -165,6 +170,9 @@ def validate_config(config: Any) -> list[str]:
         "OUTBOX_WATCH_INTERVAL",
         "OFFICE_LOGIN_LIMIT",
         "OFFICE_LOGIN_WINDOW",
+        "RETENTION_MONTHS",
+        "RETENTION_WARNING_DAYS",
+        "PRIVACY_REQUEST_DUE_DAYS",
     ):
         if not _is_positive_int(config[key]):
             problems.append(f"FORMS_{key} must be a positive whole number, got {config[key]!r}.")

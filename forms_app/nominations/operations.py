@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from ..campaigns import Campaign, describe_closure, find_campaign, get_content
 from ..mail import notifications
+from ..privacy.consent import consent_record
 from ..store.database import get_session
 from ..store.models import (
     Draft,
@@ -436,7 +437,11 @@ def _store_version(
     version = NominationVersion(
         nomination=nomination,
         number=number,
-        data={"typed": draft.data["typed"], "clean": data},
+        data={
+            "typed": draft.data["typed"],
+            "clean": data,
+            "consent": consent_record(draft.data["typed"], stamp),
+        },
         fill_ratio=fill_ratio,
         created_at=stamp,
     )

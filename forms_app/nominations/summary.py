@@ -22,7 +22,7 @@ from ..campaigns import Campaign
 from . import pdf
 from .amounts import parse_money
 from .criteria import check_criteria
-from .forms import read_count, read_year
+from .forms import CONSENT_FIELDS, read_count, read_year
 
 SKIPPED_FIELDS = ("csrf_token", "photo", "draft", "website")
 MULTILINE_FIELDS = ("duties", "achievements", "features")
@@ -47,7 +47,7 @@ def clean_data(form: Any, subject: Subject) -> dict[str, Any]:
     values = typed_values(form)
     data: dict[str, Any] = {"subject": subject.value}
     for key, value in values.items():
-        if key in ("initiatives", "awards"):
+        if key in ("initiatives", "awards") or key in CONSENT_FIELDS:
             continue
         data[key] = _block(value) if key in MULTILINE_FIELDS else _line(value)
     data["contact_email"] = normalise_email(data["contact_email"])

@@ -35,6 +35,7 @@ from ..campaigns import (
     get_now,
     list_campaigns,
 )
+from ..privacy.notice import build_notice
 from ..web import client_address
 from . import bp, operations, pdf
 from .criteria import describe_criteria
@@ -95,7 +96,9 @@ def form_url(campaign: Campaign, subject: Subject, **args: Any) -> str:
 
 
 def build_form(subject: Subject, campaign: Campaign, now: dt.datetime, **kwargs: Any) -> Any:
-    form = FORMS[subject](now_year=now.year, **kwargs)
+    form = FORMS[subject](
+        now_year=now.year, requires_ethnicity=campaign.call.requires_ethnicity, **kwargs
+    )
     form.set_choices([(c.key, c.name) for c in campaign.categories(subject)], campaign.call.awards)
     return form
 
@@ -127,6 +130,7 @@ def render_form(
             countdown=describe_countdown(campaign, now),
             requires_photo=requires_photo(campaign),
             form_action=form_url(campaign, subject),
+            privacy_notice=build_notice(campaign, current_app.config["RETENTION_MONTHS"]),
         ),
         state.status,
     )

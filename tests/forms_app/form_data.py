@@ -53,10 +53,14 @@ def individual_fields(**changes) -> dict:
         "contact_email": "congdoan@binhminh.vn",
         "contact_phone": "0909 123 456",
         "website": "",
+        "consent_processing": "y",
+        "consent_sensitive": "y",
+        "nominee_confirmed": "y",
         "action": "preview",
     }
     fields.update(changes)
-    return fields
+    # None stands for "not sent at all", as an unticked checkbox is.
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def collective_fields(**changes) -> dict:
@@ -85,6 +89,8 @@ def collective_fields(**changes) -> dict:
         "contact_email": "congdoan@phuoclong.vn",
         "contact_phone": "028 3822 1234",
         "website": "",
+        "consent_processing": "y",
+        "nominee_confirmed": "y",
         "action": "preview",
     }
     fields.update(changes)

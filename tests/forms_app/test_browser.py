@@ -94,6 +94,35 @@ def fill_submitter(page) -> None:
     page.get_by_label("Số điện thoại", exact=True).fill("0909 123 456")
 
 
+PROCESSING = "Đồng ý cho xử lý dữ liệu cá nhân trong hồ sơ để xét khen thưởng theo kế hoạch này"
+SENSITIVE = "Đồng ý cho xử lý dữ liệu cá nhân nhạy cảm (dân tộc) đã ghi ở trên"
+CONFIRMED = (
+    "Đơn vị xác nhận đã thông báo nội dung trên cho người được đề nghị và người đó đã đồng ý"
+)
+
+
+def consent_box(page, label: str):
+    return page.get_by_role("checkbox", name=label, exact=True)
+
+
+def give_consent(page, *labels: str) -> None:
+    for label in (PROCESSING, CONFIRMED, *labels):
+        consent_box(page, label).check()
+
+
+def check_notice(page, issuer: str) -> None:
+    """The short notice names the plan's issuing body, and its full page does too."""
+    expect(page.locator(".privacy .controller")).to_have_text(issuer)
+    for label in (PROCESSING, CONFIRMED):
+        expect(consent_box(page, label)).not_to_be_checked()
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Đọc thông báo đầy đủ").click()
+    full = opened.value
+    expect(full.get_by_role("heading", name="Thông báo xử lý dữ liệu cá nhân")).to_be_visible()
+    expect(full.locator(".controller")).to_have_text(issuer)
+    full.close()
+
+
 def preview_and_send(page) -> str:
     page.get_by_role("button", name="Xem trước bản in").click()
     expect(page.get_by_role("heading", name="Xem trước bản tóm tắt thành tích")).to_be_visible()
@@ -221,6 +250,27 @@ def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_pa
         ),
         1,
     )
+    check_notice(page, "Liên đoàn Lao động quận 1")
+    # Without the consent boxes the form is not sent: each says why, nothing typed is lost.
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.locator(".problem")).to_have_text(
+        "Hồ sơ còn chỗ chưa hợp lệ; xem các ô được đánh dấu bên dưới."
+    )
+    expect(page.locator(".consent .error")).to_have_text(
+        [
+            "Hãy đánh dấu ô đồng ý xử lý dữ liệu cá nhân; thiếu ô này hồ sơ không gửi được.",
+            "Đã ghi dân tộc: hãy đánh dấu ô đồng ý xử lý dữ liệu nhạy cảm, "
+            "hoặc để trống ô “Dân tộc”.",
+            "Hãy xác nhận người được đề nghị đã được thông báo và đồng ý.",
+        ]
+    )
+    expect(page.get_by_label("Tên sáng kiến", exact=True).nth(2)).to_have_value(INITIATIVES[2][0])
+    expect(page.get_by_label("Dân tộc", exact=True)).to_have_value("Kinh")
+    give_consent(page)  # the sensitive-data box still missing: still refused
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.locator(".consent .error")).to_have_count(1)
+    expect(consent_box(page, PROCESSING)).to_be_checked()
+    consent_box(page, SENSITIVE).check()
     reference = preview_and_send(page)
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", reference)
     pdf_bytes = download(page, "Tải bản tóm tắt PDF", tmp_path)
@@ -297,6 +347,19 @@ def test_browser_collective_form_filled_previewed_sent(live_server, page, tmp_pa
         files=[{"name": "tap-the.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
     )
     fill_submitter(page)
+    check_notice(page, "Liên đoàn Lao động quận 1")
+    expect(consent_box(page, SENSITIVE)).to_have_count(0)  # no ethnicity on Mẫu 02
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.locator(".consent .error")).to_have_count(2)
+    expect(page.get_by_label("Người đứng đầu", exact=True)).to_have_value(
+        "Lê Thị Ngọc Ánh, Chủ tịch công đoàn"
+    )
+    consent_box(page, PROCESSING).check()
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.locator(".consent .error")).to_have_text(
+        ["Hãy xác nhận người được đề nghị đã được thông báo và đồng ý."]
+    )
+    consent_box(page, CONFIRMED).check()
     reference = preview_and_send(page)
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", reference)
     pdf_bytes = download(page, "Tải bản tóm tắt PDF", tmp_path)
@@ -330,6 +393,7 @@ def test_browser_too_long_summary_keeps_everything_typed(live_server, page):
         files=[{"name": "tap-the.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
     )
     fill_submitter(page)
+    give_consent(page)
     page.get_by_role("button", name="Xem trước bản in").click()
     problem = page.locator(".problem").first.inner_text()
     assert re.match(
@@ -342,3 +406,30 @@ def test_browser_too_long_summary_keeps_everything_typed(live_server, page):
         "Công đoàn cơ sở Công ty Dệt Phước Long"
     )
     expect(page.get_by_text("Ảnh đã nhận; chọn tệp khác nếu muốn thay.")).to_be_visible()
+
+
+def test_browser_ethnicity_left_empty_needs_no_sensitive_consent(live_server, page, tmp_path):
+    page.goto(f"{live_server}/{PLAN}/cap-thanh-pho/ca-nhan")
+    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
+    page.get_by_label("Họ và tên", exact=True).fill("Phạm Minh Tuấn")
+    page.get_by_label("Giới tính", exact=True).select_option(label="Nam")
+    page.get_by_label("Năm sinh", exact=True).fill("1980")
+    page.get_by_label("Chức vụ", exact=True).fill("Trưởng ca")
+    page.get_by_label("Đơn vị công tác", exact=True).fill("Công ty TNHH Cơ khí Bình Minh")
+    page.get_by_label("Công đoàn cơ sở", exact=True).fill("CĐCS Công ty TNHH Cơ khí Bình Minh")
+    page.get_by_label("Trình độ chuyên môn", exact=True).fill("Kỹ sư điện")
+    page.get_by_label("Nhiệm vụ được giao", exact=True).fill("Phụ trách ca đêm.")
+    page.get_by_label("Thành tích nổi bật", exact=True).fill("Ba năm liền không có sự cố.")
+    page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
+        files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
+    )
+    labels = ("Tên sáng kiến", "Năm công nhận", "Cấp công nhận", "Giá trị làm lợi (đồng)")
+    for index, row in enumerate(INITIATIVES):
+        fill_row(page, dict(zip(labels, row, strict=True)), index)
+    fill_submitter(page)
+    give_consent(page)  # processing and the unit's confirmation; no sensitive-data box
+    expect(consent_box(page, SENSITIVE)).not_to_be_checked()
+    preview_and_send(page)
+    text_of_pdf = " ".join(text(read_pdf(download(page, "Tải bản tóm tắt PDF", tmp_path))).split())
+    assert "năm sinh: 1980." in text_of_pdf
+    assert "dân tộc" not in text_of_pdf
