@@ -19,9 +19,12 @@ bp = Blueprint("privacy", __name__)
 def register_privacy(app: Flask) -> None:
     """Add the notice page, the person's rights pages and the `data` CLI group."""
     from .cli import register_commands
+    from .views import office_retention_warning
 
     register_commands(app)
     app.register_blueprint(bp)
+    # The office's campaign page shows when its nominations will be purged.
+    app.add_template_global(office_retention_warning, "retention_warning")
 
 
 from . import views  # noqa: E402, F401  (the views register themselves on bp)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
+
+from . import operations
 
 
 def register_commands(app: Flask) -> None:
     app.cli.add_command(data_group)
 
 
-@click.group("data", help="Dữ liệu cá nhân: xóa dữ liệu hết thời hạn lưu.")
-def data_group() -> None:
-    pass
+data_group = AppGroup("data", help="Dữ liệu cá nhân: xóa dữ liệu hết thời hạn lưu.")
+
+
+@data_group.command("purge")
+def purge_command() -> None:
+    """Xóa bản nháp quá hạn và hồ sơ, tệp, thư đã hết thời hạn lưu (chạy hằng ngày được)."""
+    for line in operations.purge_expired():
+        click.echo(line)

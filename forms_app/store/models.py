@@ -283,3 +283,65 @@ class OutboxMail(Base):
         Index("ix_outbox_mail_due", "state", "next_attempt_at"),
         Index("ix_outbox_mail_nomination", "nomination_id"),
     )
+
+
+class RequestKind(enum.StrEnum):
+    """What a person asked about their data (Law 91/2025/QH15)."""
+
+    ACCESS = "access"
+    RECTIFY = "rectify"
+    WITHDRAW = "withdraw"
+    ERASE = "erase"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "access": "Xem, nhận bản sao dữ liệu",
+            "rectify": "Sửa dữ liệu",
+            "withdraw": "Rút lại sự đồng ý",
+            "erase": "Xóa dữ liệu",
+            "other": "Yêu cầu khác",
+        }[self.value]
+
+
+class RequestState(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Chờ xử lý", "done": "Đã xử lý"}[self.value]
+
+
+class PrivacyRequest(Base):
+    """A person's request about a nomination's data, answered by the office by a due date.
+
+    Kept (without the message) after the nomination is deleted, as the record that
+    the request was answered; `reference` then still says which nomination it was.
+    """
+
+    __tablename__ = "privacy_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
+    reference: Mapped[str] = mapped_column(String(16))
+    plan_slug: Mapped[str] = mapped_column(String(200))
+    call_key: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[RequestKind] = mapped_column(
+        Enum(RequestKind, native_enum=False, length=20, values_callable=_values)
+    )
+    message: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[RequestState] = mapped_column(
+        Enum(RequestState, native_enum=False, length=20, values_callable=_values),
+        default=RequestState.OPEN,
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_by: Mapped[str | None] = mapped_column(String(100))  # office username
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    nomination: Mapped[Nomination | None] = relationship()
+
+    __table_args__ = (Index("ix_privacy_request_open", "state", "due_at"),)

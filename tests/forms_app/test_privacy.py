@@ -5,12 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pytest
+from mail_fixtures import run_pass, submit_with_mails
 from photo_samples import phone_photo
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from test_app import db, page_text, post_form, problems, submit_ok
+from test_office import create_user, login
 
+from forms_app.config import ConfigError
 from forms_app.nominations.forms import IndividualForm
-from forms_app.store.models import Nomination
+from forms_app.privacy.redact import redact
+from forms_app.store.models import (
+    Draft,
+    Nomination,
+    NominationVersion,
+    OutboxMail,
+    RateEvent,
+    StoredFile,
+)
 
 PROCESSING_MISSING = (
     "Hãy đánh dấu ô đồng ý xử lý dữ liệu cá nhân; thiếu ô này hồ sơ không gửi được."
@@ -97,3 +109,150 @@ def test_notice_page_names_the_issuer_and_the_retention(client):
     assert response.status_code == 200
     assert '<span class="controller">Liên đoàn Lao động quận 1</span>' in text
     assert "Hồ sơ, các tệp và thư liên quan được lưu 24 tháng sau hạn nộp, tức là đến" in text
+
+
+# --- 2. retention ---------------------------------------------------------------------
+
+AFTER_24_MONTHS = "2022-02-15T09:00:00+07:00"  # cap-thanh-pho closed 2020-02-14 16:00
+
+
+def counts(app) -> dict[str, int]:
+    with db(app) as session:
+        return {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model))
+            for model in (Nomination, NominationVersion, StoredFile, OutboxMail, Draft, RateEvent)
+        }
+
+
+def add_drafts_and_rate_events(app) -> None:
+    with db(app) as session:
+        for token, day in (("old-draft", 1), ("fresh-draft", 10)):
+            session.add(
+                Draft(
+                    token=token,
+                    plan_slug="p",
+                    call_key="c",
+                    subject="individual",
+                    data={"typed": {"full_name": "Lê Văn Tám"}},
+                    updated_at=dt.datetime(2022, 1 + day // 10, day, tzinfo=dt.UTC),
+                )
+            )
+        session.add(RateEvent(address="203.0.113.9", action="preview", at=dt.datetime(2021, 1, 1)))
+        session.commit()
+
+
+def purge(app) -> list[str]:
+    result = app.test_cli_runner().invoke(args=["data", "purge"])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_purge_removes_what_expired_with_its_files_and_mails_and_is_idempotent(make_app):
+    app = make_app(NOW=AFTER_24_MONTHS, MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
+    submit_with_mails(app, "OLDAAA22", "Nguyễn Thị Lan")
+    submit_with_mails(app, "NEWBBB33", "Trần Văn Minh")
+    with db(app) as session:  # a later call: its deadline is a year after the first one's
+        session.execute(
+            update(Nomination)
+            .where(Nomination.reference == "NEWBBB33")
+            .values(deadline_at=dt.datetime(2021, 2, 14, 9, tzinfo=dt.UTC))
+        )
+        session.commit()
+    add_drafts_and_rate_events(app)
+    before = counts(app)
+    assert before == {
+        "nomination": 2,
+        "nomination_version": 2,
+        "stored_file": 6,
+        "outbox_mail": 4,
+        "draft": 2,
+        "rate_event": 1,
+    }
+    output = purge(app)
+    assert output == [
+        "Bản nháp đã xóa: 1",
+        "Hồ sơ đã xóa: 1 (OLDAAA22)",
+        "Phiên bản hồ sơ đã xóa: 1",
+        "Tệp đã xóa: 3",
+        "Thư trong hàng đợi đã xóa: 2",
+        "Yêu cầu về dữ liệu tách khỏi hồ sơ đã xóa: 0",
+        "Bản ghi giới hạn truy cập (địa chỉ IP) đã xóa: 1",
+    ]
+    assert counts(app) == {
+        "nomination": 1,
+        "nomination_version": 1,
+        "stored_file": 3,
+        "outbox_mail": 2,
+        "draft": 1,
+        "rate_event": 0,
+    }
+    with db(app) as session:
+        assert session.scalars(select(Nomination.reference)).all() == ["NEWBBB33"]
+        assert session.scalars(select(Draft.token)).all() == ["fresh-draft"]
+        kept_mails = session.scalars(select(OutboxMail.raw)).all()
+        assert all(b"OLDAAA22" not in raw for raw in kept_mails)
+    assert purge(app) == ["Không có dữ liệu nào hết thời hạn lưu."]
+    assert counts(app)["nomination"] == 1
+
+
+def test_purge_waits_for_the_configured_time(make_app):
+    app = make_app(NOW=AFTER_24_MONTHS, RETENTION_MONTHS=36, OUTBOX_SEND_AFTER_COMMIT=False)
+    submit_with_mails(app, "OLDAAA22", "Nguyễn Thị Lan")
+    assert purge(app) == ["Không có dữ liệu nào hết thời hạn lưu."]
+    assert counts(app)["nomination"] == 1
+    day_before = make_app(NOW="2022-02-13T09:00:00+07:00", OUTBOX_SEND_AFTER_COMMIT=False)
+    assert purge(day_before) == ["Không có dữ liệu nào hết thời hạn lưu."]
+
+
+@pytest.mark.parametrize("value", [0, -3, "24", 1.5])
+def test_retention_setting_is_validated(make_app, value):
+    with pytest.raises(ConfigError) as error:
+        make_app(RETENTION_MONTHS=value)
+    assert str(error.value) == (
+        f"FORMS_RETENTION_MONTHS must be a positive whole number, got {value!r}."
+    )
+
+
+CAMPAIGN_PAGE = "/van-phong/dot/ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020/cap-thanh-pho/"
+
+
+def office_client(app, username="quan1", *extra):
+    assert create_user(app, username, "ldld-quan-1", *extra).exit_code == 0
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    return client
+
+
+def test_office_is_warned_ahead_of_the_purge(make_app):
+    early = office_client(make_app())
+    text = page_text(early.get(CAMPAIGN_PAGE))
+    assert (
+        '<p class="retention" role="note">Hồ sơ của đợt này được lưu đến 14/02/2022 '
+        "(24 tháng sau hạn nộp), sau đó bị xóa.</p>"
+    ) in text
+    late = make_app(NOW="2021-12-20T09:00:00+07:00").test_client()
+    assert login(late, "quan1").status_code == 302
+    text = page_text(late.get(CAMPAIGN_PAGE))
+    assert (
+        '<p class="retention due-soon" role="alert">Cảnh báo: hồ sơ, tệp và thư của đợt này '
+        "sẽ bị xóa vào 14/02/2022 (còn 56 ngày), 24 tháng sau hạn nộp"
+    ) in text
+
+
+def test_nothing_personal_in_the_logs(make_app, caplog):
+    app = make_app(MAIL_BACKEND="smtp", SMTP_PORT=9, SMTP_TIMEOUT=1, OUTBOX_SEND_AFTER_COMMIT=False)
+    client = app.test_client()
+    caplog.set_level("DEBUG")
+    submit_ok(client)
+    run_pass(app)  # nothing listens on port 9: retried, and logged
+    purge(app)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "will be retried" in logged
+    for personal in ("Nguyễn Thị Lan Hương", "Trần Văn Đức", "binhminh.vn", "0909 123 456"):
+        assert personal not in logged
+
+
+def test_addresses_are_redacted_from_smtp_replies():
+    assert redact("550 5.1.1 <lan.nguyen@binhminh.vn>: Recipient address rejected") == (
+        "550 5.1.1 <<address>>: Recipient address rejected"
+    )
