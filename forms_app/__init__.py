@@ -20,7 +20,7 @@ from .campaigns import load_campaign_content
 from .mail.cli import register_commands as register_mail_commands
 from .nominations.pdf import check_fonts
 from .office import register_office
-from .privacy import register_privacy
+from .privacy.views import register_privacy
 from .store.database import init_db
 
 log = logging.getLogger(__name__)

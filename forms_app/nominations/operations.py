@@ -59,6 +59,9 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 FILE_KINDS = {"tom-tat.pdf": FileKind.PDF, "tom-tat.docx": FileKind.DOCX, "anh.jpg": FileKind.PHOTO}
 
 
+WITHDRAWN_MESSAGE = "Hồ sơ đã được rút (đã rút lại sự đồng ý) nên không sửa được nữa."
+
+
 class NotFound(werkzeug.exceptions.NotFound):
     """Nothing at this address (or not for this person): the app's 404 page."""
 
@@ -510,7 +513,8 @@ def open_nomination(edit_token: str, now: dt.datetime) -> Sent:
     if nomination is None:
         raise NotFound(edit_token)
     campaign = find_call(nomination.plan_slug, nomination.call_key)
-    return Sent(nomination, campaign, describe_closure(campaign, now) is None)
+    withdrawn = nomination.status == NominationStatus.WITHDRAWN
+    return Sent(nomination, campaign, describe_closure(campaign, now) is None and not withdrawn)
 
 
 def nomination_file(edit_token: str, name: str) -> StoredFile:
@@ -531,6 +535,8 @@ def start_edit(edit_token: str, now: dt.datetime) -> tuple[Campaign, Subject, st
         raise NotFound(edit_token)
     campaign = find_call(nomination.plan_slug, nomination.call_key)
     ensure_open(campaign, now)
+    if nomination.status == NominationStatus.WITHDRAWN:
+        raise Closed(campaign, WITHDRAWN_MESSAGE)
     draft = drafts.draft_for_edit(session, nomination, campaign, edit_token)
     session.commit()
     return campaign, Subject(nomination.subject), draft.token

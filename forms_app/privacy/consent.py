@@ -32,17 +32,6 @@ def consent_record(typed: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
     }
 
 
-def withdrawn_record(record: dict[str, Any] | None, at: dt.datetime) -> dict[str, Any]:
-    """The record after the person withdrew consent: every box false, the time kept."""
-    return {
-        **(record or {}),
-        "processing": False,
-        "sensitive": False,
-        "publication": False,
-        "withdrawn_at": at.isoformat(),
-    }
-
-
 def describe(record: dict[str, Any] | None) -> list[tuple[str, str]]:
     """(label, "Có"/"Không") rows for the person's and the office's pages."""
     if not record:

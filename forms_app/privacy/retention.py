@@ -53,7 +53,7 @@ def expired_nomination_ids(session: Session, now: dt.datetime, months: int) -> l
     return [
         row.id
         for row in rows
-        if add_months(_aware(row.deadline_at or row.created_at), months) <= now
+        if add_months(as_aware(row.deadline_at or row.created_at), months) <= now
     ]
 
 
@@ -144,6 +144,6 @@ def _delete(session: Session, model: type, condition) -> int:
     return session.execute(delete(model).where(condition)).rowcount or 0
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes for values stored in UTC.
+def as_aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite returns naive datetimes for values stored in UTC; PostgreSQL aware ones."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

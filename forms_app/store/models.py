@@ -203,12 +203,17 @@ class MailState(enum.StrEnum):
 class MailKind(enum.StrEnum):
     OFFICE = "office"  # the dossier, to the office address the plan names
     CONFIRMATION = "confirmation"  # to the submitter
+    WITHDRAWAL = "withdrawal"  # to the office: the person withdrew consent
+    PRIVACY_REQUEST = "privacy_request"  # to the office: a request about personal data
 
     @property
     def label(self) -> str:
-        return {"office": "Hồ sơ gửi văn phòng", "confirmation": "Xác nhận cho người gửi"}[
-            self.value
-        ]
+        return {
+            "office": "Hồ sơ gửi văn phòng",
+            "confirmation": "Xác nhận cho người gửi",
+            "withdrawal": "Báo rút lại sự đồng ý",
+            "privacy_request": "Yêu cầu về dữ liệu cá nhân",
+        }[self.value]
 
 
 class OfficeUser(Base):

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
+import hashlib
+import json
 import re
 
 import pytest
@@ -20,6 +24,7 @@ from forms_app.store.models import (
     Nomination,
     NominationVersion,
     OutboxMail,
+    PrivacyRequest,
     RateEvent,
     StoredFile,
 )
@@ -256,3 +261,218 @@ def test_addresses_are_redacted_from_smtp_replies():
     assert redact("550 5.1.1 <lan.nguyen@binhminh.vn>: Recipient address rejected") == (
         "550 5.1.1 <<address>>: Recipient address rejected"
     )
+
+
+# --- 3. a person's rights through the edit link ----------------------------------------
+
+OFFICE_ADDRESS = "hoanghaldld206@gmail.com"
+
+
+def csrf_of(client, path: str) -> str:
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(path).text)[1]
+
+
+def sent_nomination(make_app, **config):
+    app = make_app(MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False, **config)
+    client = app.test_client()
+    edit_path = submit_ok(client)
+    return app, client, edit_path
+
+
+def test_right_to_see_everything_stored(make_app):
+    _app, client, edit_path = sent_nomination(make_app)
+    confirmation = page_text(client.get(edit_path))
+    assert f'href="{edit_path}/du-lieu"' in confirmation
+    text = page_text(client.get(edit_path + "/du-lieu"))
+    for shown in (
+        "<tr><th>Người (tập thể) được đề nghị</th><td>Nguyễn Thị Lan Hương</td></tr>",
+        "<td>Trần Văn Đức – congdoan@binhminh.vn – 0909 123 456</td>",
+        "<tr><th>Địa chỉ mạng (IP) lúc gửi</th><td>127.0.0.1</td></tr>",
+        "<tr><th>Xử lý dữ liệu nhạy cảm (dân tộc)</th><td>Có</td></tr>",
+        "<tr><th>Công bố bản tóm tắt nếu được khen thưởng</th><td>Không</td></tr>",
+        "<tr><th>Phiên bản thông báo</th><td>2026-01</td></tr>",
+        '<tr><th>Dân tộc</th><td style="white-space: pre-line;">Kinh</td></tr>',
+        'Sáng kiến 2</th><td style="white-space: pre-line;">Tên sáng kiến: Băng tải tự động; '
+        "Năm công nhận: 2017; Cấp công nhận: Cấp cơ sở; Giá trị làm lợi (đồng): 30000000",
+        "Hồ sơ gửi văn phòng: “Hồ sơ đề nghị khen thưởng",
+    ):
+        assert shown in text, shown
+
+
+def test_right_to_download_everything_as_json_and_the_pdf(make_app):
+    app, client, edit_path = sent_nomination(make_app)
+    response = client.get(edit_path + "/du-lieu.json")
+    assert response.status_code == 200
+    reference = only_nomination(app).reference
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="du-lieu-{reference}.json"'
+    )
+    data = json.loads(response.get_data(as_text=True))
+    assert data["reference"] == reference
+    assert data["contact"] == {
+        "name": "Trần Văn Đức",
+        "email": "congdoan@binhminh.vn",
+        "phone": "0909 123 456",
+    }
+    [version] = data["versions"]
+    assert version["data"]["full_name"] == "Nguyễn Thị Lan Hương"
+    assert version["consent"]["processing"] is True
+    assert sorted(f["kind"] for f in version["files"]) == ["docx", "pdf", "photo"]
+    assert sorted(m["kind"] for m in data["mails"]) == ["confirmation", "office"]
+    pdf = client.get(edit_path + "/tom-tat.pdf")
+    pdf_sha = next(f["sha256"] for f in version["files"] if f["kind"] == "pdf")
+    assert hashlib.sha256(pdf.data).hexdigest() == pdf_sha
+    assert pdf.data.startswith(b"%PDF")
+
+
+def test_right_to_correct_through_the_edit_flow(make_app):
+    _app, client, edit_path = sent_nomination(make_app)
+    started = client.post(edit_path, data={"csrf_token": csrf_of(client, edit_path)})
+    form_page = page_text(client.get(started.headers["Location"]))
+    draft = re.search(r'id="draft" name="draft" type="hidden" value="([^"]+)"', form_page)[1]
+    # The consent given before is ticked again in the edit (the person may untick it).
+    assert re.search(r'<input[^>]*checked[^>]*id="consent_processing"', form_page)
+    submit_ok(client, draft=draft, birth_year="1984")
+    text = page_text(client.get(edit_path + "/du-lieu"))
+    assert text.index("<h2>Phiên bản 2") < text.index("<h2>Phiên bản 1")
+    assert '<tr><th>Năm sinh</th><td style="white-space: pre-line;">1984</td></tr>' in text
+
+
+def office_mails(app, kind: str) -> list[OutboxMail]:
+    with db(app) as session:
+        return session.scalars(select(OutboxMail).where(OutboxMail.kind == kind)).all()
+
+
+def test_right_to_withdraw_consent_withdraws_and_tells_the_office(make_app):
+    app, client, edit_path = sent_nomination(make_app)
+    response = client.post(
+        edit_path + "/rut-dong-y", data={"csrf_token": csrf_of(client, edit_path + "/du-lieu")}
+    )
+    assert response.status_code == 303
+    page = page_text(client.get(response.headers["Location"]))
+    reference = only_nomination(app).reference
+    assert f"Đã rút lại sự đồng ý: hồ sơ {reference} đã được rút, văn phòng đã được báo." in page
+    assert '<strong class="status">Đã rút</strong>' in page
+    assert only_nomination(app).status.value == "withdrawn"
+    [mail] = office_mails(app, "withdrawal")
+    assert mail.recipients == [OFFICE_ADDRESS]
+    assert mail.subject == (
+        f"Rút lại sự đồng ý, hồ sơ đã rút – Nguyễn Thị Lan Hương – Mã {reference}"
+    )
+    message = email.message_from_bytes(mail.raw, policy=email.policy.default)
+    assert [part.get_content_type() for part in message.iter_parts()] == [
+        "text/plain",
+        "text/html",
+    ]
+    assert (
+        "đã rút lại sự đồng ý xử lý dữ liệu cá nhân" in message.get_body(("plain",)).get_content()
+    )
+    with db(app) as session:
+        [row] = session.scalars(select(PrivacyRequest)).all()
+        assert (row.kind.value, row.state.value, row.handled_by) == (
+            "withdraw",
+            "done",
+            "người gửi hồ sơ",
+        )
+    # No more edits, and a second withdrawal changes nothing.
+    confirmation = page_text(client.get(edit_path))
+    assert "Hồ sơ đã được rút (đã rút lại sự đồng ý); văn phòng đã được báo." in confirmation
+    assert "Sửa hồ sơ</button>" not in confirmation
+    token = csrf_of(client, edit_path + "/du-lieu")
+    assert client.post(edit_path, data={"csrf_token": token}).status_code == 403
+    again = client.post(
+        edit_path + "/rut-dong-y", data={"csrf_token": csrf_of(client, edit_path + "/du-lieu")}
+    )
+    assert again.status_code == 409
+    assert len(office_mails(app, "withdrawal")) == 1
+
+
+def test_right_to_deletion_the_office_deletes_with_one_click(make_app):
+    app, client, edit_path = sent_nomination(make_app)
+    reference = only_nomination(app).reference
+    response = client.post(
+        edit_path + "/yeu-cau-xoa", data={"csrf_token": csrf_of(client, edit_path + "/du-lieu")}
+    )
+    assert response.status_code == 303
+    page = page_text(client.get(response.headers["Location"]))
+    assert "Đã gửi yêu cầu xóa tới văn phòng; hạn xử lý: 09:00 ngày 13/02/2020." in page
+    [mail] = office_mails(app, "privacy_request")
+    assert mail.subject == (
+        f"Yêu cầu về dữ liệu cá nhân: Xóa dữ liệu – Mã {reference} – "
+        "trả lời trước 09:00 ngày 13/02/2020"
+    )
+    # Another body's office neither sees nor answers it.
+    other = app.test_client()
+    assert create_user(app, "longbien", "ldld-long-bien").exit_code == 0
+    assert login(other, "longbien").status_code == 302
+    assert reference not in other.get("/van-phong/yeu-cau-du-lieu").text
+    with db(app) as session:
+        request_id = session.scalar(select(PrivacyRequest.id))
+    answer = f"/van-phong/yeu-cau-du-lieu/{request_id}/xu-ly"
+    token = csrf_of(other, "/van-phong/yeu-cau-du-lieu")
+    assert other.post(answer, data={"csrf_token": token}).status_code == 404
+    office = office_client(app)
+    listing = page_text(office.get("/van-phong/yeu-cau-du-lieu"))
+    assert "<td>Xóa dữ liệu</td>" in listing
+    assert "<td>09:00 ngày 13/02/2020</td>" in listing
+    assert "Xóa hồ sơ và đóng yêu cầu</button>" in listing
+    done = office.post(answer, data={"csrf_token": csrf_of(office, "/van-phong/yeu-cau-du-lieu")})
+    assert done.status_code == 303
+    outcome = f"Đã xóa hồ sơ {reference}: 1 phiên bản, 3 tệp, 3 thư."
+    assert outcome in page_text(office.get(done.headers["Location"]))
+    assert counts(app) | {"rate_event": 0} == {
+        "nomination": 0,
+        "nomination_version": 0,
+        "stored_file": 0,
+        "outbox_mail": 0,
+        "draft": 0,
+        "rate_event": 0,
+    }
+    with db(app) as session:
+        [row] = session.scalars(select(PrivacyRequest)).all()
+        assert (row.state.value, row.handled_by, row.outcome, row.nomination_id) == (
+            "done",
+            "quan1",
+            outcome,
+            None,
+        )
+    assert client.get(edit_path).status_code == 404
+    assert client.get(edit_path + "/du-lieu").status_code == 404
+
+
+def test_after_the_deadline_a_request_goes_to_the_office(make_app):
+    app, _client, edit_path = sent_nomination(make_app)
+    late = make_app(
+        NOW="2020-02-20T09:00:00+07:00", MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False
+    ).test_client()
+    page = page_text(late.get(edit_path + "/du-lieu"))
+    assert "Không còn sửa trực tiếp được; hãy gửi yêu cầu sửa tới văn phòng" in page
+    token = csrf_of(late, edit_path + "/du-lieu")
+    empty = late.post(
+        edit_path + "/yeu-cau", data={"csrf_token": token, "kind": "rectify", "message": " "}
+    )
+    assert empty.status_code == 422
+    assert problems(empty) == ["Hãy ghi nội dung yêu cầu, ví dụ thông tin nào cần sửa thành gì."]
+    sent = late.post(
+        edit_path + "/yeu-cau",
+        data={"csrf_token": token, "kind": "rectify", "message": "Sửa năm sinh thành 1984."},
+    )
+    assert sent.status_code == 303
+    assert "Đã gửi yêu cầu “Sửa dữ liệu” tới văn phòng; hạn xử lý: 09:00 ngày 23/02/2020." in (
+        page_text(late.get(sent.headers["Location"]))
+    )
+    office = office_client(app)
+    with db(app) as session:
+        request_id = session.scalar(select(PrivacyRequest.id))
+    office.post(
+        f"/van-phong/yeu-cau-du-lieu/{request_id}/xu-ly",
+        data={"csrf_token": csrf_of(office, "/van-phong/yeu-cau-du-lieu")},
+    )
+    with db(app) as session:
+        row = session.get(PrivacyRequest, request_id)
+        assert (row.state.value, row.handled_by, row.message) == (
+            "done",
+            "quan1",
+            "Sửa năm sinh thành 1984.",
+        )
+    assert only_nomination(app).latest.number == 1  # the office corrects; nothing deleted
