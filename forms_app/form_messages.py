@@ -5,7 +5,9 @@ WTForms ships no Vietnamese catalogue, so a field without its own message
 This module owns the Vietnamese text of every message WTForms and Flask-WTF
 can produce, and the base classes that install it: `VietnameseForm` for
 Flask-WTF forms, `VietnameseMeta` for plain rows (FieldList/FormField). A
-message missing here still reaches people in Vietnamese (a general sentence).
+message missing here still reaches people in Vietnamese (a general sentence);
+other strings WTForms asks about (default labels made from field names) pass
+through unchanged.
 It must not hold labels or rules of any particular form.
 """
 
@@ -90,10 +92,13 @@ class VietnameseTranslations:
 
     def gettext(self, string: str) -> str:
         found = MESSAGES.get(string)
-        if found is None:
+        if found is not None:
+            return found
+        if string.endswith("."):
+            # A message of a newer WTForms: never shown in English.
             log.warning("WTForms message without Vietnamese text: %r", string)
             return GENERAL
-        return found
+        return string  # a default label made from a field's name ("Draft"): not shown
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.gettext(singular if n == 1 else plural)

@@ -107,7 +107,7 @@ def read_day(args, name: str) -> dt.date | None:
     if not EARLIEST_DAY <= day <= LATEST_DAY:
         raise FilterError(
             f"Ô “{label}” cần một ngày từ {format_date(EARLIEST_DAY)} đến "
-            f"{format_date(LATEST_DAY)}; nhận được {format_date(day)}."
+            f"{format_date(LATEST_DAY)}; nhận được “{text}”."
         )
     return day
 
