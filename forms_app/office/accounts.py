@@ -69,7 +69,11 @@ def create_office_user(
 
 def authenticate(session: Session, username: str, password: str) -> OfficeUser | None:
     """The active account with this username and password, or None (the caller commits)."""
-    user = session.scalar(select(OfficeUser).where(OfficeUser.username == username.strip().lower()))
+    username = username.strip().lower()
+    # No account has another shape (and PostgreSQL refuses NUL in a query's text).
+    user = None
+    if USERNAME_RE.match(username):
+        user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
         return None
