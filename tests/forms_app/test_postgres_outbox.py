@@ -116,7 +116,7 @@ def test_office_exports_from_postgres(pg_app):
 
 def test_office_odd_parameters_and_logins_on_postgres(pg_app):
     # PostgreSQL refuses NUL in text and integers past 2**31: these answered 500 there.
-    from test_office import CAMPAIGN, csrf_token, create_user, login
+    from test_office import CAMPAIGN, create_user, csrf_token, login
 
     create_user(pg_app, "quan1", "ldld-quan-1")
     submit_with_mails(pg_app, "PGY2345A", "Lê Thị Mai")
