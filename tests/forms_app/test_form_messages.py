@@ -78,8 +78,8 @@ def test_every_wtforms_message_has_vietnamese_text():
 
 
 def test_builtin_validators_speak_vietnamese(app):
-    from wtforms import Form, IntegerField, StringField
     from werkzeug.datastructures import MultiDict
+    from wtforms import Form, IntegerField, StringField
     from wtforms.validators import URL, DataRequired, Length, NumberRange
 
     class Sample(Form):
