@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.register_blueprint(nominations.bp)
     web.register_error_pages(app)
+    web.register_security_headers(app)
     register_office(app)
     register_privacy(app)
     register_mail_commands(app)

@@ -9,8 +9,10 @@ open the database, the content or any file other than the instance secret.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import secrets
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,15 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # sqlite:///<instance>/forms.sqlite3 when not given
     "CONTENT_DIR": str(PROJECT_DIR / "content"),
     "PUBLIC_SITE_URL": "http://127.0.0.1:8000/",
+    # The nomination app's own public address, e.g. https://hoso.congdoan.vn/. When it is
+    # https, the session cookie is Secure (sent over https only) and HSTS is sent.
+    "APP_URL": None,
+    # Secure session cookie: None derives it from APP_URL; true when TLS ends at a proxy
+    # and APP_URL is not given; false is refused for an https APP_URL.
+    "SECURE_COOKIES": None,
+    # The signed session cookie (CSRF token; the office's login token) is refused after
+    # this many seconds, and it is never permanent: closing the browser ends it.
+    "SESSION_LIFETIME": 24 * 3600,
     "NOW": None,  # ISO datetime with zone pinning the app's "now"
     "AUTO_MIGRATE": True,  # run Alembic migrations to head at start-up
     "MAX_PHOTO_BYTES": 10 * MB,
@@ -55,19 +66,25 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_BATCH_SIZE": 20,
     "OUTBOX_WATCH_INTERVAL": 5,  # seconds between passes of `outbox send --watch`
     "OUTBOX_SEND_AFTER_COMMIT": True,  # one delivery pass in a thread after a submission
-    "OFFICE_LOGIN_LIMIT": 10,  # failed office logins per address per window
+    "OFFICE_LOGIN_LIMIT": 10,  # failed office logins per address, and per account, per window
     "OFFICE_LOGIN_WINDOW": 900,  # seconds
     # Personal data (privacy/): nominations, files and mails are purged this long after the
     # call's deadline; the office is warned this many days ahead; requests are due in days.
     "RETENTION_MONTHS": 24,
     "RETENTION_WARNING_DAYS": 60,
     "PRIVACY_REQUEST_DUE_DAYS": 3,
+    "OFFICE_SESSION_LIFETIME": 8 * 3600,  # an office login ends after a working day (seconds)
 }
 
 MAIL_BACKENDS = ("smtp", "file")
 SMTP_SECURITIES = ("none", "starttls", "ssl")
 
 MIN_CSRF_SECONDS = 12 * 3600
+# A secret key must resist guessing. 16 random characters score about 44 to 64 on
+# estimate_secret_bits (it cannot credit more than log2(16) bits per character at
+# that length); keys a person types, like "abcabcabcabcabca", score far less.
+MIN_SECRET_BITS = 40
+SECRET_KEY_HOWTO = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
 
 
 class ConfigError(RuntimeError):
@@ -88,6 +105,14 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if problems:
         raise ConfigError(" ".join(problems))
     app.config["NOW"] = parse_now(app.config["NOW"])
+    secure = secure_cookies(app.config)
+    app.config.update(
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
+        PERMANENT_SESSION_LIFETIME=app.config["SESSION_LIFETIME"],
+        PREFERRED_URL_SCHEME="https" if secure else "http",
+    )
     app.config["CONTENT_DIR"] = str(Path(app.config["CONTENT_DIR"]))
 
 
@@ -119,6 +144,26 @@ def parse_now(value: Any) -> dt.datetime | None:
     return dt.datetime.fromisoformat(str(value))
 
 
+def secure_cookies(config: Any) -> bool:
+    """Whether the session cookie is sent over https only: as set, else from APP_URL."""
+    if config["SECURE_COOKIES"] is not None:
+        return bool(config["SECURE_COOKIES"])
+    return str(config["APP_URL"] or "").startswith("https://")
+
+
+def estimate_secret_bits(key: str) -> float:
+    """Bits of a key if its characters were drawn at random from the ones it uses.
+
+    A generous upper bound (it cannot see words or patterns), enough to refuse
+    keys like "aaaaaaaaaaaaaaaa" or "abcabcabcabcabca" that a person types.
+    """
+    if not key:
+        return 0.0
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    return per_char * len(key)
+
+
 def _is_positive_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value > 0
 
@@ -126,8 +171,16 @@ def _is_positive_int(value: Any) -> bool:
 def validate_config(config: Any) -> list[str]:
     """One English sentence per contradiction, in a stable order."""
     problems: list[str] = []
-    if len(str(config["SECRET_KEY"])) < 16:
-        problems.append("FORMS_SECRET_KEY must be at least 16 characters long.")
+    secret = str(config["SECRET_KEY"])
+    if len(secret) < 16:
+        problems.append(
+            f"FORMS_SECRET_KEY must be at least 16 characters long; {SECRET_KEY_HOWTO}."
+        )
+    elif estimate_secret_bits(secret) < MIN_SECRET_BITS:
+        problems.append(
+            "FORMS_SECRET_KEY is too easy to guess (too few different characters for its "
+            f"length); {SECRET_KEY_HOWTO}."
+        )
     url = str(config["DATABASE_URL"])
     if "://" not in url:
         problems.append(f"FORMS_DATABASE_URL must be an SQLAlchemy URL, got {url!r}.")
@@ -139,6 +192,23 @@ def validate_config(config: Any) -> list[str]:
     site = str(config["PUBLIC_SITE_URL"])
     if not site.startswith(("http://", "https://")):
         problems.append(f"FORMS_PUBLIC_SITE_URL must start with http:// or https://, got {site!r}.")
+    app_url = config["APP_URL"]
+    if app_url is not None and not str(app_url).startswith(("http://", "https://")):
+        problems.append(f"FORMS_APP_URL must start with http:// or https://, got {app_url!r}.")
+    if config["SECURE_COOKIES"] not in (None, True, False):
+        problems.append(
+            f"FORMS_SECURE_COOKIES must be true or false, got {config['SECURE_COOKIES']!r}."
+        )
+    elif config["SECURE_COOKIES"] is False and str(app_url or "").startswith("https://"):
+        problems.append(
+            "FORMS_SECURE_COOKIES cannot be false when FORMS_APP_URL is https, or the session "
+            "cookie would also travel over plain http."
+        )
+    elif config["SECURE_COOKIES"] is True and str(app_url or "").startswith("http://"):
+        problems.append(
+            "FORMS_SECURE_COOKIES cannot be true when FORMS_APP_URL is plain http, or browsers "
+            "would never send the session cookie back and no form could be sent."
+        )
     now = config["NOW"]
     if now not in (None, ""):
         try:
@@ -173,6 +243,8 @@ def validate_config(config: Any) -> list[str]:
         "RETENTION_MONTHS",
         "RETENTION_WARNING_DAYS",
         "PRIVACY_REQUEST_DUE_DAYS",
+        "OFFICE_SESSION_LIFETIME",
+        "SESSION_LIFETIME",
     ):
         if not _is_positive_int(config[key]):
             problems.append(f"FORMS_{key} must be a positive whole number, got {config[key]!r}.")
@@ -209,4 +281,17 @@ def validate_config(config: Any) -> list[str]:
             "FORMS_WTF_CSRF_TIME_LIMIT must be at least 43200 seconds (12 hours), "
             f"or people writing a long summary lose their work; got {limit!r}."
         )
+    lifetime = config["SESSION_LIFETIME"]
+    if _is_positive_int(lifetime):
+        if isinstance(limit, int) and limit > lifetime:
+            problems.append(
+                "FORMS_SESSION_LIFETIME must be at least FORMS_WTF_CSRF_TIME_LIMIT, or the "
+                "form's security token would outlive the cookie that holds it."
+            )
+        office = config["OFFICE_SESSION_LIFETIME"]
+        if _is_positive_int(office) and office > lifetime:
+            problems.append(
+                "FORMS_OFFICE_SESSION_LIFETIME must not be longer than FORMS_SESSION_LIFETIME, "
+                "or the cookie would end every office login earlier than announced."
+            )
     return problems

@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sitegen.text import EmailAddressError, normalise_email
 from wtforms import (
@@ -28,6 +27,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextArea
 
+from ..form_messages import VietnameseForm, VietnameseMeta
 from .amounts import AmountError, parse_money
 
 try:
@@ -80,7 +80,7 @@ class TextAreaField(StringField):
     widget = TextArea()
 
 
-class BaseForm(FlaskForm):
+class BaseForm(VietnameseForm):
     """Fields both forms share; `now_year` makes "a year in the future" checkable."""
 
     def __init__(
@@ -105,6 +105,8 @@ class BaseForm(FlaskForm):
 
 class InitiativeRow(Form):
     """One initiative (sáng kiến); a row left empty is ignored."""
+
+    Meta = VietnameseMeta
 
     title = StringField(
         "Tên sáng kiến",
@@ -149,6 +151,8 @@ class InitiativeRow(Form):
 
 class AwardRow(Form):
     """One award already received (năm, danh hiệu/hình thức, số quyết định, cơ quan)."""
+
+    Meta = VietnameseMeta
 
     year = StringField(
         "Năm khen thưởng", [Optional(), _limit(4)], description="Năm có 4 chữ số, ví dụ 2019."

@@ -22,6 +22,8 @@ ALLOWED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "MPO": "JPEG"}
 # 3×4 cm at 300 dpi.
 OUTPUT_SIZE = (354, 472)
 JPEG_QUALITY = 85
+# How Pillow opens 16-bit greyscale PNGs (by version and byte order).
+WIDE_GREY_MODES = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
 _truncation_lock = threading.Lock()
 
 
@@ -53,6 +55,8 @@ def process_photo(data: bytes, *, max_bytes: int) -> bytes:
             "hãy chụp hoặc lưu lại ảnh ở cỡ nhỏ hơn."
         ) from None
     image = ImageOps.exif_transpose(image)
+    if image.mode in WIDE_GREY_MODES:
+        image = _grey_to_8_bits(image)
     if image.mode not in ("RGB", "L"):
         background = Image.new("RGB", image.size, "white")
         rgba = image.convert("RGBA")
@@ -63,6 +67,15 @@ def process_photo(data: bytes, *, max_bytes: int) -> bytes:
     # A new image carries no EXIF, GPS or ICC data: nothing personal leaks.
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
     return out.getvalue()
+
+
+def _grey_to_8_bits(image: Image.Image) -> Image.Image:
+    """A 16-bit greyscale PNG (0–65535) as 8-bit greyscale (0–255).
+
+    Pillow's own conversion clips every value above 255, which turns a 16-bit
+    photo all white; scaling first keeps its tones.
+    """
+    return image.convert("I").point(lambda value: value * (255 / 65535)).convert("L")
 
 
 def _open_and_decode(data: bytes) -> Image.Image:

@@ -20,7 +20,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf import FlaskForm
 from sitegen.dates import format_datetime, format_moment
 from sitegen.models import Subject
 from sitegen.text import clean_text
@@ -35,8 +34,9 @@ from ..campaigns import (
     get_now,
     list_campaigns,
 )
+from ..form_messages import VietnameseForm
 from ..privacy.notice import build_notice
-from ..web import client_address
+from ..web import client_address, summary_frame
 from . import bp, operations, pdf
 from .criteria import describe_criteria
 from .forms import CollectiveForm, IndividualForm
@@ -51,7 +51,7 @@ CSRF_MESSAGE = (
 HONEYPOT_MESSAGE = "Không thể nhận hồ sơ này: ô “Trang web” phải để trống."
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(VietnameseForm):
     """The preview's "send" button and the edit button: only a CSRF token."""
 
 
@@ -244,17 +244,13 @@ def render_preview(found: operations.Preview, confirm: Any, problems: list[str] 
 
 
 @bp.get("/nhap/<token>/trang")
+@summary_frame
 def preview_page(token: str) -> Response:
     """The summary as HTML with the print stylesheet, shown in the preview's frame."""
     html = operations.preview_html(
         token, get_now(), asset_base=url_for("nominations.asset", name="")
     )
-    response = Response(html, mimetype="text/html")
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src 'self'; "
-        "frame-ancestors 'self'"
-    )
-    return response
+    return Response(html, mimetype="text/html")
 
 
 @bp.get("/nhap/<token>/ban-xem-truoc.pdf")

@@ -1,27 +1,30 @@
-"""Office accounts: creation, password check, login rate limit, issuing bodies.
+"""Office accounts: creation, password check, logins kept server-side, issuing bodies.
 
-This module owns who may log in to the office view and which issuing bodies
-(keys of content/issuers.yml) each account sees. Passwords are stored as
-werkzeug.security hashes only. It must not build responses or read requests:
-views.py passes in the address and the typed values.
+This module owns who may log in to the office view, which issuing bodies
+(keys of content/issuers.yml) each account sees, and the server-side record
+of each login (the cookie holds only a random token; logging out deletes the
+record). Passwords and tokens are stored as hashes only. It must not build
+responses, read requests or count failed logins (operations.py does, with
+store/ratelimit.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import secrets
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..campaigns import get_content
 from ..store.database import get_session
-from ..store.models import OfficeMembership, OfficeUser, RateEvent, utc_now
+from ..store.models import OfficeMembership, OfficeSession, OfficeUser, utc_now
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,99}$")
 MIN_PASSWORD_LENGTH = 10
-LOGIN_ACTION = "office-login"
 # Compared against when the username does not exist, so both cases take as long.
 _DUMMY_HASH = generate_password_hash("not a password of anyone")
 
@@ -65,47 +68,59 @@ def create_office_user(
 
 
 def authenticate(session: Session, username: str, password: str) -> OfficeUser | None:
-    """The active account with this username and password, or None."""
-    user = session.scalar(select(OfficeUser).where(OfficeUser.username == username.strip().lower()))
+    """The active account with this username and password, or None (the caller commits)."""
+    username = username.strip().lower()
+    # No account has another shape (and PostgreSQL refuses NUL in a query's text).
+    user = None
+    if USERNAME_RE.match(username):
+        user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
     if user is None or not user.active:
         check_password_hash(_DUMMY_HASH, password)
         return None
     if not check_password_hash(user.password_hash, password):
         return None
     user.last_login_at = utc_now()
-    session.commit()
     return user
 
 
-def login_blocked(session: Session, address: str, limit: int, window_seconds: int) -> bool:
-    """True when this address has had `limit` failed logins within the window."""
-    since = utc_now() - dt.timedelta(seconds=window_seconds)
-    failures = session.scalar(
-        select(func.count())
-        .select_from(RateEvent)
-        .where(
-            RateEvent.address == address[:64],
-            RateEvent.action == LOGIN_ACTION,
-            RateEvent.at >= since,
-        )
-    )
-    return failures >= limit
+def account_key(username: str) -> str:
+    """The rate-limit key of a typed username (hashed: any text fits, nothing readable kept)."""
+    return hashlib.sha256(username.strip().lower().encode("utf-8")).hexdigest()
 
 
-def record_failed_login(session: Session, address: str, window_seconds: int) -> None:
+def open_office_session(session: Session, user: OfficeUser, lifetime_seconds: int) -> str:
+    """A new login of `user`: its random token (for the signed cookie); only its hash is kept."""
     now = utc_now()
-    session.execute(
-        delete(RateEvent).where(
-            RateEvent.action == LOGIN_ACTION,
-            RateEvent.at < now - dt.timedelta(seconds=window_seconds),
+    session.execute(delete(OfficeSession).where(OfficeSession.expires_at < now))
+    token = secrets.token_urlsafe(32)
+    session.add(
+        OfficeSession(
+            token_hash=_hash_token(token),
+            user=user,
+            created_at=now,
+            expires_at=now + dt.timedelta(seconds=lifetime_seconds),
         )
     )
-    session.add(RateEvent(address=address[:64], action=LOGIN_ACTION, at=now))
-    session.commit()
+    return token
 
 
-def clear_failed_logins(session: Session, address: str) -> None:
-    session.execute(
-        delete(RateEvent).where(RateEvent.address == address[:64], RateEvent.action == LOGIN_ACTION)
+def find_office_session_user(session: Session, token: str | None) -> OfficeUser | None:
+    """The active account of a login that has neither ended nor expired, or None."""
+    if not token or not isinstance(token, str):
+        return None
+    user = session.scalar(
+        select(OfficeUser)
+        .join(OfficeSession, OfficeSession.user_id == OfficeUser.id)
+        .where(OfficeSession.token_hash == _hash_token(token), OfficeSession.expires_at > utc_now())
     )
-    session.commit()
+    return user if user is not None and user.active else None
+
+
+def close_office_session(session: Session, token: str | None) -> None:
+    """End a login: the row goes, so any copy of the cookie is refused from now on."""
+    if token and isinstance(token, str):
+        session.execute(delete(OfficeSession).where(OfficeSession.token_hash == _hash_token(token)))
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

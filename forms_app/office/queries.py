@@ -3,16 +3,19 @@
 This module owns the rule "an account sees only the nominations of plans
 issued by a body it belongs to": each function takes the account and returns
 None (the view answers 404) for anything outside its bodies, whatever the URL
-says. It also owns the list filters. It must not build responses or change
-anything except putting a mail back in the queue.
+says. It also owns the list filters and reading every query parameter the office
+accepts. It must not build responses or change anything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
+from sitegen.dates import format_date
 from sitegen.models import TZ, Plan
+from sitegen.text import clean_text
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -25,6 +28,9 @@ from ..store.models import (
     OfficeUser,
     OutboxMail,
 )
+
+REFERENCE_RE = re.compile(r"[A-Z0-9]{1,16}")
+MAX_ROW_ID = 2**31 - 1
 
 
 def visible_campaigns(content, user: OfficeUser) -> list[Campaign]:
@@ -57,9 +63,12 @@ def may_see(content, user: OfficeUser, nomination: Nomination | None) -> bool:
 def get_nomination(
     session: Session, content, user: OfficeUser, reference: str
 ) -> Nomination | None:
+    reference = reference.upper()
+    if not REFERENCE_RE.fullmatch(reference):
+        return None  # nothing stored looks like it (and PostgreSQL refuses NUL in text)
     nomination = session.scalar(
         select(Nomination)
-        .where(Nomination.reference == reference.upper()[:16])
+        .where(Nomination.reference == reference)
         .options(selectinload(Nomination.versions).selectinload(NominationVersion.files))
     )
     return nomination if may_see(content, user, nomination) else None
@@ -69,9 +78,52 @@ def get_version(nomination: Nomination, number: int) -> NominationVersion | None
     return next((v for v in nomination.versions if v.number == number), None)
 
 
+class FilterError(ValueError):
+    """A filter of the query string cannot be applied; the message names it, in Vietnamese."""
+
+
+# Nominations are dated within these bounds; outside them a day cannot be turned into a
+# moment of Asia/Ho_Chi_Minh and back to UTC (year 1 and 9999 overflow).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+DAY_FIELDS = {"tu_ngay": "Từ ngày", "den_ngay": "Đến ngày"}
+
+
+def read_day(args, name: str) -> dt.date | None:
+    """The day of a date filter (YYYY-MM-DD, as <input type="date"> sends it), or None."""
+    text = clean_text(args.get(name, "")).strip()
+    if not text:
+        return None
+    label = DAY_FIELDS[name]
+    try:
+        day = dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise FilterError(
+            f"Ô “{label}” cần một ngày dạng năm-tháng-ngày, ví dụ 2020-02-10; "
+            f"nhận được “{text[:40]}”."
+        )
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise FilterError(
+            f"Ô “{label}” cần một ngày từ {format_date(EARLIEST_DAY)} đến "
+            f"{format_date(LATEST_DAY)}; nhận được “{text}”."
+        )
+    return day
+
+
+def read_text(args, name: str, limit: int) -> str:
+    # What the form stores is cleaned the same way; PostgreSQL also refuses NUL in text.
+    return clean_text(args.get(name, ""))[:limit]
+
+
 @dataclass(frozen=True)
 class Filters:
-    """The list filters, parsed from the query string; bad values are ignored."""
+    """The list filters, parsed from the query string.
+
+    Choices that are not on the form (an unknown subject or status) are ignored;
+    a date that is not one, or out of range, raises FilterError.
+    """
 
     category: str = ""
     subject: str = ""
@@ -82,21 +134,15 @@ class Filters:
 
     @classmethod
     def from_args(cls, args) -> Filters:
-        def day(name: str) -> dt.date | None:
-            try:
-                return dt.date.fromisoformat(args.get(name, ""))
-            except ValueError:
-                return None
-
         subject = args.get("doi_tuong_loai", "")
         status = args.get("trang_thai", "")
         return cls(
-            category=args.get("doi_tuong", "")[:100],
+            category=read_text(args, "doi_tuong", 100),
             subject=subject if subject in ("individual", "collective") else "",
-            union=args.get("cdcs", "")[:300],
+            union=read_text(args, "cdcs", 300),
             status=status if status in {s.value for s in NominationStatus} else "",
-            date_from=day("tu_ngay"),
-            date_to=day("den_ngay"),
+            date_from=read_day(args, "tu_ngay"),
+            date_to=read_day(args, "den_ngay"),
         )
 
     def as_args(self) -> dict[str, str]:
@@ -179,6 +225,8 @@ def list_mails(
 
 
 def get_mail(session: Session, content, user: OfficeUser, mail_id: int) -> OutboxMail | None:
+    if not 0 < mail_id <= MAX_ROW_ID:
+        return None  # the URL's number is unbounded; the database's integers are not
     mail = session.get(OutboxMail, mail_id)
     if mail is None or not may_see(content, user, mail.nomination):
         return None

@@ -22,12 +22,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_wtf import FlaskForm
 from sitegen.dates import format_date, format_datetime
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..campaigns import Campaign, get_now
+from ..form_messages import VietnameseForm
 from ..nominations.forms import TextAreaField, make_choice
 from ..nominations.operations import find_call
 from ..nominations.views import normalise_formdata
@@ -78,11 +78,11 @@ def office_retention_warning(campaign: Campaign) -> dict[str, Any] | None:
 # --- the person's rights, behind the edit link ---------------------------------------
 
 
-class ActionForm(FlaskForm):
+class ActionForm(VietnameseForm):
     """A button that changes something: only the CSRF token."""
 
 
-class RequestForm(FlaskForm):
+class RequestForm(VietnameseForm):
     kind = SelectField(
         "Loại yêu cầu",
         [InputRequired(message="Hãy chọn loại yêu cầu.")],

@@ -238,6 +238,26 @@ class OfficeUser(Base):
         return frozenset(m.issuer_key for m in self.memberships)
 
 
+class OfficeSession(Base):
+    """One login of an office account; the signed cookie holds only its random token.
+
+    Logging out deletes the row, so a copy of the cookie taken before is worth
+    nothing after. Only the token's SHA-256 is stored.
+    """
+
+    __tablename__ = "office_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("office_user.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[OfficeUser] = relationship()
+
+    __table_args__ = (Index("ix_office_session_user", "user_id"),)
+
+
 class OfficeMembership(Base):
     """An account belongs to an issuing body (a key of content/issuers.yml)."""
 

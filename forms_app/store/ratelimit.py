@@ -35,6 +35,13 @@ def record_action(session: Session, key: str, action: str, window_seconds: int) 
     session.add(RateEvent(address=key[:64], action=action, at=now))
 
 
+def forget_actions(session: Session, key: str, action: str) -> None:
+    """Forget every counted `action` of `key` (the caller commits)."""
+    session.execute(
+        delete(RateEvent).where(RateEvent.address == key[:64], RateEvent.action == action)
+    )
+
+
 def allow_action(session: Session, key: str, action: str, limit: int, window_seconds: int) -> bool:
     """Count one action for `key`; False (and nothing counted) when the window holds `limit`."""
     if count_actions(session, key, action, window_seconds) >= limit:

@@ -71,7 +71,8 @@ def test_create_app_bad_now_and_limits_rejected(make_app):
     with pytest.raises(ConfigError) as caught:
         make_app(NOW="hôm nay", RATE_LIMIT_WINDOW=0, SECRET_KEY="short")
     assert str(caught.value) == (
-        "FORMS_SECRET_KEY must be at least 16 characters long. "
+        "FORMS_SECRET_KEY must be at least 16 characters long; make one with: "
+        'python -c "import secrets; print(secrets.token_urlsafe(48))". '
         "FORMS_NOW must be an ISO datetime such as 2020-02-10T09:00:00+07:00, got 'hôm nay'. "
         "FORMS_RATE_LIMIT_WINDOW must be a positive whole number, got 0."
     )

@@ -133,6 +133,120 @@ def test_office_login_is_rate_limited_per_address(make_app):
     assert client.get("/van-phong/").status_code == 302
 
 
+def test_office_login_success_on_another_account_does_not_reset_failures(make_app):
+    # The attack of issue 9: 9 guesses at one account, 1 real login to the attacker's
+    # own account, again and again. The address's failures must keep counting.
+    app = make_app(MAIL_BACKEND="file")
+    create_user(app, "quan1", "ldld-quan-1")
+    create_user(app, "longbien", "ldld-long-bien")
+    client = app.test_client()
+
+    statuses = []
+    for round_ in range(4):
+        statuses += [login(client, "quan1", f"doan-mo-{round_}-{i}").status_code for i in range(9)]
+        statuses.append(login(client, "longbien").status_code)
+
+    assert statuses == [401] * 9 + [302] + [401] + [429] * 29
+    refused = login(client, "longbien")
+    assert "Đăng nhập sai quá nhiều lần từ địa chỉ này. Hãy thử lại sau 15 phút." in refused.text
+
+
+def test_office_login_failures_counted_per_account_across_addresses(make_app):
+    app = make_app(MAIL_BACKEND="file", OFFICE_LOGIN_LIMIT=3)
+    create_user(app, "quan1", "ldld-quan-1")
+    create_user(app, "longbien", "ldld-long-bien")
+
+    def login_from(address: str, username: str, password: str = PASSWORD):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return login(client, username, password)
+
+    wrong = [login_from(f"203.0.113.{i}", "quan1", "sai-mat-khau").status_code for i in range(3)]
+    blocked = login_from("203.0.113.50", "quan1")
+    other_account = login_from("203.0.113.50", "longbien")
+
+    assert wrong == [401, 401, 401]
+    assert blocked.status_code == 429
+    assert (
+        "Tài khoản này bị nhập sai mật khẩu quá nhiều lần. Hãy thử lại sau 15 phút." in blocked.text
+    )
+    assert other_account.status_code == 302
+
+
+def test_office_login_success_forgets_only_that_accounts_failures(make_app):
+    app = make_app(MAIL_BACKEND="file", OFFICE_LOGIN_LIMIT=3)
+    create_user(app, "quan1", "ldld-quan-1")
+
+    def login_from(address: str, password: str = PASSWORD):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return login(client, "quan1", password)
+
+    statuses = [login_from(f"198.51.100.{i}", "sai-mat-khau").status_code for i in range(2)]
+    statuses.append(login_from("198.51.100.9").status_code)
+    statuses += [login_from(f"198.51.100.{i}", "sai-mat-khau").status_code for i in (20, 21)]
+    statuses.append(login_from("198.51.100.9").status_code)
+
+    assert statuses == [401, 401, 302, 401, 401, 302]
+
+
+def test_office_logout_revokes_a_copied_cookie(office_app):
+    client = office_app.test_client()
+    login(client, "quan1")
+    copied = client.get_cookie("session").value
+    thief = office_app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/van-phong/").status_code == 200
+
+    page = client.get("/van-phong/")
+    client.post("/van-phong/dang-xuat", data={"csrf_token": csrf_token(page.text)})
+
+    after = thief.get("/van-phong/")
+    assert after.status_code == 302
+    assert after.location == "/van-phong/dang-nhap?next=/van-phong/?"
+    assert client.get("/van-phong/").status_code == 302
+
+
+def test_office_login_ends_after_its_lifetime(office_app):
+    from forms_app.store.models import OfficeSession
+
+    client = office_app.test_client()
+    login(client, "quan1")
+    assert client.get("/van-phong/").status_code == 200
+    with office_app.extensions["forms_sessionmaker"]() as db:
+        row = db.scalar(select(OfficeSession))
+        assert (row.expires_at - row.created_at).total_seconds() == 8 * 3600
+        row.expires_at = _hours_later(-1)
+        db.commit()
+
+    assert client.get("/van-phong/").status_code == 302
+
+
+def test_office_cookie_holds_only_a_random_login_token(office_app):
+    client = office_app.test_client()
+    login(client, "quan1")
+
+    with client.session_transaction() as session:
+        assert set(session) == {"office_login"}
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", session["office_login"])
+
+
+def test_office_login_messages_are_vietnamese(office_app):
+    client = office_app.test_client()
+    page = client.get("/van-phong/dang-nhap")
+
+    response = client.post(
+        "/van-phong/dang-nhap",
+        data={"username": "q" * 101, "password": "", "csrf_token": csrf_token(page.text)},
+    )
+
+    assert response.status_code == 400
+    assert re.findall(r'<span class="error">(.*?)</span>', response.text) == [
+        "Tên đăng nhập tối đa 100 ký tự.",
+        "Hãy nhập mật khẩu.",
+    ]
+
+
 def test_office_login_without_csrf_token_is_refused(office_app):
     client = office_app.test_client()
 
@@ -270,6 +384,65 @@ def test_office_filters_by_union_and_category(quan1):
     assert "Q1BBBB33" not in by_category.text
     assert "0 hồ sơ." in by_date.text
     assert len(list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))) == 2
+
+
+DATE_ERRORS = {
+    "den_ngay=9999-12-31": (
+        "Ô “Đến ngày” cần một ngày từ 01/01/1900 đến 31/12/2999; nhận được “9999-12-31”."
+    ),
+    "tu_ngay=0001-01-01": (
+        "Ô “Từ ngày” cần một ngày từ 01/01/1900 đến 31/12/2999; nhận được “0001-01-01”."
+    ),
+    "tu_ngay=2020-02-30": (
+        "Ô “Từ ngày” cần một ngày dạng năm-tháng-ngày, ví dụ 2020-02-10; nhận được “2020-02-30”."
+    ),
+    "den_ngay=hôm+nay": (
+        "Ô “Đến ngày” cần một ngày dạng năm-tháng-ngày, ví dụ 2020-02-10; nhận được “hôm nay”."
+    ),
+}
+
+
+@pytest.mark.parametrize("query", DATE_ERRORS)
+@pytest.mark.parametrize("page", ["", "danh-sach.csv", "danh-sach.xlsx", "ho-so.zip"])
+def test_office_out_of_range_dates_answer_400_in_vietnamese(quan1, page, query):
+    response = quan1.get(f"{CAMPAIGN}{page}?{query}")
+
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert re.findall(r'<p class="error" role="alert">(.*?)</p>', response.text) == [
+        DATE_ERRORS[query]
+    ]
+
+
+def test_office_odd_parameters_never_answer_500(quan1, office_app):
+    mail_id = all_mails(office_app)[0].id
+    page = quan1.get("/van-phong/thu-gui")
+    token = csrf_token(page.text)
+
+    answers = {
+        "NUL in a filter": quan1.get(CAMPAIGN, query_string={"cdcs": "a\x00b"}).status_code,
+        "NUL in a status": quan1.get("/van-phong/thu-gui?trang_thai=%00").status_code,
+        "NUL in a reference": quan1.get("/van-phong/ho-so/Q1%00").status_code,
+        "huge mail id": quan1.post(
+            "/van-phong/thu-gui/99999999999999999999999/gui-lai", data={"csrf_token": token}
+        ).status_code,
+        "huge version": quan1.get(
+            "/van-phong/ho-so/Q1AAAA22/ban-99999999999999999999/pdf"
+        ).status_code,
+        "odd back": quan1.post(
+            f"/van-phong/thu-gui/{mail_id}/gui-lai",
+            data={"csrf_token": token, "back": "/van-phong/\x00\r\nX: y"},
+        ).status_code,
+    }
+
+    assert answers == {
+        "NUL in a filter": 200,
+        "NUL in a status": 200,
+        "NUL in a reference": 404,
+        "huge mail id": 404,
+        "huge version": 404,
+        "odd back": 302,
+    }
 
 
 def test_office_zip_holds_every_dossier_of_the_campaign(quan1):

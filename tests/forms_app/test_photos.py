@@ -113,3 +113,23 @@ def test_process_photo_truncated_12_megapixel_jpeg_rejected():
     assert _error(data[: len(data) * 3 // 4]) == (
         "Tệp ảnh bị hỏng hoặc chưa tải lên hết; hãy chọn lại ảnh gốc."
     )
+
+
+def test_process_photo_16_bit_greyscale_png_keeps_its_tones():
+    # Three bands of a real 16-bit PNG: black, mid-grey (128 × 257) and light grey (192 × 257).
+    image = Image.new("I;16", (354, 472), 0)
+    image.paste(128 * 257, (0, 160, 354, 320))
+    image.paste(192 * 257, (0, 320, 354, 472))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    source = Image.open(io.BytesIO(out.getvalue()))
+    assert (source.mode, source.getpixel((10, 200))) == ("I;16", 32896)
+
+    result = Image.open(io.BytesIO(process_photo(out.getvalue(), max_bytes=10 * MB)))
+
+    assert result.size == (354, 472)
+    assert [result.getpixel((177, y)) for y in (80, 240, 400)] == [
+        (0, 0, 0),
+        (128, 128, 128),
+        (192, 192, 192),
+    ]

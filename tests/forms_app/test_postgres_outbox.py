@@ -21,7 +21,7 @@ from test_outbox_kill import worker_env
 from forms_app.store.database import upgrade_database
 from forms_app.store.models import Base, MailState
 
-OFFICE_TABLES = {"office_user", "office_membership", "outbox_mail"}
+OFFICE_TABLES = {"office_user", "office_membership", "office_session", "outbox_mail"}
 
 
 def office_differences(url: str) -> list:
@@ -112,3 +112,29 @@ def test_office_exports_from_postgres(pg_app):
     assert sheet.cell(row=5, column=2).value == HYPERLINK
     assert sheet.cell(row=5, column=2).data_type == "s"
     assert client.get("/van-phong/ho-so/PGX2345A/ban-1/pdf").data.startswith(b"%PDF-")
+
+
+def test_office_odd_parameters_and_logins_on_postgres(pg_app):
+    # PostgreSQL refuses NUL in text and integers past 2**31: these answered 500 there.
+    from test_office import CAMPAIGN, create_user, csrf_token, login
+
+    create_user(pg_app, "quan1", "ldld-quan-1")
+    submit_with_mails(pg_app, "PGY2345A", "Lê Thị Mai")
+    client = pg_app.test_client()
+    failed = login(client, "quan1\x00", "sai-mat-khau")
+    assert login(client, "quan1").status_code == 302
+    token = csrf_token(client.get("/van-phong/thu-gui").text)
+
+    answers = [
+        failed.status_code,
+        client.get(CAMPAIGN, query_string={"cdcs": "a\x00b", "doi_tuong": "\x00"}).status_code,
+        client.get("/van-phong/ho-so/PG%00").status_code,
+        client.post(
+            "/van-phong/thu-gui/99999999999999999999999/gui-lai", data={"csrf_token": token}
+        ).status_code,
+        client.get(f"{CAMPAIGN}?den_ngay=9999-12-31").status_code,
+    ]
+
+    assert answers == [401, 200, 404, 404, 400]
+    client.post("/van-phong/dang-xuat", data={"csrf_token": token})
+    assert client.get("/van-phong/").status_code == 302

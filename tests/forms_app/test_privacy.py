@@ -291,8 +291,8 @@ def test_right_to_see_everything_stored(make_app):
         "<tr><th>Xử lý dữ liệu nhạy cảm (dân tộc)</th><td>Có</td></tr>",
         "<tr><th>Công bố bản tóm tắt nếu được khen thưởng</th><td>Không</td></tr>",
         "<tr><th>Phiên bản thông báo</th><td>2026-01</td></tr>",
-        '<tr><th>Dân tộc</th><td style="white-space: pre-line;">Kinh</td></tr>',
-        'Sáng kiến 2</th><td style="white-space: pre-line;">Tên sáng kiến: Băng tải tự động; '
+        '<tr><th>Dân tộc</th><td class="lines">Kinh</td></tr>',
+        'Sáng kiến 2</th><td class="lines">Tên sáng kiến: Băng tải tự động; '
         "Năm công nhận: 2017; Cấp công nhận: Cấp cơ sở; Giá trị làm lợi (đồng): 30000000",
         "Hồ sơ gửi văn phòng: “Hồ sơ đề nghị khen thưởng",
     ):
@@ -335,7 +335,7 @@ def test_right_to_correct_through_the_edit_flow(make_app):
     submit_ok(client, draft=draft, birth_year="1984")
     text = page_text(client.get(edit_path + "/du-lieu"))
     assert text.index("<h2>Phiên bản 2") < text.index("<h2>Phiên bản 1")
-    assert '<tr><th>Năm sinh</th><td style="white-space: pre-line;">1984</td></tr>' in text
+    assert '<tr><th>Năm sinh</th><td class="lines">1984</td></tr>' in text
 
 
 def office_mails(app, kind: str) -> list[OutboxMail]:

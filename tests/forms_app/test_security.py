@@ -1,0 +1,290 @@
+"""Security headers and cookies of every route, walked from app.url_map, and their settings."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from form_data import INDIVIDUAL_URL, PLAN, csrf_token, individual_fields
+from mail_fixtures import all_mails, submit_with_mails
+from photo_samples import phone_photo
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
+from forms_app.config import ConfigError
+from forms_app.mail.cli import create_user_command
+
+PASSWORD = "mật-khẩu-đủ-dài-2020"
+REFERENCE = "Q1AAAA22"  # mail_fixtures stores the reference's hash as the edit token's
+CAMPAIGN = f"/van-phong/dot/{PLAN}/cap-thanh-pho/"
+NO_STORE = "no-store"
+
+
+def directives(policy: str) -> dict[str, str]:
+    """{"script-src": "'self'", ...} from a Content-Security-Policy header."""
+    parts = (part.strip().partition(" ") for part in policy.split(";") if part.strip())
+    return {name: value for name, _space, value in parts}
+
+
+def draft_with_photo(client) -> str:
+    """A real draft (with a processed photo) through the form: its token."""
+    fields = {**individual_fields(), "csrf_token": csrf_token(client, INDIVIDUAL_URL)}
+    files = {"photo": FileStorage(io.BytesIO(phone_photo()), filename="anh.jpg")}
+    boundary, body = encode_multipart(MultiDict({**fields, **files}))
+    response = client.post(
+        INDIVIDUAL_URL, data=body, content_type=f"multipart/form-data; boundary={boundary}"
+    )
+    assert response.status_code == 303
+    return re.fullmatch(r"/nhap/([^/]+)/", response.headers["Location"])[1]
+
+
+def log_in(client) -> None:
+    page = client.get("/van-phong/dang-nhap")
+    response = client.post(
+        "/van-phong/dang-nhap",
+        data={
+            "username": "quan1",
+            "password": PASSWORD,
+            "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)[
+                1
+            ],
+        },
+    )
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def site(make_app):
+    app = make_app(MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
+    result = app.test_cli_runner().invoke(
+        create_user_command,
+        ["quan1", "--name", "Hoàng Thị Hà", "--password", PASSWORD, "--issuer", "ldld-quan-1"],
+    )
+    assert result.exit_code == 0
+    submit_with_mails(app, REFERENCE, "Nguyễn Thị Lan")
+    return app
+
+
+def requests_for_every_route(app, draft: str, mail_id: int) -> dict[str, list[tuple]]:
+    """(method, path, expected status) for each endpoint, with real arguments."""
+    draft_base = f"/nhap/{draft}"
+    return {
+        "static": [("GET", "/static/forms.css", 200), ("GET", "/static/office.css", 200)],
+        "nominations.index": [("GET", "/", 200)],
+        "nominations.call_page": [("GET", f"/{PLAN}/cap-thanh-pho/", 302)],
+        "nominations.nomination_form": [
+            ("GET", INDIVIDUAL_URL, 200),
+            ("POST", INDIVIDUAL_URL, 400),  # no CSRF token
+        ],
+        "nominations.preview": [("GET", f"{draft_base}/", 200)],
+        "nominations.preview_page": [("GET", f"{draft_base}/trang", 200)],
+        "nominations.preview_pdf": [("GET", f"{draft_base}/ban-xem-truoc.pdf", 200)],
+        "nominations.draft_photo": [("GET", f"{draft_base}/anh.jpg", 200)],
+        "nominations.asset": [("GET", "/tai-nguyen/fonts/LiberationSerif-Regular.ttf", 200)],
+        "nominations.submit": [("POST", f"{draft_base}/gui", 400)],
+        "nominations.edit": [("GET", f"/sua/{REFERENCE}", 200), ("POST", f"/sua/{REFERENCE}", 400)],
+        "nominations.download": [
+            ("GET", f"/sua/{REFERENCE}/tom-tat.pdf", 200),
+            ("GET", f"/sua/{REFERENCE}/tom-tat.docx", 200),
+            ("GET", f"/sua/{REFERENCE}/anh.jpg", 200),
+        ],
+        "office.login": [
+            ("GET", "/van-phong/dang-nhap", 200),
+            ("POST", "/van-phong/dang-nhap", 400),
+        ],
+        "office.logout": [("POST", "/van-phong/dang-xuat", 302)],
+        "office.index": [("GET", "/van-phong/", 200)],
+        "office.campaign": [
+            ("GET", CAMPAIGN, 200),
+            ("GET", f"{CAMPAIGN}?den_ngay=9999-12-31", 400),
+        ],
+        "office.export_xlsx": [("GET", f"{CAMPAIGN}danh-sach.xlsx", 200)],
+        "office.export_csv": [("GET", f"{CAMPAIGN}danh-sach.csv", 200)],
+        "office.export_zip": [("GET", f"{CAMPAIGN}ho-so.zip", 200)],
+        "office.nomination": [("GET", f"/van-phong/ho-so/{REFERENCE}", 200)],
+        "office.download": [
+            ("GET", f"/van-phong/ho-so/{REFERENCE}/ban-1/pdf", 200),
+            ("GET", f"/van-phong/ho-so/{REFERENCE}/ban-1/docx", 200),
+            ("GET", f"/van-phong/ho-so/{REFERENCE}/ban-1/anh", 200),
+        ],
+        "office.outbox": [("GET", "/van-phong/thu-gui", 200)],
+        "office.resend": [("POST", f"/van-phong/thu-gui/{mail_id}/gui-lai", 400)],
+    }
+
+
+def check_headers(response, endpoint: str) -> None:
+    headers = response.headers
+    policy = directives(headers["Content-Security-Policy"])
+    scripts = policy.get("script-src", policy["default-src"])
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    if endpoint == "nominations.preview_page":
+        # Shown in the preview's own frame, nowhere else.
+        assert policy["frame-ancestors"] == "'self'"
+        assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    else:
+        assert policy["frame-ancestors"] == "'none'"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "'unsafe-inline'" not in policy["style-src"]
+    if endpoint in ("static", "nominations.asset"):
+        assert headers.get("Cache-Control") != NO_STORE  # shared files, nothing personal
+    else:
+        assert headers["Cache-Control"] == NO_STORE
+    for cookie in headers.getlist("Set-Cookie"):
+        assert "SameSite=Lax" in cookie and "HttpOnly" in cookie
+        assert "Expires=" not in cookie and "Max-Age=" not in cookie  # ends with the browser
+
+
+def test_every_route_sends_the_security_headers(site):
+    public = site.test_client()
+    draft = draft_with_photo(public)
+    office = site.test_client()
+    log_in(office)
+    routes = requests_for_every_route(site, draft, all_mails(site)[0].id)
+    assert set(routes) == {rule.endpoint for rule in site.url_map.iter_rules()}
+
+    seen = []
+    for endpoint, calls in routes.items():
+        client = office if endpoint.startswith("office.") else public
+        for method, path, status in calls:
+            if endpoint == "office.logout":
+                continue  # walked last: it ends the office login the other calls use
+            response = client.open(path, method=method)
+            response.close()  # static files are streamed from disk
+            assert (path, method, response.status_code) == (path, method, status)
+            check_headers(response, endpoint)
+            seen.append(endpoint)
+    # The same routes logged out (redirects to the login page), errors, and logout.
+    anonymous = site.test_client()
+    for endpoint, calls in routes.items():
+        if endpoint.startswith("office."):
+            for method, path, _status in calls:
+                check_headers(anonymous.open(path, method=method), endpoint)
+    for path, status in (("/khong-co-trang-nay", 404), ("/sua/khong-co", 404)):
+        response = public.get(path)
+        assert response.status_code == status
+        check_headers(response, None)
+    response = public.delete("/")
+    assert response.status_code == 405
+    check_headers(response, None)
+    response = office.post("/van-phong/dang-xuat")
+    assert response.status_code == 302
+    check_headers(response, "office.logout")
+    assert set(seen) == set(routes) - {"office.logout"}
+
+
+def test_preview_page_may_only_be_framed_by_the_app(site):
+    client = site.test_client()
+    response = client.get(f"/nhap/{draft_with_photo(client)}/trang")
+
+    assert response.headers["Content-Security-Policy"] == (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src 'self'; "
+        "frame-ancestors 'self'"
+    )
+
+
+def test_pages_policy_is_exact(client):
+    assert client.get("/").headers["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+
+
+def test_no_template_has_inline_script_or_style():
+    from paths import PROJECT
+
+    for template in (PROJECT / "forms_app" / "templates").rglob("*.html"):
+        if template.parent.name in ("mail", "summary"):
+            continue  # mails are not served; the summary has its own policy (its frame)
+        text = template.read_text(encoding="utf-8")
+        assert re.findall(r"<script|<style|\sstyle=|\son[a-z]+=", text) == [], template
+
+
+def session_cookie(response) -> str:
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+
+
+def test_session_cookie_is_lax_not_secure_over_http(client):
+    cookie = session_cookie(client.get(INDIVIDUAL_URL))
+
+    assert "; HttpOnly" in cookie and "; SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+    assert "Expires=" not in cookie
+
+
+def test_https_app_url_makes_the_cookie_secure_and_sends_hsts(make_app):
+    app = make_app(APP_URL="https://hoso.congdoan.vn/")
+    client = app.test_client()
+
+    response = client.get(INDIVIDUAL_URL, base_url="https://hoso.congdoan.vn")
+
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert "; Secure" in session_cookie(response)
+    assert response.headers["Strict-Transport-Security"] == ("max-age=31556926; includeSubDomains")
+
+
+def test_public_session_is_short_and_not_permanent(app, client):
+    response = client.get(INDIVIDUAL_URL)
+
+    assert app.permanent_session_lifetime.total_seconds() == 24 * 3600
+    assert "Expires=" not in session_cookie(response)
+    with client.session_transaction() as session:
+        assert set(session) == {"csrf_token"}
+        assert session.permanent is False
+
+
+@pytest.mark.parametrize(
+    ("settings", "sentence"),
+    [
+        (
+            {"APP_URL": "https://hoso.congdoan.vn/", "SECURE_COOKIES": False},
+            "FORMS_SECURE_COOKIES cannot be false when FORMS_APP_URL is https, or the session "
+            "cookie would also travel over plain http.",
+        ),
+        (
+            {"APP_URL": "http://hoso.congdoan.vn/", "SECURE_COOKIES": True},
+            "FORMS_SECURE_COOKIES cannot be true when FORMS_APP_URL is plain http, or browsers "
+            "would never send the session cookie back and no form could be sent.",
+        ),
+        (
+            {"APP_URL": "hoso.congdoan.vn"},
+            "FORMS_APP_URL must start with http:// or https://, got 'hoso.congdoan.vn'.",
+        ),
+        (
+            {"SESSION_LIFETIME": 3600},
+            "FORMS_SESSION_LIFETIME must be at least FORMS_WTF_CSRF_TIME_LIMIT, or the form's "
+            "security token would outlive the cookie that holds it. "
+            "FORMS_OFFICE_SESSION_LIFETIME must not be longer than FORMS_SESSION_LIFETIME, or "
+            "the cookie would end every office login earlier than announced.",
+        ),
+    ],
+)
+def test_cookie_settings_contradictions_rejected(make_app, settings, sentence):
+    with pytest.raises(ConfigError) as caught:
+        make_app(**settings)
+    assert str(caught.value) == sentence
+
+
+def test_secure_cookies_alone_for_tls_ended_at_a_proxy(make_app):
+    assert make_app(SECURE_COOKIES=True).config["SESSION_COOKIE_SECURE"] is True
+    assert make_app().config["SESSION_COOKIE_SECURE"] is False
+
+
+@pytest.mark.parametrize("key", ["aaaaaaaaaaaaaaaa", "abcabcabcabcabca", "1212121212121212abab"])
+def test_secret_key_with_little_entropy_rejected(make_app, key):
+    with pytest.raises(ConfigError) as caught:
+        make_app(SECRET_KEY=key)
+    assert str(caught.value) == (
+        "FORMS_SECRET_KEY is too easy to guess (too few different characters for its length); "
+        'make one with: python -c "import secrets; print(secrets.token_urlsafe(48))".'
+    )
+
+
+def test_secret_key_from_the_documented_command_accepted(make_app):
+    import secrets
+
+    for _ in range(20):
+        key = secrets.token_urlsafe(48)
+        assert make_app(SECRET_KEY=key).config["SECRET_KEY"] == key
