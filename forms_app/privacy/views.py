@@ -156,7 +156,7 @@ def send_request(token: str) -> Any:
             token=token,
             action_form=ActionForm(),
             request_form=form,
-        ), 422
+        ), 400 if form.csrf_token.errors else 422
     request_row = operations.send_request(token, form.kind.data, form.message.data)
     flash(
         f"Đã gửi yêu cầu “{request_row.kind.label}” tới văn phòng; hạn xử lý: "

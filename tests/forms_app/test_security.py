@@ -13,7 +13,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from forms_app.config import ConfigError
-from forms_app.mail.cli import create_user_command
+from forms_app.office.cli import create_user_command
 
 PASSWORD = "mật-khẩu-đủ-dài-2020"
 REFERENCE = "Q1AAAA22"  # mail_fixtures stores the reference's hash as the edit token's
@@ -110,6 +110,14 @@ def requests_for_every_route(app, draft: str, mail_id: int) -> dict[str, list[tu
         ],
         "office.outbox": [("GET", "/van-phong/thu-gui", 200)],
         "office.resend": [("POST", f"/van-phong/thu-gui/{mail_id}/gui-lai", 400)],
+        "office.privacy_requests": [("GET", "/van-phong/yeu-cau-du-lieu", 200)],
+        "office.answer_privacy_request": [("POST", "/van-phong/yeu-cau-du-lieu/1/xu-ly", 400)],
+        "privacy.notice": [("GET", f"/{PLAN}/cap-thanh-pho/bao-ve-du-lieu-ca-nhan", 200)],
+        "privacy.my_data": [("GET", f"/sua/{REFERENCE}/du-lieu", 200)],
+        "privacy.my_data_json": [("GET", f"/sua/{REFERENCE}/du-lieu.json", 200)],
+        "privacy.withdraw": [("POST", f"/sua/{REFERENCE}/rut-dong-y", 400)],
+        "privacy.erase": [("POST", f"/sua/{REFERENCE}/yeu-cau-xoa", 400)],
+        "privacy.send_request": [("POST", f"/sua/{REFERENCE}/yeu-cau", 400)],
     }
 
 

@@ -1,7 +1,7 @@
 """personal data: the person's requests, office administrators, the access log
 
 Revision ID: 0110
-Revises: 0102
+Revises: 0103
 Create Date: 2026-11-26
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0110"
-down_revision = "0102"
+down_revision = "0103"
 branch_labels = None
 depends_on = None
 
