@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from sitegen.dates import format_datetime
 from sqlalchemy import select
 
 from ..campaigns import Campaign, describe_closure, get_content, get_now
@@ -31,7 +32,7 @@ from ..store.models import (
     RequestKind,
     RequestState,
 )
-from . import retention, rights
+from . import access_log, retention, rights
 
 SELF_SERVICE = "người gửi hồ sơ"  # handled_by of what the person did through the edit link
 MAX_MESSAGE = 2000
@@ -240,3 +241,58 @@ def answer_request(user: OfficeUser, request_id: int) -> str:
     request.outcome = outcome
     session.commit()
     return outcome
+
+
+# --- the access log ---------------------------------------------------------------------
+
+
+def is_logged(endpoint: str | None) -> bool:
+    return endpoint in access_log.LOGGED
+
+
+def record_access(
+    account: OfficeUser, endpoint: str, view_args: dict[str, Any], query: str, address: str
+) -> str:
+    """Record one look at personal data (its own transaction); returns the export stamp."""
+    session = get_session()
+    now = _now_utc()
+    access_log.record(session, account, endpoint, view_args, query, address, now)
+    session.commit()
+    return f"Xuất bởi: {account.display_name} ({account.username}), {format_datetime(now)}"
+
+
+def is_export(endpoint: str | None) -> bool:
+    return endpoint in access_log.EXPORTS
+
+
+def stamp_export(endpoint: str, data: bytes, stamp: str) -> bytes:
+    """The export's bytes carrying who made it and when."""
+    return access_log.stamp_export(access_log.EXPORTS[endpoint], data, stamp)
+
+
+@dataclass
+class AccessLogPage:
+    entries: list[Any]
+    labels: dict[str, str]
+
+
+def access_log_page(account: OfficeUser) -> AccessLogPage:
+    """The log for an administrator; NotFound for anyone else (as if it did not exist)."""
+    if not account.is_admin:
+        raise NotFound("nhat-ky")
+    slugs = queries.visible_plan_slugs(get_content(), account)
+    return AccessLogPage(
+        access_log.entries_for(get_session(), account, slugs), access_log.ACTION_LABELS
+    )
+
+
+def set_admin(username: str, admin: bool) -> str:
+    """`flask office set-admin`: give or take the administrator flag."""
+    session = get_session()
+    user = session.scalar(select(OfficeUser).where(OfficeUser.username == username))
+    if user is None:
+        raise LookupError(f"Không có tài khoản “{username}”.")
+    user.is_admin = admin
+    session.commit()
+    state = "là quản trị viên" if admin else "không còn là quản trị viên"
+    return f"Tài khoản {username} {state} (xem được nhật ký truy cập)."

@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -228,6 +229,8 @@ class OfficeUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Administrators see the access log of their bodies (`flask office set-admin`).
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     memberships: Mapped[list[OfficeMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="OfficeMembership.issuer_key"
@@ -370,3 +373,24 @@ class PrivacyRequest(Base):
     nomination: Mapped[Nomination | None] = relationship()
 
     __table_args__ = (Index("ix_privacy_request_open", "state", "due_at"),)
+
+
+class AccessLogEntry(Base):
+    """One look at personal data by the office: who, when, what, from where.
+
+    Written for every office page, download and export that shows personal data
+    (privacy/access_log.py); names no nominee, only references and campaigns.
+    """
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("office_user.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(500))
+    plan_slug: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_access_log_at", "at"),)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import email
 import email.policy
 import hashlib
+import io
 import json
 import re
+import zipfile
 
 import pytest
-from mail_fixtures import run_pass, submit_with_mails
+from mail_fixtures import PLAN, run_pass, submit_with_mails
+from openpyxl import load_workbook
 from photo_samples import phone_photo
 from sqlalchemy import func, select, update
 from test_app import db, page_text, post_form, problems, submit_ok
@@ -18,8 +22,11 @@ from test_office import create_user, login
 
 from forms_app.config import ConfigError
 from forms_app.nominations.forms import IndividualForm
+from forms_app.privacy import access_log
+from forms_app.privacy import operations as privacy_operations
 from forms_app.privacy.redact import redact
 from forms_app.store.models import (
+    AccessLogEntry,
     Draft,
     Nomination,
     NominationVersion,
@@ -476,3 +483,125 @@ def test_after_the_deadline_a_request_goes_to_the_office(make_app):
             "Sửa năm sinh thành 1984.",
         )
     assert only_nomination(app).latest.number == 1  # the office corrects; nothing deleted
+
+
+# --- 4. the office's access log ------------------------------------------------------------
+
+REFERENCE = "Q1AAAA22"
+STAMP = "Xuất bởi: Hoàng Thị Hà (quan1), 09:00 ngày 10/02/2020"
+LOGGED_ROUTES = [
+    (
+        "office.campaign",
+        CAMPAIGN_PAGE + "?cdcs=X",
+        "xem-danh-sach",
+        f"{PLAN}/cap-thanh-pho ?cdcs=X",
+    ),
+    ("office.nomination", f"/van-phong/ho-so/{REFERENCE}", "xem-ho-so", REFERENCE),
+    (
+        "office.download",
+        f"/van-phong/ho-so/{REFERENCE}/ban-1/pdf",
+        "tai-tep",
+        f"{REFERENCE} bản 1 pdf",
+    ),
+    ("office.export_xlsx", CAMPAIGN_PAGE + "danh-sach.xlsx", "xuat-xlsx", f"{PLAN}/cap-thanh-pho"),
+    ("office.export_csv", CAMPAIGN_PAGE + "danh-sach.csv", "xuat-csv", f"{PLAN}/cap-thanh-pho"),
+    ("office.export_zip", CAMPAIGN_PAGE + "ho-so.zip", "xuat-zip", f"{PLAN}/cap-thanh-pho"),
+    ("office.outbox", "/van-phong/thu-gui", "xem-thu", "Thư gửi đi"),
+    (
+        "office.privacy_requests",
+        "/van-phong/yeu-cau-du-lieu",
+        "xem-yeu-cau",
+        "Yêu cầu về dữ liệu cá nhân",
+    ),
+]
+
+
+def log_entries(app) -> list[AccessLogEntry]:
+    with db(app) as session:
+        return session.scalars(select(AccessLogEntry).order_by(AccessLogEntry.id)).all()
+
+
+@pytest.fixture
+def logged_app(make_app):
+    app = make_app(MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
+    submit_with_mails(app, REFERENCE, "Nguyễn Thị Lan")
+    return app
+
+
+def test_every_office_route_showing_personal_data_writes_one_entry(logged_app):
+    office = office_client(logged_app)
+    logged = {endpoint for endpoint, *_ in LOGGED_ROUTES} | {"office.answer_privacy_request"}
+    assert logged == set(access_log.LOGGED)
+    for endpoint, path, action, target in LOGGED_ROUTES:
+        before = len(log_entries(logged_app))
+        assert office.get(path).status_code == 200, endpoint
+        entries = log_entries(logged_app)
+        assert len(entries) == before + 1, endpoint
+        entry = entries[-1]
+        assert (entry.username, entry.action, entry.target, entry.address) == (
+            "quan1",
+            action,
+            target,
+            "127.0.0.1",
+        )
+        assert entry.at.replace(tzinfo=dt.UTC) == dt.datetime(2020, 2, 10, 2, tzinfo=dt.UTC)
+    # Pages without personal data, and refusals, write nothing.
+    before = len(log_entries(logged_app))
+    assert office.get("/van-phong/").status_code == 200
+    assert office.get("/van-phong/ho-so/KHONGCO22").status_code == 404
+    assert office.get("/van-phong/nhat-ky-truy-cap").status_code == 404  # not an administrator
+    assert len(log_entries(logged_app)) == before
+
+
+def test_answering_a_request_is_logged(logged_app):
+    with logged_app.test_request_context():
+        privacy_operations.request_erasure(REFERENCE)  # the fixture's edit token is the reference
+    office = office_client(logged_app)
+    with db(logged_app) as session:
+        request_id = session.scalar(select(PrivacyRequest.id))
+    token = csrf_of(office, "/van-phong/yeu-cau-du-lieu")
+    before = len(log_entries(logged_app))
+    done = office.post(f"/van-phong/yeu-cau-du-lieu/{request_id}/xu-ly", data={"csrf_token": token})
+    assert done.status_code == 303
+    entries = log_entries(logged_app)
+    assert len(entries) == before + 1
+    assert (entries[-1].action, entries[-1].target) == (
+        "xu-ly-yeu-cau",
+        f"yêu cầu số {request_id}",
+    )
+
+
+def test_exports_carry_who_made_them(logged_app):
+    office = office_client(logged_app)
+    xlsx = load_workbook(io.BytesIO(office.get(CAMPAIGN_PAGE + "danh-sach.xlsx").data))
+    assert xlsx.properties.creator == STAMP
+    assert xlsx.sheetnames == ["Danh sách trích ngang", "Thông tin xuất"]
+    assert xlsx["Thông tin xuất"]["A1"].value == STAMP
+    archive = zipfile.ZipFile(io.BytesIO(office.get(CAMPAIGN_PAGE + "ho-so.zip").data))
+    assert archive.comment.decode("utf-8") == STAMP
+    assert archive.testzip() is None
+    rows = list(csv.reader(io.StringIO(office.get(CAMPAIGN_PAGE + "danh-sach.csv").text)))
+    assert rows[-1] == [STAMP]
+
+
+def test_administrators_see_the_log_of_their_bodies(logged_app):
+    clerk = office_client(logged_app, "quan1")
+    clerk.get(f"/van-phong/ho-so/{REFERENCE}")
+    colleague = office_client(logged_app, "truongphong")  # the same body, ldld-quan-1
+    result = logged_app.test_cli_runner().invoke(args=["office", "set-admin", "truongphong"])
+    assert result.output == "Tài khoản truongphong là quản trị viên (xem được nhật ký truy cập).\n"
+    page = page_text(colleague.get("/van-phong/nhat-ky-truy-cap"))
+    assert (
+        "<td>09:00 ngày 10/02/2020</td><td>quan1</td><td>Hồ sơ</td><td>Q1AAAA22</td>"
+        "<td>127.0.0.1</td>"
+    ) in page
+    assert "Nhật ký truy cập</a>" in page
+    # An administrator of another body sees none of it.
+    assert create_user(logged_app, "longbien", "ldld-long-bien").exit_code == 0
+    logged_app.test_cli_runner().invoke(args=["office", "set-admin", "longbien"])
+    other = logged_app.test_client()
+    assert login(other, "longbien").status_code == 302
+    assert "Q1AAAA22" not in other.get("/van-phong/nhat-ky-truy-cap").text
+    missing = logged_app.test_cli_runner().invoke(args=["office", "set-admin", "khongco"])
+    assert missing.exit_code == 1
+    assert "Không có tài khoản “khongco”." in missing.output
