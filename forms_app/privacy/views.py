@@ -140,9 +140,7 @@ def withdraw(token: str) -> Any:
 def erase(token: str) -> Any:
     if not ActionForm().validate():
         abort(400)
-    request_row = operations.request_erasure(token)
-    flash(f"Đã gửi yêu cầu xóa tới văn phòng; hạn xử lý: {format_datetime(request_row.due_at)}.")
-    return redirect(url_for("privacy.my_data", token=token), 303)
+    return _requested(token, operations.request_erasure(token))
 
 
 @bp.post("/sua/<token>/yeu-cau")
@@ -157,7 +155,10 @@ def send_request(token: str) -> Any:
             action_form=ActionForm(),
             request_form=form,
         ), 400 if form.csrf_token.errors else 422
-    request_row = operations.send_request(token, form.kind.data, form.message.data)
+    return _requested(token, operations.send_request(token, form.kind.data, form.message.data))
+
+
+def _requested(token: str, request_row: Any) -> Any:
     flash(
         f"Đã gửi yêu cầu “{request_row.kind.label}” tới văn phòng; hạn xử lý: "
         f"{format_datetime(request_row.due_at)}."

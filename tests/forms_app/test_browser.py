@@ -85,6 +85,19 @@ def fill_row(page, labels_values: dict[str, str], index: int) -> None:
         page.get_by_label(label, exact=True).nth(index).fill(value)
 
 
+def fill_individual(page, values: dict[str, str], gender: str) -> None:
+    """Category 3, the nominee's part of Mẫu 03 (workplace and union fixed), by labels."""
+    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
+    page.get_by_label("Giới tính", exact=True).select_option(label=gender)
+    values = {
+        "Đơn vị công tác": "Công ty TNHH Cơ khí Bình Minh",
+        "Công đoàn cơ sở": "CĐCS Công ty TNHH Cơ khí Bình Minh",
+        **values,
+    }
+    for label, value in values.items():
+        page.get_by_label(label, exact=True).fill(value)
+
+
 def fill_submitter(page) -> None:
     page.get_by_label("Công đoàn cơ sở đề nghị", exact=True).fill(
         "CĐCS Công ty TNHH Cơ khí Bình Minh"
@@ -186,20 +199,20 @@ INITIATIVES = [
 def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_path):
     page.goto(live_server + "/")
     page.locator(f"#{PLAN}--cap-thanh-pho").get_by_role("link", name="Hồ sơ cá nhân").click()
-    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
-    page.get_by_label("Họ và tên", exact=True).fill("Nguyễn Thị Lan Hương")
-    page.get_by_label("Giới tính", exact=True).select_option(label="Nữ")
-    page.get_by_label("Năm sinh", exact=True).fill("1985")
-    page.get_by_label("Dân tộc", exact=True).fill("Kinh")
-    page.get_by_label("Chức vụ", exact=True).fill("Tổ trưởng tổ sản xuất")
-    page.get_by_label("Đơn vị công tác", exact=True).fill("Công ty TNHH Cơ khí Bình Minh")
-    page.get_by_label("Công đoàn cơ sở", exact=True).fill("CĐCS Công ty TNHH Cơ khí Bình Minh")
-    page.get_by_label("Trình độ chuyên môn", exact=True).fill("Kỹ sư cơ khí")
-    page.get_by_label("Nhiệm vụ được giao", exact=True).fill(
-        "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới."
-    )
-    page.get_by_label("Thành tích nổi bật", exact=True).fill(
-        "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
+    fill_individual(
+        page,
+        {
+            "Họ và tên": "Nguyễn Thị Lan Hương",
+            "Năm sinh": "1985",
+            "Dân tộc": "Kinh",
+            "Chức vụ": "Tổ trưởng tổ sản xuất",
+            "Trình độ chuyên môn": "Kỹ sư cơ khí",
+            "Nhiệm vụ được giao": "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới.",
+            "Thành tích nổi bật": (
+                "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
+            ),
+        },
+        gender="Nữ",
     )
     page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
         files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
@@ -410,16 +423,18 @@ def test_browser_too_long_summary_keeps_everything_typed(live_server, page):
 
 def test_browser_ethnicity_left_empty_needs_no_sensitive_consent(live_server, page, tmp_path):
     page.goto(f"{live_server}/{PLAN}/cap-thanh-pho/ca-nhan")
-    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
-    page.get_by_label("Họ và tên", exact=True).fill("Phạm Minh Tuấn")
-    page.get_by_label("Giới tính", exact=True).select_option(label="Nam")
-    page.get_by_label("Năm sinh", exact=True).fill("1980")
-    page.get_by_label("Chức vụ", exact=True).fill("Trưởng ca")
-    page.get_by_label("Đơn vị công tác", exact=True).fill("Công ty TNHH Cơ khí Bình Minh")
-    page.get_by_label("Công đoàn cơ sở", exact=True).fill("CĐCS Công ty TNHH Cơ khí Bình Minh")
-    page.get_by_label("Trình độ chuyên môn", exact=True).fill("Kỹ sư điện")
-    page.get_by_label("Nhiệm vụ được giao", exact=True).fill("Phụ trách ca đêm.")
-    page.get_by_label("Thành tích nổi bật", exact=True).fill("Ba năm liền không có sự cố.")
+    fill_individual(  # "Dân tộc" left empty
+        page,
+        {
+            "Họ và tên": "Phạm Minh Tuấn",
+            "Năm sinh": "1980",
+            "Chức vụ": "Trưởng ca",
+            "Trình độ chuyên môn": "Kỹ sư điện",
+            "Nhiệm vụ được giao": "Phụ trách ca đêm.",
+            "Thành tích nổi bật": "Ba năm liền không có sự cố.",
+        },
+        gender="Nam",
+    )
     page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
         files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
     )

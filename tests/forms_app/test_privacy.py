@@ -402,7 +402,7 @@ def test_right_to_deletion_the_office_deletes_with_one_click(make_app):
     )
     assert response.status_code == 303
     page = page_text(client.get(response.headers["Location"]))
-    assert "Đã gửi yêu cầu xóa tới văn phòng; hạn xử lý: 09:00 ngày 13/02/2020." in page
+    assert "Đã gửi yêu cầu “Xóa dữ liệu” tới văn phòng; hạn xử lý: 09:00 ngày 13/02/2020." in page
     [mail] = office_mails(app, "privacy_request")
     assert mail.subject == (
         f"Yêu cầu về dữ liệu cá nhân: Xóa dữ liệu – Mã {reference} – "
