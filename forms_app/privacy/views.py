@@ -107,13 +107,16 @@ def already_done(error: AlreadyDone) -> tuple[str, int]:
 @bp.get("/sua/<token>/du-lieu")
 def my_data(token: str) -> Any:
     """Everything stored about the nomination, and the person's actions on it."""
-    found = operations.my_data(token)
+    return _my_data_page(token, RequestForm(formdata=None))
+
+
+def _my_data_page(token: str, request_form: RequestForm) -> str:
     return render_template(
         "privacy/my_data.html",
-        d=found,
+        d=operations.my_data(token),
         token=token,
         action_form=ActionForm(),
-        request_form=RequestForm(formdata=None),
+        request_form=request_form,
     )
 
 
@@ -147,14 +150,7 @@ def erase(token: str) -> Any:
 def send_request(token: str) -> Any:
     form = RequestForm(formdata=normalise_formdata(request.form))
     if not form.validate():
-        found = operations.my_data(token)
-        return render_template(
-            "privacy/my_data.html",
-            d=found,
-            token=token,
-            action_form=ActionForm(),
-            request_form=form,
-        ), 400 if form.csrf_token.errors else 422
+        return _my_data_page(token, form), 400 if form.csrf_token.errors else 422
     return _requested(token, operations.send_request(token, form.kind.data, form.message.data))
 
 
