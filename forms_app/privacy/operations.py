@@ -61,6 +61,7 @@ def purge_expired() -> list[str]:
     config = current_app.config
     report = retention.purge(
         get_session(),
+        get_content(),
         get_now(),
         retention_months=config["RETENTION_MONTHS"],
         draft_max_age_days=config["DRAFT_MAX_AGE_DAYS"],

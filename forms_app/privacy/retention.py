@@ -13,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from sitegen.loader import Content
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from ..campaigns import Campaign
+from ..campaigns import Campaign, find_campaign
 from ..nominations.drafts import delete_expired_drafts
 from ..store.models import (
     Draft,
@@ -47,14 +48,28 @@ class PurgeReport:
         )
 
 
-def expired_nomination_ids(session: Session, now: dt.datetime, months: int) -> list[int]:
-    """Nominations whose call closed `months` ago or more (by the deadline stored on them)."""
-    rows = session.execute(select(Nomination.id, Nomination.deadline_at, Nomination.created_at))
-    return [
-        row.id
-        for row in rows
-        if add_months(as_aware(row.deadline_at or row.created_at), months) <= now
-    ]
+def expired_nomination_ids(
+    session: Session, content: Content, now: dt.datetime, months: int
+) -> list[int]:
+    """Nominations whose call closed `months` ago or more: the plan's deadline (what the
+    notice and the office's warning state), else the one stored when the plan is gone."""
+    rows = session.execute(
+        select(
+            Nomination.id,
+            Nomination.plan_slug,
+            Nomination.call_key,
+            Nomination.deadline_at,
+            Nomination.created_at,
+        )
+    )
+    expired = []
+    for row in rows:
+        campaign = find_campaign(content, row.plan_slug, row.call_key)
+        closed = campaign.closes_at if campaign and campaign.closes_at else None
+        closed = closed or as_aware(row.deadline_at or row.created_at)
+        if add_months(closed, months) <= now:
+            expired.append(row.id)
+    return expired
 
 
 def delete_nominations(session: Session, ids: list[int], report: PurgeReport) -> None:
@@ -87,6 +102,7 @@ def delete_nominations(session: Session, ids: list[int], report: PurgeReport) ->
 
 def purge(
     session: Session,
+    content: Content,
     now: dt.datetime,
     *,
     retention_months: int,
@@ -96,7 +112,9 @@ def purge(
     """Remove everything past its time, in one transaction; running it again removes nothing."""
     report = PurgeReport()
     now = now.astimezone(dt.UTC)  # SQLite keeps the stored UTC wall time without a zone
-    delete_nominations(session, expired_nomination_ids(session, now, retention_months), report)
+    delete_nominations(
+        session, expired_nomination_ids(session, content, now, retention_months), report
+    )
     report.drafts += delete_expired_drafts(session, draft_max_age_days, now)
     # The limits look back one window; older rows only keep client addresses around.
     window = now - dt.timedelta(seconds=max(rate_window_seconds, 24 * 3600))

@@ -125,6 +125,7 @@ def test_notice_page_names_the_issuer_and_the_retention(client):
 
 # --- 2. retention ---------------------------------------------------------------------
 
+LATER_PLAN, LATER_CALL = "ldld-ba-dinh-63-kh-2021", "khen-thuong-dot-thi-dua-cao-diem"
 AFTER_24_MONTHS = "2022-02-15T09:00:00+07:00"  # cap-thanh-pho closed 2020-02-14 16:00
 
 
@@ -162,21 +163,26 @@ def purge(app) -> list[str]:
 def test_purge_removes_what_expired_with_its_files_and_mails_and_is_idempotent(make_app):
     app = make_app(NOW=AFTER_24_MONTHS, MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
     submit_with_mails(app, "OLDAAA22", "Nguyễn Thị Lan")
-    submit_with_mails(app, "NEWBBB33", "Trần Văn Minh")
-    with db(app) as session:  # a later call: its deadline is a year after the first one's
+    # A call closing 27/05/2021: not yet due. A nomination whose plan left the content
+    # falls back on the deadline stored with it (2021 here: not yet due either).
+    submit_with_mails(
+        app, "NEWBBB33", "Trần Văn Minh", plan=LATER_PLAN, call=LATER_CALL, category="ca-nhan"
+    )
+    submit_with_mails(app, "GONECC44", "Lê Thị Hoa")
+    with db(app) as session:
         session.execute(
             update(Nomination)
-            .where(Nomination.reference == "NEWBBB33")
-            .values(deadline_at=dt.datetime(2021, 2, 14, 9, tzinfo=dt.UTC))
+            .where(Nomination.reference == "GONECC44")
+            .values(plan_slug="ke-hoach-da-xoa", deadline_at=dt.datetime(2021, 2, 14, 9))
         )
         session.commit()
     add_drafts_and_rate_events(app)
     before = counts(app)
     assert before == {
-        "nomination": 2,
-        "nomination_version": 2,
-        "stored_file": 6,
-        "outbox_mail": 4,
+        "nomination": 3,
+        "nomination_version": 3,
+        "stored_file": 9,
+        "outbox_mail": 6,
         "draft": 2,
         "rate_event": 1,
     }
@@ -191,20 +197,24 @@ def test_purge_removes_what_expired_with_its_files_and_mails_and_is_idempotent(m
         "Bản ghi giới hạn truy cập (địa chỉ IP) đã xóa: 1",
     ]
     assert counts(app) == {
-        "nomination": 1,
-        "nomination_version": 1,
-        "stored_file": 3,
-        "outbox_mail": 2,
+        "nomination": 2,
+        "nomination_version": 2,
+        "stored_file": 6,
+        "outbox_mail": 4,
         "draft": 1,
         "rate_event": 0,
     }
     with db(app) as session:
-        assert session.scalars(select(Nomination.reference)).all() == ["NEWBBB33"]
+        references = session.scalars(select(Nomination.reference).order_by(Nomination.reference))
+        assert references.all() == ["GONECC44", "NEWBBB33"]
         assert session.scalars(select(Draft.token)).all() == ["fresh-draft"]
         kept_mails = session.scalars(select(OutboxMail.raw)).all()
         assert all(b"OLDAAA22" not in raw for raw in kept_mails)
     assert purge(app) == ["Không có dữ liệu nào hết thời hạn lưu."]
-    assert counts(app)["nomination"] == 1
+    assert counts(app)["nomination"] == 2
+    # A year later the nomination whose plan is gone goes too, by its stored deadline.
+    later = make_app(NOW="2023-02-15T09:00:00+07:00", OUTBOX_SEND_AFTER_COMMIT=False)
+    assert purge(later)[1] == "Hồ sơ đã xóa: 1 (GONECC44)"
 
 
 def test_purge_waits_for_the_configured_time(make_app):
