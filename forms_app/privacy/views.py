@@ -33,6 +33,7 @@ from ..nominations.operations import find_call
 from ..nominations.views import normalise_formdata
 from . import office_views, operations  # noqa: F401  (office_views adds the office's routes)
 from .cli import register_commands
+from .consent import describe as describe_consent
 from .notice import build_notice
 from .operations import MAX_MESSAGE, REQUEST_CHOICES, AlreadyDone
 from .retention import retention_warning
@@ -46,6 +47,8 @@ def register_privacy(app: Flask) -> None:
     app.register_blueprint(bp)
     # The office's campaign page shows when its nominations will be purged.
     app.add_template_global(office_retention_warning, "retention_warning")
+    # The office's dossier page shows what the unit agreed to (publication, sensitive data).
+    app.add_template_global(describe_consent, "consent_rows")
 
 
 @bp.get("/<plan_slug>/<call_key>/bao-ve-du-lieu-ca-nhan")

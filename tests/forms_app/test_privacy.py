@@ -615,3 +615,11 @@ def test_administrators_see_the_log_of_their_bodies(logged_app):
     missing = logged_app.test_cli_runner().invoke(args=["office", "set-admin", "khongco"])
     assert missing.exit_code == 1
     assert "Không có tài khoản “khongco”." in missing.output
+
+
+def test_the_office_sees_what_was_agreed(make_app):
+    app, _client, _edit_path = sent_nomination(make_app)
+    office = office_client(app)
+    page = page_text(office.get(f"/van-phong/ho-so/{only_nomination(app).reference}"))
+    assert "<tr><th>Công bố bản tóm tắt nếu được khen thưởng</th><td>Không</td></tr>" in page
+    assert "<tr><th>Xử lý dữ liệu nhạy cảm (dân tộc)</th><td>Có</td></tr>" in page
