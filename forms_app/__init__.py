@@ -20,6 +20,7 @@ from .campaigns import load_campaign_content
 from .mail.cli import register_commands as register_mail_commands
 from .nominations.pdf import check_fonts
 from .office import register_office
+from .privacy.views import register_privacy
 from .store.database import init_db
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.register_error_pages(app)
     web.register_security_headers(app)
     register_office(app)
+    register_privacy(app)
     register_mail_commands(app)
     log.info(
         "nomination app ready: content %s, database %s, now %s",

@@ -68,6 +68,11 @@ DEFAULTS: dict[str, Any] = {
     "OUTBOX_SEND_AFTER_COMMIT": True,  # one delivery pass in a thread after a submission
     "OFFICE_LOGIN_LIMIT": 10,  # failed office logins per address, and per account, per window
     "OFFICE_LOGIN_WINDOW": 900,  # seconds
+    # Personal data (privacy/): nominations, files and mails are purged this long after the
+    # call's deadline; the office is warned this many days ahead; requests are due in days.
+    "RETENTION_MONTHS": 24,
+    "RETENTION_WARNING_DAYS": 60,
+    "PRIVACY_REQUEST_DUE_DAYS": 3,
     "OFFICE_SESSION_LIFETIME": 8 * 3600,  # an office login ends after a working day (seconds)
 }
 
@@ -235,6 +240,9 @@ def validate_config(config: Any) -> list[str]:
         "OUTBOX_WATCH_INTERVAL",
         "OFFICE_LOGIN_LIMIT",
         "OFFICE_LOGIN_WINDOW",
+        "RETENTION_MONTHS",
+        "RETENTION_WARNING_DAYS",
+        "PRIVACY_REQUEST_DUE_DAYS",
         "OFFICE_SESSION_LIFETIME",
         "SESSION_LIFETIME",
     ):

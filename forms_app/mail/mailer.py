@@ -113,7 +113,8 @@ def send_smtp(settings: MailSettings, raw: bytes, sender: str, recipients: list[
         raise TemporaryMailError(f"connection lost: {error}") from error
     if refused:
         # Some recipients took the mail: it cannot be sent again without duplicating it.
-        log.warning("mail partly refused: %s", refused)
+        # Counted, not listed: the refused addresses are personal data.
+        log.warning("mail partly refused: %d recipient(s)", len(refused))
 
 
 def _connect(settings: MailSettings) -> smtplib.SMTP:

@@ -4,8 +4,9 @@ This module owns what the mails say: the dossier to the office the plan
 names (subject with the plan's number, the category, the nominee and the
 reference; key facts; the PDF and DOCX attached under ASCII file names) and
 the confirmation to the submitter (reference, what was sent and where, the
-edit link, the deadline). Each mail is a text + HTML template pair in
-templates/mail/ (HTML autoescaped). It must not send anything or open a
+edit link, the deadline), and to the office a person's withdrawal of consent
+and a person's request about their data (with its due date). Each mail is a
+text + HTML template pair in templates/mail/ (HTML autoescaped). It must not send anything or open a
 transaction: `queue_nomination_mails` adds rows to the caller's session and
 the caller commits them together with the nomination.
 """
@@ -27,7 +28,15 @@ from sitegen.pages import plan_label
 from sqlalchemy.orm import Session
 
 from ..campaigns import Campaign, find_campaign, get_content
-from ..store.models import FileKind, MailKind, Nomination, NominationVersion, OutboxMail, StoredFile
+from ..store.models import (
+    FileKind,
+    MailKind,
+    Nomination,
+    NominationVersion,
+    OutboxMail,
+    PrivacyRequest,
+    StoredFile,
+)
 from .outbox import queue_mail
 
 log = logging.getLogger(__name__)
@@ -264,4 +273,112 @@ def queue_confirmation_mail(
         nomination=nomination,
         version_number=version.number,
         now=now,
+    )
+
+
+# --- a person's rights (privacy/): the office is told ------------------------------
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What the office needs to answer a person's request about a nomination's data."""
+
+    reference: str
+    nominee: str
+    union_name: str
+    contact_name: str
+    contact_email: str
+    kind_label: str
+    message: str
+    received_at: str
+    due_at: str
+    plan_label: str
+    call_title: str
+    issuer_name: str
+    office_name: str
+    office_email: str | None
+    requests_url: str
+
+
+def collect_request_facts(
+    campaign: Campaign, nomination: Nomination, request: PrivacyRequest
+) -> RequestFacts:
+    return RequestFacts(
+        reference=nomination.reference,
+        nominee=nomination.nominee_name,
+        union_name=nomination.union_name,
+        contact_name=nomination.submitter_name,
+        contact_email=nomination.submitter_email,
+        kind_label=request.kind.label,
+        message=request.message,
+        received_at=format_datetime(request.created_at),
+        due_at=format_datetime(request.due_at),
+        plan_label=plan_label(campaign.plan),
+        call_title=campaign.call.title,
+        issuer_name=campaign.plan.issuer.name,
+        office_name=campaign.call.office or campaign.plan.issuer.name,
+        office_email=office_address(campaign),
+        requests_url=url_for("office.privacy_requests", _external=True),
+    )
+
+
+def _queue_for_office(
+    session: Session,
+    template: str,
+    kind: MailKind,
+    subject: str,
+    facts: RequestFacts,
+    nomination: Nomination,
+    now: dt.datetime | None,
+) -> OutboxMail | None:
+    if not facts.office_email:
+        log.warning("plan of %s names no office email: %s not mailed", facts.reference, kind)
+        return None
+    message = _build(
+        template,
+        facts,  # type: ignore[arg-type]  (the templates read only what RequestFacts has)
+        subject,
+        to=_address(facts.office_name, facts.office_email),
+        reply_to=_address(facts.contact_name, facts.contact_email),
+    )
+    return queue_mail(
+        session,
+        message,
+        kind=kind,
+        nomination=nomination,
+        version_number=nomination.latest.number,
+        now=now,
+    )
+
+
+def queue_withdrawal_mail(
+    session: Session,
+    campaign: Campaign,
+    nomination: Nomination,
+    request: PrivacyRequest,
+    now: dt.datetime | None = None,
+) -> OutboxMail | None:
+    """Tell the office that the person withdrew consent: the nomination is withdrawn."""
+    facts = collect_request_facts(campaign, nomination, request)
+    subject = f"Rút lại sự đồng ý, hồ sơ đã rút – {facts.nominee} – Mã {facts.reference}"
+    return _queue_for_office(
+        session, "withdrawal", MailKind.WITHDRAWAL, subject, facts, nomination, now
+    )
+
+
+def queue_privacy_request_mail(
+    session: Session,
+    campaign: Campaign,
+    nomination: Nomination,
+    request: PrivacyRequest,
+    now: dt.datetime | None = None,
+) -> OutboxMail | None:
+    """Tell the office of a request about personal data, with the date it must be answered by."""
+    facts = collect_request_facts(campaign, nomination, request)
+    subject = (
+        f"Yêu cầu về dữ liệu cá nhân: {facts.kind_label} – Mã {facts.reference} – "
+        f"trả lời trước {facts.due_at}"
+    )
+    return _queue_for_office(
+        session, "privacy_request", MailKind.PRIVACY_REQUEST, subject, facts, nomination, now
     )

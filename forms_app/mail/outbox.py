@@ -36,6 +36,7 @@ from flask import Flask, current_app
 from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..privacy.redact import redact
 from ..store.models import MailKind, MailState, Nomination, OutboxMail, utc_now
 from .mailer import MailSettings, PermanentMailError, TemporaryMailError, deliver_mail
 
@@ -257,10 +258,10 @@ def deliver_claimed_mail(
     _record(factory, mail_id, worker, report, now=now, **values)
     if gave_up:
         report.failed += 1
-        log.warning("mail %s failed after %d attempts: %s", message_id, attempts, reason)
+        log.warning("mail %s failed after %d attempts: %s", message_id, attempts, redact(reason))
     else:
         report.retried += 1
-        log.info("mail %s will be retried (attempt %d): %s", message_id, attempts, reason)
+        log.info("mail %s will be retried (attempt %d): %s", message_id, attempts, redact(reason))
     report.errors.append(reason)
 
 

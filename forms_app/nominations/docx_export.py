@@ -198,9 +198,9 @@ def render_docx(summary: dict[str, Any], photo: bytes | None) -> bytes:
         _paragraph(cell, "I. SƠ LƯỢC LÝ LỊCH", bold=True, before=2)
         paragraph = cell.add_paragraph("- Họ và tên: ")
         paragraph.add_run(summary["full_name"]).bold = True
+        ethnicity = f"; dân tộc: {summary['ethnicity']}" if summary["ethnicity"] else ""
         paragraph.add_run(
-            f"; giới tính: {summary['gender']}; năm sinh: {summary['birth_year']}; "
-            f"dân tộc: {summary['ethnicity']}."
+            f"; giới tính: {summary['gender']}; năm sinh: {summary['birth_year']}{ethnicity}."
         )
         _labelled(cell, "Chức vụ", summary["position"])
         _labelled(cell, "Đơn vị công tác", summary["workplace"])

@@ -51,9 +51,11 @@ def find_by_edit_token(session: Session, token: str | None) -> Nomination | None
     return session.scalar(select(Nomination).where(Nomination.edit_token_hash == hash_token(token)))
 
 
-def delete_expired_drafts(session: Session, max_age_days: int) -> int:
-    """Remove drafts untouched for `max_age_days`; the caller commits."""
-    cutoff = utc_now() - dt.timedelta(days=max_age_days)
+def delete_expired_drafts(
+    session: Session, max_age_days: int, now: dt.datetime | None = None
+) -> int:
+    """Remove drafts untouched for `max_age_days` (also `flask data purge`); the caller commits."""
+    cutoff = (now or utc_now()).astimezone(dt.UTC) - dt.timedelta(days=max_age_days)
     return session.execute(delete(Draft).where(Draft.updated_at < cutoff)).rowcount or 0
 
 

@@ -24,7 +24,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextArea
 
 from ..form_messages import VietnameseForm, VietnameseMeta
@@ -41,6 +41,14 @@ MIN_INITIATIVE_ROWS = 3
 MIN_AWARD_ROWS = 2
 EARLIEST_YEAR = 1945
 ROW_LIMITS = {"initiatives": MAX_INITIATIVES, "awards": MAX_AWARDS}
+
+# The consent boxes: kept with what was typed, never part of the summary's data.
+CONSENT_FIELDS = (
+    "consent_processing",
+    "consent_sensitive",
+    "consent_publication",
+    "nominee_confirmed",
+)
 
 PHONE_RE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 
@@ -75,8 +83,11 @@ class TextAreaField(StringField):
 class BaseForm(VietnameseForm):
     """Fields both forms share; `now_year` makes "a year in the future" checkable."""
 
-    def __init__(self, *args: Any, now_year: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, now_year: int, requires_ethnicity: bool = False, **kwargs: Any
+    ) -> None:
         self.now_year = now_year
+        self.requires_ethnicity = requires_ethnicity  # the plan's call asks for ethnicity
         super().__init__(*args, **kwargs)
 
     def check_year(self, field: Any, what: str, earliest: int = EARLIEST_YEAR) -> int | None:
@@ -223,6 +234,23 @@ class NominationForm(BaseForm):
     )
     # Honeypot: hidden from people by CSS; bots fill every input they see.
     website = StringField("Trang web (để trống ô này)", [Optional(), _limit(200)])
+    # Consent (Law 91/2025/QH15): unticked by default; what was ticked is kept on the version.
+    consent_processing = BooleanField(
+        "Đồng ý cho xử lý dữ liệu cá nhân trong hồ sơ để xét khen thưởng theo kế hoạch này",
+        [
+            DataRequired(
+                message="Hãy đánh dấu ô đồng ý xử lý dữ liệu cá nhân; "
+                "thiếu ô này hồ sơ không gửi được."
+            )
+        ],
+    )
+    consent_publication = BooleanField(
+        "Đồng ý công bố bản tóm tắt thành tích nếu được khen thưởng (không bắt buộc)"
+    )
+    nominee_confirmed = BooleanField(
+        "Đơn vị xác nhận đã thông báo nội dung trên cho người được đề nghị và người đó đã đồng ý",
+        [DataRequired(message="Hãy xác nhận người được đề nghị đã được thông báo và đồng ý.")],
+    )
 
     photo_label = "Ảnh"
     eligibility_keys: tuple[str, ...] = ()
@@ -283,8 +311,13 @@ class IndividualForm(NominationForm):
     birth_year = StringField(
         "Năm sinh", [_required("năm sinh"), _limit(4)], description="Năm có 4 chữ số, ví dụ 1985."
     )
+    # Sensitive data (Decree 356/2025): optional unless the plan asks for it, and only with
+    # its own consent (`consent_sensitive`).
     ethnicity = StringField(
-        "Dân tộc", [_required("dân tộc"), _limit(40)], description="Ví dụ: Kinh, Tày, Khmer."
+        "Dân tộc",
+        [_limit(40)],  # no Optional(): it would skip validate_ethnicity on an empty field
+        description="Không bắt buộc; là dữ liệu nhạy cảm, chỉ ghi khi người được đề nghị đồng ý. "
+        "Ví dụ: Kinh, Tày, Khmer.",
     )
     position = StringField(
         "Chức vụ",
@@ -315,11 +348,27 @@ class IndividualForm(NominationForm):
         FormField(InitiativeRow), min_entries=MIN_INITIATIVE_ROWS, max_entries=MAX_INITIATIVES
     )
 
+    consent_sensitive = BooleanField(
+        "Đồng ý cho xử lý dữ liệu cá nhân nhạy cảm (dân tộc) đã ghi ở trên"
+    )
+
     photo_label = "Ảnh chân dung"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.photo.label.text = self.photo_label
+
+    def validate_ethnicity(self, field: Any) -> None:
+        if self.requires_ethnicity and not (field.data or "").strip():
+            raise ValidationError("Hãy nhập dân tộc (kế hoạch yêu cầu).")
+
+    def validate_consent_sensitive(self, field: Any) -> None:
+        # Ethnicity is sensitive data: typed in, it needs its own explicit consent.
+        if (self.ethnicity.data or "").strip() and not field.data:
+            raise ValidationError(
+                "Đã ghi dân tộc: hãy đánh dấu ô đồng ý xử lý dữ liệu nhạy cảm, "
+                "hoặc để trống ô “Dân tộc”."
+            )
 
     def validate_birth_year(self, field: Any) -> None:
         year = self.check_year(field, "Năm sinh", earliest=self.now_year - 100)

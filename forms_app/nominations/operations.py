@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 from ..campaigns import Campaign, describe_closure, find_campaign, get_content
 from ..errors import BadAction, NotFound
 from ..mail import notifications
+from ..privacy.consent import consent_record
 from ..store.database import get_session
 from ..store.models import (
     Draft,
@@ -56,6 +57,9 @@ REFERENCE_LENGTH = 8
 ROW_LISTS = {"initiative": "initiatives", "award": "awards"}
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FILE_KINDS = {"tom-tat.pdf": FileKind.PDF, "tom-tat.docx": FileKind.DOCX, "anh.jpg": FileKind.PHOTO}
+
+
+WITHDRAWN_MESSAGE = "Hồ sơ đã được rút (đã rút lại sự đồng ý) nên không sửa được nữa."
 
 
 class Closed(Exception):
@@ -445,7 +449,11 @@ def _store_version(
     version = NominationVersion(
         nomination=nomination,
         number=number,
-        data={"typed": draft.data["typed"], "clean": data},
+        data={
+            "typed": draft.data["typed"],
+            "clean": data,
+            "consent": consent_record(draft.data["typed"], stamp),
+        },
         fill_ratio=fill_ratio,
         created_at=stamp,
     )
@@ -514,7 +522,8 @@ def open_nomination(edit_token: str, now: dt.datetime) -> Sent:
     if nomination is None:
         raise NotFound(edit_token)
     campaign = find_call(nomination.plan_slug, nomination.call_key)
-    return Sent(nomination, campaign, describe_closure(campaign, now) is None)
+    withdrawn = nomination.status == NominationStatus.WITHDRAWN
+    return Sent(nomination, campaign, describe_closure(campaign, now) is None and not withdrawn)
 
 
 def nomination_file(edit_token: str, name: str) -> StoredFile:
@@ -535,6 +544,8 @@ def start_edit(edit_token: str, now: dt.datetime) -> tuple[Campaign, Subject, st
         raise NotFound(edit_token)
     campaign = find_call(nomination.plan_slug, nomination.call_key)
     ensure_open(campaign, now)
+    if nomination.status == NominationStatus.WITHDRAWN:
+        raise Closed(campaign, WITHDRAWN_MESSAGE)
     draft = drafts.draft_for_edit(session, nomination, campaign, edit_token)
     session.commit()
     return campaign, Subject(nomination.subject), draft.token

@@ -22,7 +22,7 @@ from ..campaigns import Campaign
 from . import pdf
 from .amounts import parse_money
 from .criteria import check_criteria
-from .forms import ELIGIBILITY_PREFIX, read_count, read_year
+from .forms import CONSENT_FIELDS, ELIGIBILITY_PREFIX, read_count, read_year
 
 SKIPPED_FIELDS = ("csrf_token", "photo", "draft", "website")
 MULTILINE_FIELDS = ("duties", "achievements", "features")
@@ -52,7 +52,11 @@ def clean_data(form: Any, subject: Subject) -> dict[str, Any]:
         if key.startswith(ELIGIBILITY_PREFIX) and value
     )
     for key, value in values.items():
-        if key in ("initiatives", "awards") or key.startswith(ELIGIBILITY_PREFIX):
+        if (
+            key in ("initiatives", "awards")
+            or key in CONSENT_FIELDS
+            or key.startswith(ELIGIBILITY_PREFIX)
+        ):
             continue
         data[key] = _block(value) if key in MULTILINE_FIELDS else _line(value)
     data["contact_email"] = normalise_email(data["contact_email"])

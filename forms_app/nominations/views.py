@@ -36,6 +36,7 @@ from ..campaigns import (
 )
 from ..errors import NotFound
 from ..form_messages import VietnameseForm
+from ..privacy.notice import build_notice
 from ..web import client_address, summary_frame
 from . import bp, operations, pdf
 from .criteria import describe_criteria
@@ -97,7 +98,9 @@ def form_url(campaign: Campaign, subject: Subject, **args: Any) -> str:
 
 def build_form(subject: Subject, campaign: Campaign, now: dt.datetime, **kwargs: Any) -> Any:
     form_class = with_eligibility(FORMS[subject], campaign.call.eligibility_for(subject))
-    form = form_class(now_year=now.year, **kwargs)
+    form = form_class(
+        now_year=now.year, requires_ethnicity=campaign.call.requires_ethnicity, **kwargs
+    )
     form.set_choices([(c.key, c.name) for c in campaign.categories(subject)], campaign.call.awards)
     return form
 
@@ -129,6 +132,7 @@ def render_form(
             countdown=describe_countdown(campaign, now),
             requires_photo=requires_photo(campaign),
             form_action=form_url(campaign, subject),
+            privacy_notice=build_notice(campaign, current_app.config["RETENTION_MONTHS"]),
         ),
         state.status,
     )

@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -203,12 +204,17 @@ class MailState(enum.StrEnum):
 class MailKind(enum.StrEnum):
     OFFICE = "office"  # the dossier, to the office address the plan names
     CONFIRMATION = "confirmation"  # to the submitter
+    WITHDRAWAL = "withdrawal"  # to the office: the person withdrew consent
+    PRIVACY_REQUEST = "privacy_request"  # to the office: a request about personal data
 
     @property
     def label(self) -> str:
-        return {"office": "Hồ sơ gửi văn phòng", "confirmation": "Xác nhận cho người gửi"}[
-            self.value
-        ]
+        return {
+            "office": "Hồ sơ gửi văn phòng",
+            "confirmation": "Xác nhận cho người gửi",
+            "withdrawal": "Báo rút lại sự đồng ý",
+            "privacy_request": "Yêu cầu về dữ liệu cá nhân",
+        }[self.value]
 
 
 class OfficeUser(Base):
@@ -223,6 +229,8 @@ class OfficeUser(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Administrators see the access log of their bodies (`flask office set-admin`).
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     memberships: Mapped[list[OfficeMembership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="OfficeMembership.issuer_key"
@@ -303,3 +311,86 @@ class OutboxMail(Base):
         Index("ix_outbox_mail_due", "state", "next_attempt_at"),
         Index("ix_outbox_mail_nomination", "nomination_id"),
     )
+
+
+class RequestKind(enum.StrEnum):
+    """What a person asked about their data (Law 91/2025/QH15)."""
+
+    ACCESS = "access"
+    RECTIFY = "rectify"
+    WITHDRAW = "withdraw"
+    ERASE = "erase"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "access": "Xem, nhận bản sao dữ liệu",
+            "rectify": "Sửa dữ liệu",
+            "withdraw": "Rút lại sự đồng ý",
+            "erase": "Xóa dữ liệu",
+            "other": "Yêu cầu khác",
+        }[self.value]
+
+
+class RequestState(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Chờ xử lý", "done": "Đã xử lý"}[self.value]
+
+
+class PrivacyRequest(Base):
+    """A person's request about a nomination's data, answered by the office by a due date.
+
+    Kept (without the message) after the nomination is deleted, as the record that
+    the request was answered; `reference` then still says which nomination it was.
+    """
+
+    __tablename__ = "privacy_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
+    reference: Mapped[str] = mapped_column(String(16))
+    plan_slug: Mapped[str] = mapped_column(String(200))
+    call_key: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[RequestKind] = mapped_column(
+        Enum(RequestKind, native_enum=False, length=20, values_callable=_values)
+    )
+    message: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[RequestState] = mapped_column(
+        Enum(RequestState, native_enum=False, length=20, values_callable=_values),
+        default=RequestState.OPEN,
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_by: Mapped[str | None] = mapped_column(String(100))  # office username
+    outcome: Mapped[str | None] = mapped_column(Text)
+
+    nomination: Mapped[Nomination | None] = relationship()
+
+    __table_args__ = (Index("ix_privacy_request_open", "state", "due_at"),)
+
+
+class AccessLogEntry(Base):
+    """One look at personal data by the office: who, when, what, from where.
+
+    Written for every office page, download and export that shows personal data
+    (privacy/access_log.py); names no nominee, only references and campaigns.
+    """
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("office_user.id", ondelete="SET NULL"))
+    username: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    target: Mapped[str] = mapped_column(String(500))
+    plan_slug: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_access_log_at", "at"),)

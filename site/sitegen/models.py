@@ -508,6 +508,8 @@ class Nomination(Strict):
     office: Text | None = None
     email: Email | None = None
     contact: Contact | None = None
+    # Ethnicity is sensitive personal data (Decree 356/2025): asked only when the plan needs it.
+    requires_ethnicity: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> Nomination:

@@ -55,10 +55,14 @@ def individual_fields(**changes) -> dict:
         # Seed 003 asks every individual nominee's union to confirm its condition.
         "eligibility_chua_tuyen_duong_2010_2014": "y",
         "website": "",
+        "consent_processing": "y",
+        "consent_sensitive": "y",
+        "nominee_confirmed": "y",
         "action": "preview",
     }
     fields.update(changes)
-    return fields
+    # None stands for "not sent at all", as an unticked checkbox is.
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def eligibility_answers(campaign, subject) -> dict:
@@ -95,6 +99,8 @@ def collective_fields(**changes) -> dict:
         "contact_email": "congdoan@phuoclong.vn",
         "contact_phone": "028 3822 1234",
         "website": "",
+        "consent_processing": "y",
+        "nominee_confirmed": "y",
         "action": "preview",
     }
     fields.update(changes)

@@ -87,22 +87,35 @@ def fill_row(page, labels_values: dict[str, str], index: int) -> None:
         page.get_by_label(label, exact=True).nth(index).fill(value)
 
 
+def fill_individual(page, values: dict[str, str], gender: str) -> None:
+    """Category 3, the nominee's part of Mẫu 03 (workplace and union fixed), by labels."""
+    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
+    page.get_by_label("Giới tính", exact=True).select_option(label=gender)
+    values = {
+        "Đơn vị công tác": "Công ty TNHH Cơ khí Bình Minh",
+        "Công đoàn cơ sở": "CĐCS Công ty TNHH Cơ khí Bình Minh",
+        **values,
+    }
+    for label, value in values.items():
+        page.get_by_label(label, exact=True).fill(value)
+
+
 def fill_person(page) -> None:
     """The individual form's personal fields and photo (rows and submitter aside)."""
-    page.get_by_label("Đối tượng", exact=True).select_option(label="Đối tượng 3")
-    page.get_by_label("Họ và tên", exact=True).fill("Nguyễn Thị Lan Hương")
-    page.get_by_label("Giới tính", exact=True).select_option(label="Nữ")
-    page.get_by_label("Năm sinh", exact=True).fill("1985")
-    page.get_by_label("Dân tộc", exact=True).fill("Kinh")
-    page.get_by_label("Chức vụ", exact=True).fill("Tổ trưởng tổ sản xuất")
-    page.get_by_label("Đơn vị công tác", exact=True).fill("Công ty TNHH Cơ khí Bình Minh")
-    page.get_by_label("Công đoàn cơ sở", exact=True).fill("CĐCS Công ty TNHH Cơ khí Bình Minh")
-    page.get_by_label("Trình độ chuyên môn", exact=True).fill("Kỹ sư cơ khí")
-    page.get_by_label("Nhiệm vụ được giao", exact=True).fill(
-        "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới."
-    )
-    page.get_by_label("Thành tích nổi bật", exact=True).fill(
-        "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
+    fill_individual(
+        page,
+        {
+            "Họ và tên": "Nguyễn Thị Lan Hương",
+            "Năm sinh": "1985",
+            "Dân tộc": "Kinh",
+            "Chức vụ": "Tổ trưởng tổ sản xuất",
+            "Trình độ chuyên môn": "Kỹ sư cơ khí",
+            "Nhiệm vụ được giao": "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới.",
+            "Thành tích nổi bật": (
+                "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
+            ),
+        },
+        gender="Nữ",
     )
     page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
         files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
@@ -119,6 +132,35 @@ def fill_submitter(page) -> None:
     # The plan's conditions (seed 003 asks one of individuals): each box, by its question.
     for box in page.locator("fieldset:has(legend:text('Điều kiện của kế hoạch')) input").all():
         box.check()
+
+
+PROCESSING = "Đồng ý cho xử lý dữ liệu cá nhân trong hồ sơ để xét khen thưởng theo kế hoạch này"
+SENSITIVE = "Đồng ý cho xử lý dữ liệu cá nhân nhạy cảm (dân tộc) đã ghi ở trên"
+CONFIRMED = (
+    "Đơn vị xác nhận đã thông báo nội dung trên cho người được đề nghị và người đó đã đồng ý"
+)
+
+
+def consent_box(page, label: str):
+    return page.get_by_role("checkbox", name=label, exact=True)
+
+
+def give_consent(page, *labels: str) -> None:
+    for label in (PROCESSING, CONFIRMED, *labels):
+        consent_box(page, label).check()
+
+
+def check_notice(page, issuer: str) -> None:
+    """The short notice names the plan's issuing body, and its full page does too."""
+    expect(page.locator(".privacy .controller")).to_have_text(issuer)
+    for label in (PROCESSING, CONFIRMED):
+        expect(consent_box(page, label)).not_to_be_checked()
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="Đọc thông báo đầy đủ").click()
+    full = opened.value
+    expect(full.get_by_role("heading", name="Thông báo xử lý dữ liệu cá nhân")).to_be_visible()
+    expect(full.locator(".controller")).to_have_text(issuer)
+    full.close()
 
 
 def preview_and_send(page) -> str:
@@ -185,7 +227,24 @@ INITIATIVES = [
 def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_path):
     page.goto(live_server + "/")
     page.locator(f"#{PLAN}--cap-thanh-pho").get_by_role("link", name="Hồ sơ cá nhân").click()
-    fill_person(page)
+    fill_individual(
+        page,
+        {
+            "Họ và tên": "Nguyễn Thị Lan Hương",
+            "Năm sinh": "1985",
+            "Dân tộc": "Kinh",
+            "Chức vụ": "Tổ trưởng tổ sản xuất",
+            "Trình độ chuyên môn": "Kỹ sư cơ khí",
+            "Nhiệm vụ được giao": "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới.",
+            "Thành tích nổi bật": (
+                "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
+            ),
+        },
+        gender="Nữ",
+    )
+    page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
+        files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
+    )
     for index, row in enumerate(INITIATIVES[:2]):
         fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
     fill_submitter(page)
@@ -231,6 +290,27 @@ def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_pa
         ),
         1,
     )
+    check_notice(page, "Liên đoàn Lao động quận 1")
+    # Without the consent boxes the form is not sent: each says why, nothing typed is lost.
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.locator(".problem")).to_have_text(
+        "Hồ sơ còn chỗ chưa hợp lệ; xem các ô được đánh dấu bên dưới."
+    )
+    expect(page.locator(".consent .error")).to_have_text(
+        [
+            "Hãy đánh dấu ô đồng ý xử lý dữ liệu cá nhân; thiếu ô này hồ sơ không gửi được.",
+            "Đã ghi dân tộc: hãy đánh dấu ô đồng ý xử lý dữ liệu nhạy cảm, "
+            "hoặc để trống ô “Dân tộc”.",
+            "Hãy xác nhận người được đề nghị đã được thông báo và đồng ý.",
+        ]
+    )
+    expect(page.get_by_label("Tên sáng kiến", exact=True).nth(2)).to_have_value(INITIATIVES[2][0])
+    expect(page.get_by_label("Dân tộc", exact=True)).to_have_value("Kinh")
+    give_consent(page)  # the sensitive-data box still missing: still refused
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.locator(".consent .error")).to_have_count(1)
+    expect(consent_box(page, PROCESSING)).to_be_checked()
+    consent_box(page, SENSITIVE).check()
     reference = preview_and_send(page)
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", reference)
     pdf_bytes = download(page, "Tải bản tóm tắt PDF", tmp_path)
@@ -307,6 +387,19 @@ def test_browser_collective_form_filled_previewed_sent(live_server, page, tmp_pa
         files=[{"name": "tap-the.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
     )
     fill_submitter(page)
+    check_notice(page, "Liên đoàn Lao động quận 1")
+    expect(consent_box(page, SENSITIVE)).to_have_count(0)  # no ethnicity on Mẫu 02
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.locator(".consent .error")).to_have_count(2)
+    expect(page.get_by_label("Người đứng đầu", exact=True)).to_have_value(
+        "Lê Thị Ngọc Ánh, Chủ tịch công đoàn"
+    )
+    consent_box(page, PROCESSING).check()
+    page.get_by_role("button", name="Xem trước bản in").click()
+    expect(page.locator(".consent .error")).to_have_text(
+        ["Hãy xác nhận người được đề nghị đã được thông báo và đồng ý."]
+    )
+    consent_box(page, CONFIRMED).check()
     reference = preview_and_send(page)
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", reference)
     pdf_bytes = download(page, "Tải bản tóm tắt PDF", tmp_path)
@@ -340,6 +433,7 @@ def test_browser_too_long_summary_keeps_everything_typed(live_server, page):
         files=[{"name": "tap-the.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
     )
     fill_submitter(page)
+    give_consent(page)
     page.get_by_role("button", name="Xem trước bản in").click()
     problem = page.locator(".problem").first.inner_text()
     assert re.match(
@@ -396,6 +490,7 @@ def test_browser_double_click_on_send_mails_the_office_once(
         for index, row in enumerate(INITIATIVES):
             fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
         fill_submitter(page)
+        give_consent(page, SENSITIVE)
         page.get_by_role("button", name="Xem trước bản in").click()
         send = page.get_by_role("button", name="Gửi hồ sơ")
         send.scroll_into_view_if_needed()
@@ -436,3 +531,32 @@ def wait_until(condition, what: str, seconds: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {seconds:.0f} s for {what}")
         time.sleep(0.02)
+
+
+def test_browser_ethnicity_left_empty_needs_no_sensitive_consent(live_server, page, tmp_path):
+    page.goto(f"{live_server}/{PLAN}/cap-thanh-pho/ca-nhan")
+    fill_individual(  # "Dân tộc" left empty
+        page,
+        {
+            "Họ và tên": "Phạm Minh Tuấn",
+            "Năm sinh": "1980",
+            "Chức vụ": "Trưởng ca",
+            "Trình độ chuyên môn": "Kỹ sư điện",
+            "Nhiệm vụ được giao": "Phụ trách ca đêm.",
+            "Thành tích nổi bật": "Ba năm liền không có sự cố.",
+        },
+        gender="Nam",
+    )
+    page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
+        files=[{"name": "anh.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
+    )
+    labels = ("Tên sáng kiến", "Năm công nhận", "Cấp công nhận", "Giá trị làm lợi (đồng)")
+    for index, row in enumerate(INITIATIVES):
+        fill_row(page, dict(zip(labels, row, strict=True)), index)
+    fill_submitter(page)
+    give_consent(page)  # processing and the unit's confirmation; no sensitive-data box
+    expect(consent_box(page, SENSITIVE)).not_to_be_checked()
+    preview_and_send(page)
+    text_of_pdf = " ".join(text(read_pdf(download(page, "Tải bản tóm tắt PDF", tmp_path))).split())
+    assert "năm sinh: 1980." in text_of_pdf
+    assert "dân tộc" not in text_of_pdf

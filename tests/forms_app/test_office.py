@@ -368,7 +368,9 @@ def test_office_nominee_list_csv_is_utf8_bom_and_neutralised(quan1):
     assert rows[0][:4] == ["STT", "Họ và tên", "Năm sinh (Nam)", "Năm sinh (Nữ)"]
     assert rows[1][:4] == ["1", "Nguyễn Thị Lan", "", "1985"]
     assert rows[2][1] == "'" + HYPERLINK
-    assert len(rows) == 3
+    # The last row says who exported the list, and when (privacy/access_log.py).
+    assert rows[3] == ["Xuất bởi: Hoàng Thị Hà (quan1), 09:00 ngày 10/02/2020"]
+    assert len(rows) == 4
 
 
 def test_office_filters_by_union_and_category(quan1):
@@ -383,7 +385,8 @@ def test_office_filters_by_union_and_category(quan1):
     assert "Q1AAAA22" in by_category.text
     assert "Q1BBBB33" not in by_category.text
     assert "0 hồ sơ." in by_date.text
-    assert len(list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))) == 2
+    exported_rows = list(csv.reader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert len(exported_rows) == 3  # header, the one nomination, who exported it
 
 
 DATE_ERRORS = {

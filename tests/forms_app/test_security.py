@@ -110,6 +110,15 @@ def requests_for_every_route(app, draft: str, mail_id: int) -> dict[str, list[tu
         ],
         "office.outbox": [("GET", "/van-phong/thu-gui", 200)],
         "office.resend": [("POST", f"/van-phong/thu-gui/{mail_id}/gui-lai", 400)],
+        "office.privacy_requests": [("GET", "/van-phong/yeu-cau-du-lieu", 200)],
+        "office.access_log": [("GET", "/van-phong/nhat-ky-truy-cap", 404)],  # admins only
+        "office.answer_privacy_request": [("POST", "/van-phong/yeu-cau-du-lieu/1/xu-ly", 400)],
+        "privacy.notice": [("GET", f"/{PLAN}/cap-thanh-pho/bao-ve-du-lieu-ca-nhan", 200)],
+        "privacy.my_data": [("GET", f"/sua/{REFERENCE}/du-lieu", 200)],
+        "privacy.my_data_json": [("GET", f"/sua/{REFERENCE}/du-lieu.json", 200)],
+        "privacy.withdraw": [("POST", f"/sua/{REFERENCE}/rut-dong-y", 400)],
+        "privacy.erase": [("POST", f"/sua/{REFERENCE}/yeu-cau-xoa", 400)],
+        "privacy.send_request": [("POST", f"/sua/{REFERENCE}/yeu-cau", 400)],
     }
 
 
