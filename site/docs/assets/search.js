@@ -4,8 +4,11 @@
 
    A query's words are folded (no diacritics, đ as d) to find their postings;
    the last word also matches the words it begins while the reader types.
-   A plan must hold every word; its score is the sum, over the words, of the
-   build-time score times the word's rarity. An accented word ranks its own
+   A plan must hold every word. Plans holding the query's consecutive words
+   side by side in its order (the index's pair keys) come first, then plans
+   holding more of them side by side in either order, then the rest; within
+   each, the score is the sum over the words and pairs of the build-time
+   score times the rarity. An accented word ranks its own
    spelling above the other spellings of the same letters ("đua" before
    "đưa"). Filters and their counts use a small table of every plan; the
    status is computed on the reader's day (Asia/Ho_Chi_Minh). Results are
@@ -26,6 +29,11 @@
   var MAX_EXPANSIONS = 8;
   var OTHER_SPELLING = 0.35;
   var LONGER_WORD = 0.7;
+  var PAIR_WEIGHT = 0.5;  /* a pair's score, added to its words' */
+  var OTHER_ORDER = 0.5;  /* a pair found in the reverse order */
+  var PAIR_EXPANSIONS = 3;  /* words tried after the previous one for a word being typed */
+  var DENSE = 1;  /* postings stored as one score byte per plan */
+  var PAUSE = 30;  /* ms without typing before the search runs */
   var STATUS_OF_LABEL = {
     "Sắp diễn ra": "upcoming",
     "Đang diễn ra": "ongoing",
@@ -125,7 +133,7 @@
     return text;
   };
 
-  /* One postings file: key -> {holders, spellings: [{word, count, at, length}]}. */
+  /* One postings file: key -> {holders, spellings: [{word, form, count, at, length, data}]}. */
   function bucket(n) {
     return once("bucket" + n, function () {
       return bytes("t" + n + ".bin").then(function (data) {
@@ -135,10 +143,13 @@
           var key = reader.string();
           var entry = { holders: reader.varint(), spellings: [] };
           for (var s = reader.varint(); s > 0; s--) {
-            var word = reader.string();
+            var word = reader.string() || key;
+            var form = data[reader.at++];
             var count = reader.varint();
             var length = reader.varint();
-            entry.spellings.push({ word: word, count: count, at: reader.at, length: length, data: data });
+            entry.spellings.push({
+              word: word, form: form, count: count, at: reader.at, length: length, data: data
+            });
             reader.at += length;
           }
           keys.set(key, entry);
@@ -146,6 +157,24 @@
         return keys;
       });
     });
+  }
+
+  /* Call visit(plan id, score byte) for each posting of one spelling. */
+  function eachPosting(spelling, visit) {
+    var data = spelling.data;
+    var at = spelling.at;
+    var end = at + spelling.length;
+    if (spelling.form === DENSE) {
+      for (var d = 0; at < end; d++, at++) if (data[at]) visit(d, data[at]);
+      return;
+    }
+    var reader = new Reader(data);
+    reader.at = at;
+    var doc = 0;
+    while (reader.at < end) {
+      doc += reader.varint();
+      visit(doc, data[reader.at++]);
+    }
   }
 
   function postingsOf(key) {
@@ -190,55 +219,105 @@
     });
   }
 
-  /* Plan id -> score of one query word. */
-  function scoreTerm(term, n) {
-    var keys = term.last ? expansions(term.key) : Promise.resolve([term.key]);
-    return keys.then(function (found) {
-      return Promise.all(found.map(postingsOf)).then(function (entries) {
-        var scores = new Map();
-        entries.forEach(function (entry, i) {
-          if (!entry) return;
-          var rarity = Math.log(1 + (n - entry.holders + 0.5) / (entry.holders + 0.5)) + 0.1;
-          var longer = found[i] === term.key ? 1 : LONGER_WORD;
-          entry.spellings.forEach(function (spelling) {
-            var own = !term.accented || spelling.word === term.word ||
-              (found[i] !== term.key && spelling.word.indexOf(term.word) === 0);
-            var factor = rarity * longer * (own ? 1 : OTHER_SPELLING) / 255;
-            var reader = new Reader(spelling.data);
-            reader.at = spelling.at;
-            var doc = 0;
-            for (var p = 0; p < spelling.count; p++) {
-              doc += reader.varint();
-              var score = spelling.data[reader.at++] * factor;
-              var before = scores.get(doc);
-              if (before === undefined || score > before) scores.set(doc, score);
-            }
+  function rarity(holders, n) {
+    return Math.log(1 + (n - holders + 0.5) / (holders + 0.5)) + 0.1;
+  }
+
+  /* The keys a term is looked up under: itself, and for the word being
+     typed the words it begins. */
+  function keysOf(term) {
+    return term.last ? expansions(term.key) : Promise.resolve([term.key]);
+  }
+
+  /* Score of one query word per plan (0: the plan does not hold it). */
+  function scoreTerm(term, found, n) {
+    return Promise.all(found.map(postingsOf)).then(function (entries) {
+      var scores = new Float64Array(n);
+      entries.forEach(function (entry, i) {
+        if (!entry) return;
+        var longer = found[i] === term.key ? 1 : LONGER_WORD;
+        var weight = rarity(entry.holders, n) * longer / 255;
+        entry.spellings.forEach(function (spelling) {
+          var own = !term.accented || spelling.word === term.word ||
+            (found[i] !== term.key && spelling.word.indexOf(term.word) === 0);
+          var factor = weight * (own ? 1 : OTHER_SPELLING);
+          eachPosting(spelling, function (doc, score) {
+            var value = score * factor;
+            if (value > scores[doc]) scores[doc] = value;
           });
         });
-        return scores;
       });
+      return scores;
     });
   }
 
-  /* Every plan holding all the words, with its score (all plans when none). */
-  function match(terms, n) {
-    if (!terms.length) {
-      var all = new Map();
-      for (var i = 0; i < n; i++) all.set(i, 0);
-      return Promise.resolve(all);
-    }
-    return Promise.all(terms.map(function (t) { return scoreTerm(t, n); })).then(function (maps) {
-      maps.sort(function (a, b) { return a.size - b.size; });
-      var found = new Map();
-      maps[0].forEach(function (score, doc) {
-        var total = score;
-        for (var m = 1; m < maps.length; m++) {
-          var other = maps[m].get(doc);
-          if (other === undefined) return;
-          total += other;
-        }
-        found.set(doc, total);
+  /* For two consecutive query words: which plans hold them side by side in
+     the query's order (2), only in the other order (1), and the pairs' score. */
+  function scorePair(firstKeys, secondKeys, n) {
+    var forward = [];
+    var backward = [];
+    firstKeys.forEach(function (a) {
+      secondKeys.forEach(function (b) {
+        forward.push(a + " " + b);
+        backward.push(b + " " + a);
       });
+    });
+    return Promise.all(forward.concat(backward).map(postingsOf)).then(function (entries) {
+      var side = new Uint8Array(n);
+      var scores = new Float64Array(n);
+      entries.forEach(function (entry, i) {
+        if (!entry) return;
+        var inOrder = i < forward.length;
+        var weight = rarity(entry.holders, n) * PAIR_WEIGHT / 255;
+        entry.spellings.forEach(function (spelling) {
+          eachPosting(spelling, function (doc, score) {
+            var value = score * weight * (inOrder ? 1 : OTHER_ORDER);
+            if (value > scores[doc]) scores[doc] = value;
+            if (inOrder) side[doc] = 2;
+            else if (!side[doc]) side[doc] = 1;
+          });
+        });
+      });
+      return { side: side, scores: scores };
+    });
+  }
+
+  /* Every plan holding all the words: doc -> {score, phrase, near}; phrase
+     counts the query's consecutive pairs found adjacent in order, near those
+     found adjacent in either order. All plans when there are no words. */
+  function match(terms, n) {
+    var found = new Map();
+    if (!terms.length) {
+      for (var i = 0; i < n; i++) found.set(i, { score: 0, phrase: 0, near: 0 });
+      return Promise.resolve(found);
+    }
+    return Promise.all(terms.map(keysOf)).then(function (keys) {
+      var pairKeys = keys.map(function (k) { return k.slice(0, PAIR_EXPANSIONS); });
+      var words = terms.map(function (t, i) { return scoreTerm(t, keys[i], n); });
+      var pairs = [];
+      for (var p = 1; p < terms.length; p++) pairs.push(scorePair(pairKeys[p - 1], pairKeys[p], n));
+      return Promise.all([Promise.all(words), Promise.all(pairs)]);
+    }).then(function (scored) {
+      var words = scored[0];
+      var pairs = scored[1];
+      for (var doc = 0; doc < n; doc++) {
+        var total = 0;
+        var all = true;
+        for (var w = 0; w < words.length; w++) {
+          if (!words[w][doc]) { all = false; break; }
+          total += words[w][doc];
+        }
+        if (!all) continue;
+        var phrase = 0;
+        var near = 0;
+        for (var q = 0; q < pairs.length; q++) {
+          var side = pairs[q].side[doc];
+          if (side === 2) phrase++;
+          if (side) near++;
+          total += pairs[q].scores[doc];
+        }
+        found.set(doc, { score: total, phrase: phrase, near: near });
+      }
       return found;
     });
   }
@@ -267,7 +346,7 @@
     var counts = {};
     selects.forEach(function (s) { counts[s.dataset.sgFilter] = {}; });
     var kept = [];
-    found.forEach(function (score, doc) {
+    found.forEach(function (hit, doc) {
       var values = valuesOf(table, m, doc, today);
       var misses = selects.filter(function (s) {
         var w = wanted(s);
@@ -279,7 +358,9 @@
           counts[key][values[key]] = (counts[key][values[key]] || 0) + 1;
         }
       });
-      if (!misses.length) kept.push({ doc: doc, score: score, day: table.day[doc] });
+      if (!misses.length) {
+        kept.push({ doc: doc, score: hit.score, phrase: hit.phrase, near: hit.near, day: table.day[doc] });
+      }
     });
     var order = sort.value;
     kept.sort(function (a, b) {
@@ -287,7 +368,7 @@
         if (!a.day !== !b.day) return a.day ? -1 : 1;  /* undated plans last */
         if (a.day !== b.day) return order === "asc" ? a.day - b.day : b.day - a.day;
       }
-      return b.score - a.score || a.doc - b.doc;
+      return b.phrase - a.phrase || b.near - a.near || b.score - a.score || a.doc - b.doc;
     });
     return { kept: kept, counts: counts };
   }
@@ -422,8 +503,12 @@
   /* While the reader types, fetch the postings of the words typed so far
      (the words a partial word may begin are only looked up by the search). */
   function prefetch() {
-    termsOf(input.value).forEach(function (term) {
+    termsOf(input.value).forEach(function (term, i, all) {
       postingsOf(term.key).catch(function () {});
+      if (i && !term.last) {
+        postingsOf(all[i - 1].key + " " + term.key).catch(function () {});
+        postingsOf(term.key + " " + all[i - 1].key).catch(function () {});
+      }
     });
   }
 
@@ -435,7 +520,7 @@
   input.addEventListener("input", function () {
     clearTimeout(timer);
     prefetch();
-    timer = setTimeout(run, 80);
+    timer = setTimeout(run, PAUSE);
   });
   selects.concat([sort]).forEach(function (s) { s.addEventListener("change", run); });
   more.addEventListener("click", function () { showMore(seq); });
