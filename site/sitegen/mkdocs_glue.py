@@ -2,9 +2,10 @@
 
 This module owns turning generated pages and bytes into MkDocs `File`
 objects (the one writer: MkDocs writes them) and refusing to generate a path
-twice. A generated page reaches MkDocs as front matter only; its HTML, made by
-sitegen, replaces the (empty) Markdown output in `on_page_content`, so MkDocs
-never parses the large HTML of plans and listings again. It must not decide
+twice. A generated page reaches MkDocs as a `SitegenPage`: no Markdown is read
+or converted for it, and a plan's HTML is rendered just before the theme
+renders that page and dropped once it is written (`prepare_page`,
+`release_page`), so a build holds one plan's HTML at a time. It must not decide
 what a page says (the generators in `pages`, `listings`, `feeds` and `ical`
 do) nor parse content (the loader does).
 """
@@ -13,8 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
@@ -26,7 +30,7 @@ from .feeds import FEED_PATH, generate_atom
 from .ical import generate_calendars
 from .listings import generate_listing_pages
 from .loader import Content, load_content
-from .pages import GeneratedPage, front_matter, generate_pages
+from .pages import GeneratedPage, generate_site_pages, plan_page_makers
 from .search import write_index
 from .settings import DEFAULT_FORMS_URL, DEFAULT_SITE_URL, SiteSettings, settings_for_day
 
@@ -53,12 +57,53 @@ def site_settings(config: MkDocsConfig) -> SiteSettings:
         raise Abort(f"Cấu hình không hợp lệ: {exc}") from None
 
 
-# HTML of the generated pages of the build in progress, by source path.
-_generated: dict[str, GeneratedPage] = {}
 # Content already validated by `sitegen build` for this folder: not read twice.
 _preloaded: dict[Path, Content] = {}
 # The content of the build in progress, for the search index.
 _current: list[Content] = []
+
+
+class SitegenPage(Page):
+    """A page made by sitegen: MkDocs reads no Markdown for it.
+
+    Its HTML is rendered just before the theme renders the page (`prepare`)
+    and let go once the page is written (`release`): MkDocs reads every page
+    before writing the first, and holding every plan's HTML until then cost
+    most of a 10,000-plan build's 3 GB.
+    """
+
+    def __init__(self, title: str, file: File, config: MkDocsConfig, make: Maker) -> None:
+        self._make = make
+        self._made: GeneratedPage | None = None
+        # The theme prints page titles without escaping (in <title>).
+        self._escaped_title = str(escape(title))
+        super().__init__(None, file, config)
+
+    @property  # type: ignore[override]
+    def content(self) -> str:
+        return self._made.html if self._made is not None else ""
+
+    @content.setter
+    def content(self, value: str | None) -> None:
+        pass  # MkDocs' placeholders: the HTML comes from the generator
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = ""
+        self.meta = {"title": self._escaped_title}
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.present_anchor_ids = set()
+
+    def prepare(self) -> None:
+        made = self._made = self._make()
+        self.toc = get_toc([entry.as_token() for entry in made.toc])  # type: ignore[arg-type]
+
+    def release(self) -> None:
+        self._made = None
+        self.toc = []  # type: ignore[assignment]
+
+
+Maker = Callable[[], GeneratedPage]
 
 
 def use_loaded(content: Content) -> None:
@@ -71,12 +116,14 @@ def use_loaded(content: Content) -> None:
     _preloaded[content.root] = content
 
 
-def generate_all(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage | bytes]:
-    """Every generated output: pages (src path ending in .md) and other files (bytes)."""
-    outputs: dict[str, GeneratedPage | bytes] = {}
-    parts: list[dict[str, GeneratedPage] | dict[str, bytes]] = [
-        generate_pages(content, settings),
-        generate_listing_pages(content, settings),
+def generate_all(content: Content, settings: SiteSettings) -> dict[str, tuple[str, Maker] | bytes]:
+    """Every generated output: pages (src path ending in .md: title and how to
+    render it) and other files (bytes); a path generated twice is refused."""
+    outputs: dict[str, tuple[str, Maker] | bytes] = {}
+    parts: list[dict[str, tuple[str, Maker]] | dict[str, bytes]] = [
+        _ready(generate_site_pages(content, settings)),
+        _ready(generate_listing_pages(content, settings)),
+        plan_page_makers(content, settings),
         {FEED_PATH: generate_atom(content, settings)},
         generate_calendars(content, settings),
     ]
@@ -86,6 +133,14 @@ def generate_all(content: Content, settings: SiteSettings) -> dict[str, Generate
                 raise Abort(f"Tệp {path} được tạo hai lần.")
             outputs[path] = value
     return outputs
+
+
+def _same(page: GeneratedPage) -> GeneratedPage:
+    return page
+
+
+def _ready(pages: dict[str, GeneratedPage]) -> dict[str, tuple[str, Maker]]:
+    return {src: (page.title, partial(_same, page)) for src, page in pages.items()}
 
 
 def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
@@ -98,15 +153,16 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
         for problem in exc.problems:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
-    _generated.clear()
     _current[:] = [] if preloaded is not None else [content]
     for src_uri, value in generate_all(content, site_settings(config)).items():
         if files.get_file_from_path(src_uri) is not None:
             raise Abort(f"Trang {src_uri} được tạo hai lần (trùng với một tệp trong docs/).")
-        if isinstance(value, GeneratedPage):
-            _generated[src_uri] = value
-            value = front_matter(value.title)
-        files.append(File.generated(config, src_uri, content=value))
+        if isinstance(value, tuple):
+            file = File.generated(config, src_uri, content="")
+            SitegenPage(value[0], file, config, value[1])
+        else:
+            file = File.generated(config, src_uri, content=value)
+        files.append(file)
     return files
 
 
@@ -116,10 +172,13 @@ def write_search_index(config: MkDocsConfig) -> None:
         write_index(_current.pop(), Path(config.site_dir))
 
 
-def fill_page(html: str, page: Page) -> str:
-    """The HTML of a generated page (and its table of contents); others unchanged."""
-    generated = _generated.get(page.file.src_uri)
-    if generated is None:
-        return html
-    page.toc = get_toc([entry.as_token() for entry in generated.toc])  # type: ignore[arg-type]
-    return generated.html
+def prepare_page(page: Page) -> None:
+    """Render a generated page's HTML just before the theme needs it."""
+    if isinstance(page, SitegenPage):
+        page.prepare()
+
+
+def release_page(page: Page) -> None:
+    """Let go of a generated page's HTML once MkDocs has it for writing."""
+    if isinstance(page, SitegenPage):
+        page.release()

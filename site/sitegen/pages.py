@@ -16,14 +16,14 @@ from which assets/status.js recomputes them on the reader's day.
 from __future__ import annotations
 
 import html as html_lib
-import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import cmarkgfm
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import schedule
 from .dates import format_date, format_date_line, format_moment
@@ -169,16 +169,6 @@ def render_template(name: str, settings: SiteSettings, **values: object) -> str:
     )
 
 
-def front_matter(title: str) -> str:
-    """The Markdown source MkDocs gets for a generated page: front matter only.
-
-    The theme prints page titles without escaping (in <title>), so the title
-    is escaped here. JSON strings are valid YAML scalars. The page's HTML is
-    added by the glue afterwards.
-    """
-    return f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n"
-
-
 def page_title(plan: Plan) -> str:
     number = f" {plan.meta.number}" if plan.meta.number else ""
     return f"{plan.meta.doc_type}{number}: {plan.meta.title}"
@@ -287,13 +277,14 @@ def render_follow_page(settings: SiteSettings) -> GeneratedPage:
     return GeneratedPage("Theo dõi và lịch", render_template("follow.html", settings))
 
 
-def generate_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
-    """Home, search, follow and plan pages, keyed by their path under docs/."""
-    pages = {
-        "index.md": render_home(content, settings),
-        "tim-kiem/index.md": render_search_page(content, settings),
-        "theo-doi/index.md": render_follow_page(settings),
-    }
+def plan_page_makers(
+    content: Content, settings: SiteSettings
+) -> dict[str, tuple[str, Callable[[], GeneratedPage]]]:
+    """Each plan page's path, title and a function that renders it when called.
+
+    A large site renders its plan pages one at a time, each just before it is
+    written, so that their HTML is never all in memory at once.
+    """
     # Who implements whom, in one pass (Content.implementing scans every plan).
     implementing: dict[str, list[Plan]] = {}
     for plan in content.plans:
@@ -301,7 +292,29 @@ def generate_pages(content: Content, settings: SiteSettings) -> dict[str, Genera
             found = implementing.setdefault(ref.plan, []) if ref.plan else None
             if found is not None and (not found or found[-1].slug != plan.slug):
                 found.append(plan)
-    for plan in content.plans:
-        found = tuple(implementing.get(plan.slug, ()))
-        pages[f"{PLAN_DIR}/{plan.slug}.md"] = render_plan_page(plan, content, settings, found)
+    return {
+        f"{PLAN_DIR}/{plan.slug}.md": (
+            page_title(plan),
+            partial(
+                render_plan_page, plan, content, settings, tuple(implementing.get(plan.slug, ()))
+            ),
+        )
+        for plan in content.plans
+    }
+
+
+def generate_site_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
+    """Home, search and follow pages, keyed by their path under docs/."""
+    return {
+        "index.md": render_home(content, settings),
+        "tim-kiem/index.md": render_search_page(content, settings),
+        "theo-doi/index.md": render_follow_page(settings),
+    }
+
+
+def generate_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
+    """Home, search, follow and plan pages, keyed by their path under docs/."""
+    pages = generate_site_pages(content, settings)
+    for src, (_, make) in plan_page_makers(content, settings).items():
+        pages[src] = make()
     return pages
