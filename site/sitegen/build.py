@@ -83,7 +83,7 @@ def _build_site(content_dir: Path, out_dir: Path, stages: dict[str, float]) -> s
     clock = time.perf_counter()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
-    indexing = start_indexing(content_dir, staging)
+    indexing = start_indexing(content, staging)
     try:
         build(config)  # raises mkdocs Abort on any warning (strict)
     except BaseException:

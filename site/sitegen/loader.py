@@ -121,7 +121,15 @@ def _parse_yaml(text: str, first_line: int) -> _Doc:
             return [convert(child, (*path, i)) for i, child in enumerate(node.value)]
         return loader.construct_object(node, deep=True)
 
-    data = convert(root, ()) if root is not None else None
+    try:
+        data = convert(root, ()) if root is not None else None
+    finally:
+        # The constructor keeps every node it constructed, and `convert`
+        # refers to itself: without this, each file's node tree waited for
+        # the cyclic collector, which a large build turns off while loading
+        # (100 KB a plan at the peak).
+        loader.constructed_objects.clear()
+        convert = None  # type: ignore[assignment]
     return _Doc(data, lines)
 
 

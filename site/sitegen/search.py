@@ -74,7 +74,7 @@ from pathlib import Path
 
 from .dates import format_date
 from .folding import fold
-from .loader import Content, load_content
+from .loader import PLANS_DIR, Content, load_issuers, load_plan_file
 from .models import Plan
 from .pages import page_title, sort_key
 
@@ -129,10 +129,6 @@ def _string(out: bytearray, text: str) -> None:
     out += data
 
 
-def _day(day: dt.date | None) -> int:
-    return (day - EPOCH).days if day else 0
-
-
 def lead(body: str, limit: int = LEAD_WORDS) -> str:
     """A few words that say what the plan is about, for the result list.
 
@@ -181,17 +177,19 @@ def weighted_terms(plan: Plan) -> tuple[Counter[str], Counter[str]]:
 
 
 class _Postings:
-    """The plans holding one spelling (or pair), in plan order, with scores."""
+    """The plans holding one spelling (or pair), in plan order, with their
+    weighted counts (at most TF_CAP) until `encode` turns them into scores."""
 
-    __slots__ = ("docs", "scores")
+    __slots__ = ("counts", "docs")
 
     def __init__(self) -> None:
         self.docs = array("I")
-        self.scores = bytearray()
+        self.counts = bytearray()
 
-    def encode(self, plan_count: int) -> bytes:
+    def encode(self, plan_count: int, tables: list[bytes]) -> bytes:
         """Sparse (plan-id deltas and scores) or dense (a score per plan), the smaller."""
-        docs, scores = self.docs, self.scores
+        docs = self.docs
+        scores = bytes([tables[d][c] for d, c in zip(docs, self.counts, strict=True)])
         deltas = [docs[0], *(b - a for a, b in pairwise(docs))]
         if max(deltas) < 0x80:  # one byte each: interleave in C
             sparse = bytearray(2 * len(docs))
@@ -221,52 +219,145 @@ def _score_table(length: int, average: float) -> bytes:
     )
 
 
-def _add(postings: dict[str, _Postings], counts: Counter[str], doc: int, table: bytes) -> None:
+def _add(postings: dict[str, _Postings], counts: Counter[str], doc: int) -> None:
     cap = TF_CAP
-    top = table[cap]
     get = postings.get
     for term, tf in counts.items():
         entry = get(term)
         if entry is None:
             entry = postings[term] = _Postings()
         entry.docs.append(doc)
-        entry.scores.append(table[tf] if tf < cap else top)
+        entry.counts.append(tf if tf < cap else cap)
 
 
-def build_postings(plans: list[Plan]) -> tuple[dict[str, _Postings], dict[str, _Postings]]:
-    """Postings by spelling (lower case) and by pair key, in plan order."""
-    terms = [weighted_terms(plan) for plan in plans]
-    lengths = [sum(words.values()) for words, _ in terms]
-    average = (sum(lengths) / len(lengths)) if lengths else 1.0
-    by_spelling: dict[str, _Postings] = {}
-    by_pair: dict[str, _Postings] = {}
-    for doc, length in enumerate(lengths):
-        words, pairs = terms[doc]
-        terms[doc] = (Counter(), Counter())  # free as we go
-        table = _score_table(length, average)
-        _add(by_spelling, words, doc, table)
-        _add(by_pair, pairs, doc, table)
-    return by_spelling, by_pair
+def _day(day: dt.date | None) -> int:
+    return (day - EPOCH).days if day else 0
 
 
-def _docs_table(plans: list[Plan], years: list[int], issuers: list[str], types: list[str]):
-    year_index = {y: i for i, y in enumerate(years)}
-    issuer_index = {k: i for i, k in enumerate(issuers)}
-    type_index = {t: i for i, t in enumerate(types)}
-    table = bytearray()
-    for plan in plans:
+class IndexBuilder:
+    """The index, fed one plan at a time in the site's order (newest first).
+
+    Only what the index keeps is held (postings, one metadata row and one
+    table row per plan), never the plans: the build's indexing process reads
+    them one by one.
+    """
+
+    def __init__(self) -> None:
+        self.spellings: dict[str, _Postings] = {}
+        self.pairs: dict[str, _Postings] = {}
+        self.lengths: list[int] = []
+        self.rows: list[list[str]] = []
+        self.facts: list[tuple[int | None, str, str, int, int, int]] = []
+
+    def add(self, plan: Plan) -> None:
+        doc = len(self.lengths)
+        words, pairs = weighted_terms(plan)
+        self.lengths.append(sum(words.values()))
+        _add(self.spellings, words, doc)
+        _add(self.pairs, pairs, doc)
+        self.rows.append(_metadata(plan))
         period = plan.meta.period
-        values = (
-            year_index[plan.year] + 1 if plan.year else 0,
-            issuer_index[plan.issuer.short_name],
-            type_index[plan.meta.doc_type],
-            _day(period.start) if period else 0,
-            _day(period.end) if period else 0,
-            _day(dt.date.fromisoformat(sort_key(plan))) if plan.meta.issued or plan.year else 0,
+        sort_day = dt.date.fromisoformat(sort_key(plan)) if plan.meta.issued or plan.year else None
+        self.facts.append(
+            (
+                plan.year,
+                plan.issuer.short_name,
+                plan.meta.doc_type,
+                _day(period.start) if period else 0,
+                _day(period.end) if period else 0,
+                _day(sort_day),
+            )
         )
-        for value in values:
-            table += value.to_bytes(2, "little")
-    return bytes(table)
+
+    def _docs_table(self, years: list[int], issuers: list[str], types: list[str]) -> bytes:
+        year_index = {y: i for i, y in enumerate(years)}
+        issuer_index = {k: i for i, k in enumerate(issuers)}
+        type_index = {t: i for i, t in enumerate(types)}
+        table = bytearray()
+        for year, issuer, doc_type, start, end, day in self.facts:
+            values = (
+                year_index[year] + 1 if year else 0,
+                issuer_index[issuer],
+                type_index[doc_type],
+                start,
+                end,
+                day,
+            )
+            for value in values:
+                table += value.to_bytes(2, "little")
+        return bytes(table)
+
+    def files(self) -> tuple[dict[str, bytes], dict[str, object]]:
+        """Every file of the index (name -> bytes) and the manifest, without the folder."""
+        n = len(self.lengths)
+        years = sorted({f[0] for f in self.facts if f[0]}, reverse=True)
+        issuers = sorted({f[1] for f in self.facts})
+        types = sorted({f[2] for f in self.facts})
+        average = (sum(self.lengths) / n) if n else 1.0
+        tables = [_score_table(length, average) for length in self.lengths]
+        words: dict[str, dict[str, _Postings]] = {}
+        for spelling in sorted(self.spellings):
+            words.setdefault(fold(spelling), {})[spelling] = self.spellings.pop(spelling)
+        holders: dict[str, int] = {}
+        blocks: dict[str, bytes] = {}
+        for key in sorted(words):
+            spellings = words.pop(key)
+            if len(spellings) == 1:
+                holders[key] = len(next(iter(spellings.values())).docs)
+            else:
+                holders[key] = len(set().union(*(e.docs for e in spellings.values())))
+            out = bytearray()
+            _string(out, key)
+            _varint(out, holders[key])
+            _varint(out, len(spellings))
+            for spelling, entry in spellings.items():
+                _string(out, spelling)
+                out += entry.encode(n, tables)
+            blocks[key] = bytes(out)
+        for key in sorted(self.pairs):
+            entry = self.pairs.pop(key)
+            out = bytearray()
+            _string(out, key)
+            _varint(out, len(entry.docs))
+            _varint(out, 1)
+            _string(out, "")  # a pair's one spelling is its key
+            out += entry.encode(n, tables)
+            blocks[key] = bytes(out)
+        total = sum(len(b) for b in blocks.values())
+        buckets = 1
+        while buckets * BUCKET_BYTES < total:
+            buckets *= 2
+        files: dict[str, bytes] = {"docs.bin": self._docs_table(years, issuers, types)}
+        by_bucket: dict[int, list[str]] = {}
+        by_prefix: dict[int, dict[str, list[list[object]]]] = {}
+        for key in blocks:
+            by_bucket.setdefault(fnv1a(key) % buckets, []).append(key)
+            if " " not in key:
+                prefix = key[:PREFIX_CHARS]
+                vocab = by_prefix.setdefault(fnv1a(prefix) % VOCAB_BUCKETS, {})
+                vocab.setdefault(prefix, []).append([key, holders[key]])
+        for bucket, keys in by_bucket.items():
+            out = bytearray()
+            _varint(out, len(keys))
+            for key in keys:
+                out += blocks.pop(key)
+            files[f"t{bucket}.bin"] = bytes(out)
+        for bucket, vocab in by_prefix.items():
+            files[f"v{bucket}.json"] = _json(vocab)
+        for start in range(0, n, META_SHARD):
+            files[f"m{start // META_SHARD}.json"] = _json(self.rows[start : start + META_SHARD])
+        manifest: dict[str, object] = {
+            "version": FORMAT_VERSION,
+            "docs": n,
+            "buckets": buckets,
+            "vocab": VOCAB_BUCKETS,
+            "prefix": PREFIX_CHARS,
+            "shard": META_SHARD,
+            "years": [str(y) for y in years],
+            "issuers": issuers,
+            "types": types,
+        }
+        return files, manifest
 
 
 def _metadata(plan: Plan) -> list[str]:
@@ -284,77 +375,11 @@ def _metadata(plan: Plan) -> list[str]:
 
 
 def index_files(content: Content) -> tuple[dict[str, bytes], dict[str, object]]:
-    """Every file of the index (name -> bytes) and the manifest, without the folder."""
-    plans = list(content.plans)
-    n = len(plans)
-    years = sorted({p.year for p in plans if p.year}, reverse=True)
-    issuers = sorted({p.issuer.short_name for p in plans})
-    types = sorted({p.meta.doc_type for p in plans})
-    by_spelling, pairs = build_postings(plans)
-    words: dict[str, dict[str, _Postings]] = {}
-    for spelling in sorted(by_spelling):
-        words.setdefault(fold(spelling), {})[spelling] = by_spelling.pop(spelling)
-    holders: dict[str, int] = {}
-    blocks: dict[str, bytes] = {}
-    for key in sorted(words):
-        spellings = words.pop(key)
-        if len(spellings) == 1:
-            holders[key] = len(next(iter(spellings.values())).docs)
-        else:
-            holders[key] = len(set().union(*(e.docs for e in spellings.values())))
-        out = bytearray()
-        _string(out, key)
-        _varint(out, holders[key])
-        _varint(out, len(spellings))
-        for spelling, entry in spellings.items():
-            _string(out, spelling)
-            out += entry.encode(n)
-        blocks[key] = bytes(out)
-    for key in sorted(pairs):
-        entry = pairs.pop(key)
-        out = bytearray()
-        _string(out, key)
-        _varint(out, len(entry.docs))
-        _varint(out, 1)
-        _string(out, "")  # a pair's one spelling is its key
-        out += entry.encode(n)
-        blocks[key] = bytes(out)
-    total = sum(len(b) for b in blocks.values())
-    buckets = 1
-    while buckets * BUCKET_BYTES < total:
-        buckets *= 2
-    files: dict[str, bytes] = {"docs.bin": _docs_table(plans, years, issuers, types)}
-    by_bucket: dict[int, list[str]] = {}
-    by_prefix: dict[int, dict[str, list[list[object]]]] = {}
-    for key in blocks:
-        by_bucket.setdefault(fnv1a(key) % buckets, []).append(key)
-        if " " not in key:
-            prefix = key[:PREFIX_CHARS]
-            vocab = by_prefix.setdefault(fnv1a(prefix) % VOCAB_BUCKETS, {})
-            vocab.setdefault(prefix, []).append([key, holders[key]])
-    for bucket, keys in by_bucket.items():
-        out = bytearray()
-        _varint(out, len(keys))
-        for key in keys:
-            out += blocks.pop(key)
-        files[f"t{bucket}.bin"] = bytes(out)
-    for bucket, vocab in by_prefix.items():
-        files[f"v{bucket}.json"] = _json(vocab)
-    for start in range(0, n, META_SHARD):
-        rows = [_metadata(p) for p in plans[start : start + META_SHARD]]
-        files[f"m{start // META_SHARD}.json"] = _json(rows)
-    manifest: dict[str, object] = {
-        "version": FORMAT_VERSION,
-        "docs": n,
-        "buckets": buckets,
-        "vocab": VOCAB_BUCKETS,
-        "prefix": PREFIX_CHARS,
-        "shard": META_SHARD,
-        "years": [str(y) for y in years],
-        "issuers": issuers,
-        "types": types,
-    }
-    return files, manifest
+    """Every file of the index of `content` and the manifest."""
+    builder = IndexBuilder()
+    for plan in content.plans:
+        builder.add(plan)
+    return builder.files()
 
 
 def _json(value: object) -> bytes:
@@ -362,8 +387,12 @@ def _json(value: object) -> bytes:
 
 
 def write_index(content: Content, site_dir: Path) -> Path:
-    """Write the index under `site_dir/tim-kiem/`; returns the manifest's path."""
-    files, manifest = index_files(content)
+    """Write the index of `content` under `site_dir/tim-kiem/`; returns the manifest's path."""
+    return write_files(*index_files(content), site_dir)
+
+
+def write_files(files: dict[str, bytes], manifest: dict[str, object], site_dir: Path) -> Path:
+    """Write an index's files into its hashed folder, then the manifest naming it."""
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name])
@@ -405,21 +434,39 @@ class Indexing:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def start_indexing(content_dir: Path, staging: Path) -> Indexing:
-    """Index `content_dir` into `staging` in a child process (the second core).
+def start_indexing(content: Content, staging: Path) -> Indexing:
+    """Index `content` into `staging` in a child process (the second core).
 
-    The child reads the content again rather than receiving it: loading is
-    cheaper than pickling ten thousand plans, and it runs beside MkDocs.
+    The child reads the plan files again, one at a time in the site's order
+    (written to a file for it), and keeps only what the index holds:
+    sending it the loaded plans would cost more than reading them, and
+    holding them twice would double the build's memory.
     """
-    command = [sys.executable, "-m", "sitegen.search", str(content_dir), str(staging)]
+    order = staging / "order.txt"
+    order.write_text("".join(f"{plan.slug}\n" for plan in content.plans), encoding="utf-8")
+    command = [sys.executable, "-m", "sitegen.search", str(content.root), str(order), str(staging)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return Indexing(process, staging)
 
 
+def index_plan_files(root: Path, slugs: list[str]) -> tuple[dict[str, bytes], dict[str, object]]:
+    """The index of the plans `slugs` (in this order) under `root`, read one by one."""
+    issuers, problems = load_issuers(root)
+    builder = IndexBuilder()
+    for slug in slugs:
+        plan, found, _ = load_plan_file(root / PLANS_DIR / f"{slug}.md", root, issuers)
+        problems += found
+        if plan is None or problems:
+            raise IndexingError("\n".join(p.format() for p in problems) or slug)
+        builder.add(plan)
+    return builder.files()
+
+
 def main(argv: list[str]) -> int:
     gc.disable()  # a short-lived process whose objects all live to its end
-    content_dir, staging = (Path(a) for a in argv)
-    write_index(load_content(content_dir), staging)
+    root, order, staging = (Path(a) for a in argv)
+    slugs = order.read_text(encoding="utf-8").split()
+    write_files(*index_plan_files(root, slugs), staging)
     return 0
 
 
