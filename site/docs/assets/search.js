@@ -282,13 +282,14 @@
     });
   }
 
-  /* Every plan holding all the words: doc -> {score, phrase, near}; phrase
-     counts the query's consecutive pairs found adjacent in order, near those
-     found adjacent in either order. All plans when there are no words. */
+  /* Every plan holding all the words (all plans when there are none):
+     {docs, score, phrase, near}, the last three indexed by plan id; phrase
+     counts the query's consecutive pairs found adjacent in its order, near
+     those found adjacent in either order. */
   function match(terms, n) {
-    var found = new Map();
+    var found = { docs: [], score: new Float64Array(n), phrase: new Uint8Array(n), near: new Uint8Array(n) };
     if (!terms.length) {
-      for (var i = 0; i < n; i++) found.set(i, { score: 0, phrase: 0, near: 0 });
+      for (var i = 0; i < n; i++) found.docs.push(i);
       return Promise.resolve(found);
     }
     return Promise.all(terms.map(keysOf)).then(function (keys) {
@@ -308,15 +309,14 @@
           total += words[w][doc];
         }
         if (!all) continue;
-        var phrase = 0;
-        var near = 0;
         for (var q = 0; q < pairs.length; q++) {
           var side = pairs[q].side[doc];
-          if (side === 2) phrase++;
-          if (side) near++;
+          if (side === 2) found.phrase[doc]++;
+          if (side) found.near[doc]++;
           total += pairs[q].scores[doc];
         }
-        found.set(doc, { score: total, phrase: phrase, near: near });
+        found.score[doc] = total;
+        found.docs.push(doc);
       }
       return found;
     });
@@ -340,36 +340,48 @@
     return select.dataset.sgFilter === "tinh_trang" ? STATUS_OF_LABEL[select.value] : select.value;
   }
 
-  /* Filter, count (for each select, with the other selects applied), sort. */
+  /* Filter, count (for each select, with the other selects applied), sort:
+     the plan ids to show, in order, and the counts. */
   function refine(found, table, m) {
     var today = window.sgStatus.dayNumber(window.sgStatus.today(new Date(Date.now())));
-    var counts = {};
-    selects.forEach(function (s) { counts[s.dataset.sgFilter] = {}; });
+    var filters = selects.map(function (s) {
+      return { key: s.dataset.sgFilter, want: wanted(s), counts: {} };
+    });
     var kept = [];
-    found.forEach(function (hit, doc) {
+    found.docs.forEach(function (doc) {
       var values = valuesOf(table, m, doc, today);
-      var misses = selects.filter(function (s) {
-        var w = wanted(s);
-        return w && values[s.dataset.sgFilter] !== w;
-      });
-      selects.forEach(function (s) {
-        var key = s.dataset.sgFilter;
-        if (misses.length === 0 || (misses.length === 1 && misses[0] === s)) {
-          counts[key][values[key]] = (counts[key][values[key]] || 0) + 1;
-        }
-      });
-      if (!misses.length) {
-        kept.push({ doc: doc, score: hit.score, phrase: hit.phrase, near: hit.near, day: table.day[doc] });
+      var misses = 0;
+      var missed = -1;
+      for (var f = 0; f < filters.length; f++) {
+        if (filters[f].want && values[filters[f].key] !== filters[f].want) { misses++; missed = f; }
       }
+      if (misses > 1) return;
+      for (f = 0; f < filters.length; f++) {
+        if (!misses || missed === f) {
+          var counts = filters[f].counts;
+          var value = values[filters[f].key];
+          counts[value] = (counts[value] || 0) + 1;
+        }
+      }
+      if (!misses) kept.push(doc);
     });
     var order = sort.value;
+    var rank = new Float64Array(table.n);
+    kept.forEach(function (doc) {
+      /* tiers: adjacent in order, then side by side, then the score */
+      rank[doc] = found.phrase[doc] * 1e8 + found.near[doc] * 1e5 + found.score[doc];
+    });
     kept.sort(function (a, b) {
       if (order) {
-        if (!a.day !== !b.day) return a.day ? -1 : 1;  /* undated plans last */
-        if (a.day !== b.day) return order === "asc" ? a.day - b.day : b.day - a.day;
+        var da = table.day[a];
+        var db = table.day[b];
+        if (!da !== !db) return da ? -1 : 1;  /* undated plans last */
+        if (da !== db) return order === "asc" ? da - db : db - da;
       }
-      return b.phrase - a.phrase || b.near - a.near || b.score - a.score || a.doc - b.doc;
+      return rank[b] - rank[a] || a - b;
     });
+    var counts = {};
+    filters.forEach(function (f) { counts[f.key] = f.counts; });
     return { kept: kept, counts: counts };
   }
 
@@ -458,8 +470,8 @@
     var query = input.value;
     return manifest().then(function (m) {
       return Promise.all(slice.map(function (r) {
-        var shard = Math.floor(r.doc / m.shard);
-        return json("m" + shard + ".json").then(function (rows) { return rows[r.doc % m.shard]; });
+        var shard = Math.floor(r / m.shard);
+        return json("m" + shard + ".json").then(function (rows) { return rows[r % m.shard]; });
       }));
     }).then(function (rows) {
       if (mine !== seq) return;
@@ -503,9 +515,11 @@
   /* While the reader types, fetch the postings of the words typed so far
      (the words a partial word may begin are only looked up by the search). */
   function prefetch() {
+    var typing = !/[^\p{L}\p{N}_]$/u.test(input.value);  /* the last word may go on */
     termsOf(input.value).forEach(function (term, i, all) {
+      if (term.last && typing) return;
       postingsOf(term.key).catch(function () {});
-      if (i && !term.last) {
+      if (i) {
         postingsOf(all[i - 1].key + " " + term.key).catch(function () {});
         postingsOf(term.key + " " + all[i - 1].key).catch(function () {});
       }
