@@ -120,15 +120,18 @@ def generate_plan_calendar(plan: Plan, settings: SiteSettings) -> bytes:
     return _calendar(plan_label(plan), list_items(plan), settings)
 
 
+def generate_site_calendar(content: Content, settings: SiteSettings) -> bytes:
+    """Every dated item of every plan."""
+    return _calendar(
+        "Thi đua Công đoàn: thời gian và hạn nộp",
+        (item for plan in content.plans for item in list_items(plan)),
+        settings,
+    )
+
+
 def generate_calendars(content: Content, settings: SiteSettings) -> dict[str, bytes]:
     """The site-wide calendar and one per plan, keyed by path under the site."""
-    files = {
-        ALL_FILE: _calendar(
-            "Thi đua Công đoàn: thời gian và hạn nộp",
-            (item for plan in content.plans for item in list_items(plan)),
-            settings,
-        )
-    }
+    files = {ALL_FILE: generate_site_calendar(content, settings)}
     for plan in content.plans:
         files[f"{CAL_DIR}/{plan.slug}.ics"] = generate_plan_calendar(plan, settings)
     return files

@@ -10,8 +10,9 @@ call MkDocs.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from .folding import slugify
 from .loader import Content
@@ -131,10 +132,13 @@ def _groups(listings: Sequence[Listing], from_src: str) -> list[tuple[str, list]
     return groups
 
 
-def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
-    """Every page of every listing in both orders, keyed by path under docs/."""
+def listing_page_makers(
+    content: Content, settings: SiteSettings
+) -> dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]]:
+    """Every page of every listing in both orders, keyed by path under docs/:
+    a key (equal keys make equal pages), its title and how to render it."""
     listings = list_listings(content)
-    pages: dict[str, GeneratedPage] = {}
+    makers: dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]] = {}
     for listing in listings:
         count = max(1, -(-len(listing.plans) // PAGE_SIZE))
         for newest_first in (True, False):
@@ -144,23 +148,32 @@ def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str
                 depth = src.count("/") if src.endswith("index.md") else src.count("/") + 1
                 rows = ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
                 title = listing.title if count == 1 else f"{listing.title} (trang {number})"
-                html = render_template(
-                    "listing.html",
-                    settings,
-                    intro=listing.intro,
-                    groups=_groups(listings, src) if listing.path == LIST_DIR else [],
-                    base="../" * depth,
-                    rows=rows,
-                    caption=f"{listing.title}, trang {number}/{count}"
+                groups = _groups(listings, src) if listing.path == LIST_DIR else []
+                arguments = {
+                    "intro": listing.intro,
+                    "groups": groups,
+                    "base": "../" * depth,
+                    "rows": rows,
+                    "caption": f"{listing.title}, trang {number}/{count}"
                     if count > 1
                     else listing.title,
-                    newest_first=newest_first,
-                    other_order=_href(src, _page_src(listing.path, not newest_first, number)),
-                    pages=[
+                    "newest_first": newest_first,
+                    "other_order": _href(src, _page_src(listing.path, not newest_first, number)),
+                    "pages": [
                         (n, _href(src, _page_src(listing.path, newest_first, n)))
                         for n in range(1, count + 1)
                     ],
-                    current=number,
-                )
-                pages[src] = GeneratedPage(title, html)
-    return pages
+                    "current": number,
+                }
+                key = (title, repr(groups), listing.intro, rows, newest_first, count, number)
+                makers[src] = (key, title, partial(_render_listing, settings, title, arguments))
+    return makers
+
+
+def _render_listing(settings: SiteSettings, title: str, arguments: dict) -> GeneratedPage:
+    return GeneratedPage(title, render_template("listing.html", settings, **arguments))
+
+
+def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
+    """Every page of every listing in both orders, keyed by path under docs/."""
+    return {src: make() for src, (_, _, make) in listing_page_makers(content, settings).items()}

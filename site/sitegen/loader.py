@@ -386,8 +386,36 @@ def _check_numbers(plans: list[Plan], docs: dict[str, _Doc]) -> list[Problem]:
     return problems
 
 
-def load_content(root: Path | str) -> Content:
-    """Read and validate everything under `root`; raise `ContentError` listing every problem."""
+_Stamp = tuple[int, int]  # a file's modification time (ns) and size
+
+
+def _stamp(path: Path) -> _Stamp | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+@dataclass
+class LoadCache:
+    """What the last load read, for the next one (the editors' preview, an
+    incremental build): a plan file whose modification time and size are
+    unchanged, with the issuing bodies unchanged, is not read again. The
+    checks across plans (links, numbers) always run on every plan."""
+
+    issuers: _Stamp | None = None
+    plans: dict[Path, tuple[_Stamp, Plan | None, list[Problem], _Doc | None]] = field(
+        default_factory=dict
+    )
+
+
+def load_content(root: Path | str, cache: LoadCache | None = None) -> Content:
+    """Read and validate everything under `root`; raise `ContentError` listing every problem.
+
+    With `cache`, files unchanged since the load that filled it are not read
+    again, and the cache is updated.
+    """
     root = Path(root).resolve()
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "thư mục", "thư mục nội dung không tồn tại")])
@@ -401,13 +429,27 @@ def load_content(root: Path | str) -> Content:
                 display_path(root / PLANS_DIR, root), None, PLANS_DIR, "chưa có kế hoạch nào (*.md)"
             )
         )
+    issuers_stamp = _stamp(root / ISSUERS_FILE)
+    if cache is not None and cache.issuers != issuers_stamp:
+        cache.plans.clear()  # every plan holds its issuing body
     for path in files:
-        plan, found, doc = load_plan_file(path, root, issuers)
+        stamp = _stamp(path)
+        known = cache.plans.get(path) if cache is not None else None
+        if known is not None and stamp is not None and known[0] == stamp:
+            _, plan, found, doc = known
+        else:
+            plan, found, doc = load_plan_file(path, root, issuers)
+            if cache is not None and stamp is not None:
+                cache.plans[path] = (stamp, plan, found, doc)
         problems += found
         if doc is not None:
             docs[display_path(path, root)] = doc
         if plan is not None:
             plans.append(plan)
+    if cache is not None:
+        cache.issuers = issuers_stamp
+        for gone in set(cache.plans) - set(files):
+            del cache.plans[gone]
     problems += _check_links(docs, {path.stem for path in files})
     problems += _check_numbers(plans, docs)
     if problems:

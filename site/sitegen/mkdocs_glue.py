@@ -15,22 +15,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from functools import partial
+from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import escape
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .errors import ContentError
-from .feeds import FEED_PATH, generate_atom
-from .ical import generate_calendars
-from .listings import generate_listing_pages
 from .loader import Content, load_content
-from .pages import GeneratedPage, generate_site_pages, plan_page_makers
+from .outputs import DuplicateOutput, Output, changed_outputs, site_outputs
+from .pages import GeneratedPage
 from .search import write_index
 from .settings import DEFAULT_FORMS_URL, DEFAULT_SITE_URL, SiteSettings, settings_for_day
 
@@ -116,31 +116,17 @@ def use_loaded(content: Content) -> None:
     _preloaded[content.root] = content
 
 
-def generate_all(content: Content, settings: SiteSettings) -> dict[str, tuple[str, Maker] | bytes]:
-    """Every generated output: pages (src path ending in .md: title and how to
-    render it) and other files (bytes); a path generated twice is refused."""
-    outputs: dict[str, tuple[str, Maker] | bytes] = {}
-    parts: list[dict[str, tuple[str, Maker]] | dict[str, bytes]] = [
-        _ready(generate_site_pages(content, settings)),
-        _ready(generate_listing_pages(content, settings)),
-        plan_page_makers(content, settings),
-        {FEED_PATH: generate_atom(content, settings)},
-        generate_calendars(content, settings),
-    ]
-    for part in parts:
-        for path, value in part.items():
-            if path in outputs:
-                raise Abort(f"Tệp {path} được tạo hai lần.")
-            outputs[path] = value
-    return outputs
-
-
-def _same(page: GeneratedPage) -> GeneratedPage:
-    return page
-
-
-def _ready(pages: dict[str, GeneratedPage]) -> dict[str, tuple[str, Maker]]:
-    return {src: (page.title, partial(_same, page)) for src, page in pages.items()}
+def add_file(files: Files, config: MkDocsConfig, src_uri: str, output: Output) -> File:
+    """One generated File (a `SitegenPage` for a page); a path of docs/ is refused."""
+    if files.get_file_from_path(src_uri) is not None:
+        raise Abort(f"Trang {src_uri} được tạo hai lần (trùng với một tệp trong docs/).")
+    if output.title is not None:
+        file = File.generated(config, src_uri, content="")
+        SitegenPage(output.title, file, config, output.make)  # type: ignore[arg-type]
+    else:
+        file = File.generated(config, src_uri, content=output.make())  # type: ignore[arg-type]
+    files.append(file)
+    return file
 
 
 def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
@@ -154,16 +140,82 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
     _current[:] = [] if preloaded is not None else [content]
-    for src_uri, value in generate_all(content, site_settings(config)).items():
-        if files.get_file_from_path(src_uri) is not None:
-            raise Abort(f"Trang {src_uri} được tạo hai lần (trùng với một tệp trong docs/).")
-        if isinstance(value, tuple):
-            file = File.generated(config, src_uri, content="")
-            SitegenPage(value[0], file, config, value[1])
-        else:
-            file = File.generated(config, src_uri, content=value)
-        files.append(file)
+    try:
+        outputs = site_outputs(content, site_settings(config))
+    except DuplicateOutput as exc:
+        raise Abort(str(exc)) from None
+    for src_uri, output in outputs.items():
+        add_file(files, config, src_uri, output)
+    _sessions[:] = [Session(config, files, outputs)]
     return files
+
+
+@dataclass
+class Session:
+    """A finished MkDocs build kept in memory, to update some of its files."""
+
+    config: MkDocsConfig
+    files: Files
+    outputs: dict[str, Output]
+
+    def update(self, outputs: dict[str, Output]) -> tuple[list[str], list[str]]:
+        """Make and write what changed since the build (or the last update),
+        remove what is gone; returns (changed, removed) paths under docs/."""
+        changed, removed = changed_outputs(self.outputs, outputs)
+        for src_uri in removed:
+            file = self.files.get_file_from_path(src_uri)
+            if file is not None:
+                self.files.remove(file)
+                _remove_output(Path(file.abs_dest_path), Path(self.config.site_dir))
+        pages: list[SitegenPage] = []
+        for src_uri in changed:
+            file = self.files.get_file_from_path(src_uri)
+            if file is not None:
+                self.files.remove(file)
+            file = add_file(self.files, self.config, src_uri, outputs[src_uri])
+            if isinstance(file.page, SitegenPage):
+                pages.append(file.page)
+            else:
+                file.copy_file()
+        if pages:
+            env = self.config.theme.get_env()
+            nav = get_navigation(self.files, self.config)
+            template = env.get_template("main.html")
+            doc_files = self.files.documentation_pages()
+            for page in pages:  # every title known before any page shows it (nav)
+                page.read_source(self.config)
+                page.render(self.config, self.files)
+            for page in pages:
+                page.active = True
+                try:
+                    page.prepare()
+                    html = template.render(get_context(nav, doc_files, self.config, page))
+                finally:
+                    page.release()
+                    page.active = False
+                dest = Path(page.file.abs_dest_path)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+        self.outputs = outputs
+        return changed, removed
+
+
+def _remove_output(path: Path, site_dir: Path) -> None:
+    """Delete a generated file and the folders it leaves empty (not the site's)."""
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+# The last build of this process, for `Session.update` (the editors' preview).
+_sessions: list[Session] = []
+
+
+def last_session() -> Session:
+    """The MkDocs build this process ran last."""
+    return _sessions[-1]
 
 
 def write_search_index(config: MkDocsConfig) -> None:

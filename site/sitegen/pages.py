@@ -279,8 +279,9 @@ def render_follow_page(settings: SiteSettings) -> GeneratedPage:
 
 def plan_page_makers(
     content: Content, settings: SiteSettings
-) -> dict[str, tuple[str, Callable[[], GeneratedPage]]]:
-    """Each plan page's path, title and a function that renders it when called.
+) -> dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]]:
+    """Each plan page's path, a key (equal keys make equal pages), its title
+    and a function that renders it when called.
 
     A large site renders its plan pages one at a time, each just before it is
     written, so that their HTML is never all in memory at once.
@@ -292,15 +293,15 @@ def plan_page_makers(
             found = implementing.setdefault(ref.plan, []) if ref.plan else None
             if found is not None and (not found or found[-1].slug != plan.slug):
                 found.append(plan)
-    return {
-        f"{PLAN_DIR}/{plan.slug}.md": (
+    makers = {}
+    for plan in content.plans:
+        found = tuple(implementing.get(plan.slug, ()))
+        makers[f"{PLAN_DIR}/{plan.slug}.md"] = (
+            (plan, found),
             page_title(plan),
-            partial(
-                render_plan_page, plan, content, settings, tuple(implementing.get(plan.slug, ()))
-            ),
+            partial(render_plan_page, plan, content, settings, found),
         )
-        for plan in content.plans
-    }
+    return makers
 
 
 def generate_site_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
@@ -315,6 +316,6 @@ def generate_site_pages(content: Content, settings: SiteSettings) -> dict[str, G
 def generate_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
     """Home, search, follow and plan pages, keyed by their path under docs/."""
     pages = generate_site_pages(content, settings)
-    for src, (_, make) in plan_page_makers(content, settings).items():
+    for src, (_, _, make) in plan_page_makers(content, settings).items():
         pages[src] = make()
     return pages

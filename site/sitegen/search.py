@@ -429,8 +429,12 @@ class Indexing:
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def cancel(self) -> None:
-        self.process.kill()
-        self.process.communicate()
+        """Stop the child if it still runs and forget its files (also once finished)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
