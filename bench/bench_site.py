@@ -23,9 +23,13 @@ import json
 import random
 import re
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -146,16 +150,111 @@ def measure_search(site: Path, query: str) -> dict[str, float]:
     }
 
 
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+    except (urllib.error.URLError, ConnectionError):
+        return 0, ""
+
+
+def _until(check, limit: float = 600.0) -> float:
+    """Seconds until check() is true (polled every 10 ms)."""
+    started = time.perf_counter()
+    while not check():
+        if time.perf_counter() - started > limit:
+            raise TimeoutError("no change within the limit")
+        time.sleep(0.01)
+    return time.perf_counter() - started
+
+
+def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
+    """`sitegen serve` on `count` plans: seconds from a save to the page served.
+
+    Edits one plan's title, adds a plan, removes it; for each, the time until
+    the preview serves the changed page (or its absence), and until the
+    search index has been replaced.
+    """
+    content = workdir / "content"
+    generate(content, count)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-m", "sitegen.cli", "serve", "--content", str(content)]
+    server = subprocess.Popen(
+        [*command, "--addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        started = _until(lambda: _get(base)[0] == 200, limit=3600)
+        rows.append(("first build, until served", started))
+
+        def index_dir() -> str:
+            status, text = _get(base + "tim-kiem/chi-muc.json")
+            return json.loads(text)["dir"] if status == 200 else ""
+
+        _until(lambda: index_dir() != "", limit=3600)
+        plan = content / "plans" / "ke-hoach-thu-nghiem-00000.md"
+        slug = plan.stem
+        text = plan.read_text(encoding="utf-8")
+        steps = [
+            ("edit one plan", plan, text.replace("Đợt 0:", "Đợt 0 (sửa):", 1), slug, "(sửa)"),
+            (
+                "add one plan",
+                plan.with_name("ke-hoach-moi.md"),
+                text.replace('number: "0/KH-TN"', 'number: "99999/KH-TN"', 1),
+                "ke-hoach-moi",
+                "99999/KH-TN",
+            ),
+            ("remove that plan", plan.with_name("ke-hoach-moi.md"), None, "ke-hoach-moi", None),
+        ]
+        for name, path, new_text, page_slug, marker in steps:
+            before = index_dir()
+            if new_text is None:
+                path.unlink()
+            else:
+                path.write_text(new_text, encoding="utf-8")
+            saved = time.perf_counter()
+            url = f"{base}ke-hoach/{page_slug}/"
+            if marker is None:
+                _until(lambda url=url: _get(url)[0] == 404)
+            else:
+                _until(lambda url=url, marker=marker: marker in _get(url)[1])
+            rows.append((f"{name}: page served", time.perf_counter() - saved))
+            _until(lambda before=before: index_dir() not in ("", before))
+            rows.append((f"{name}: search index replaced", time.perf_counter() - saved))
+    finally:
+        server.terminate()
+        server.wait()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000])
+    parser.add_argument("sizes", nargs="*", type=int, help="plans per build (100 1000 10000)")
     parser.add_argument("--browser", action="store_true", help="measure a search on the largest")
+    parser.add_argument(
+        "--serve", type=int, metavar="N", help="measure `sitegen serve` on N plans after saves"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, Path(args.workdir))))
         return
+    if args.serve:
+        with tempfile.TemporaryDirectory(prefix=f"bench-serve-{args.serve}-") as tmp:
+            print(f"sitegen serve on {args.serve} plans: seconds after saving")
+            for name, seconds in measure_serve(args.serve, Path(tmp)):
+                print(f"{name:>40} {seconds:>8.2f}", flush=True)
+        if not args.sizes:
+            return
+    sizes = args.sizes or [100, 1000, 10000]
     names = ("check", "build", "index", "total", "total s", "peak MB")
     header = f"{'plans':>6} " + " ".join(f"{name:>8}" for name in names)
     print(
@@ -163,7 +262,7 @@ def main() -> None:
         " written beside it); peak memory = largest of the build and the indexing process"
     )
     print(header)
-    for count in args.sizes:
+    for count in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-site-{count}-") as tmp:
             done = subprocess.run(
                 [sys.executable, __file__, "--one", str(count), "--workdir", tmp],
@@ -180,7 +279,7 @@ def main() -> None:
                 f"{total * 1000 / count:>8.2f} {total:>8.1f} {peak:>8.0f}",
                 flush=True,
             )
-            if args.browser and count == max(args.sizes):
+            if args.browser and count == max(sizes):
                 for query in ("thi dua khen thuong", "doan vien", "dai hoi", "Long Bien"):
                     s = measure_search(Path(tmp) / "site", query)
                     print(

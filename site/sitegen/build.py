@@ -155,7 +155,8 @@ class Preview:
             self.build()  # a new day: statuses change everywhere
             return ["*"], []
         # The first build's moment stays the preview's "now" for the day.
-        changed, removed = self.session.update(site_outputs(content, self.settings))
+        outputs = site_outputs(content, self.settings, self.session.events)
+        changed, removed = self.session.update(outputs)
         if changed or removed:
             self._index(content)
         log.info("Đã cập nhật %d tệp, xóa %d tệp.", len(changed), len(removed))

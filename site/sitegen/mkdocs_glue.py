@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
 from markupsafe import escape
 from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,7 +30,7 @@ from mkdocs.structure.toc import get_toc
 
 from .errors import ContentError
 from .loader import Content, load_content
-from .outputs import DuplicateOutput, Output, changed_outputs, site_outputs
+from .outputs import DuplicateOutput, EventCache, Output, changed_outputs, site_outputs
 from .pages import GeneratedPage
 from .search import write_index
 from .settings import DEFAULT_FORMS_URL, DEFAULT_SITE_URL, SiteSettings, settings_for_day
@@ -140,13 +141,14 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
     _current[:] = [] if preloaded is not None else [content]
+    events = EventCache()
     try:
-        outputs = site_outputs(content, site_settings(config))
+        outputs = site_outputs(content, site_settings(config), events)
     except DuplicateOutput as exc:
         raise Abort(str(exc)) from None
     for src_uri, output in outputs.items():
         add_file(files, config, src_uri, output)
-    _sessions[:] = [Session(config, files, outputs)]
+    _sessions[:] = [Session(config, files, outputs, events)]
     return files
 
 
@@ -157,6 +159,14 @@ class Session:
     config: MkDocsConfig
     files: Files
     outputs: dict[str, Output]
+    events: EventCache = field(default_factory=EventCache)
+    _env: jinja2.Environment | None = None
+
+    def env(self) -> jinja2.Environment:
+        """The theme's templates, compiled once per session."""
+        if self._env is None:
+            self._env = self.config.theme.get_env()
+        return self._env
 
     def update(self, outputs: dict[str, Output]) -> tuple[list[str], list[str]]:
         """Make and write what changed since the build (or the last update),
@@ -178,9 +188,8 @@ class Session:
             else:
                 file.copy_file()
         if pages:
-            env = self.config.theme.get_env()
             nav = get_navigation(self.files, self.config)
-            template = env.get_template("main.html")
+            template = self.env().get_template("main.html")
             doc_files = self.files.documentation_pages()
             for page in pages:  # every title known before any page shows it (nav)
                 page.read_source(self.config)

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from .feeds import FEED_PATH, generate_atom
-from .ical import ALL_FILE, CAL_DIR, generate_plan_calendar, generate_site_calendar
+from .ical import ALL_FILE, CAL_DIR, generate_plan_calendar, generate_site_calendar, plan_events
 from .listings import listing_page_makers
 from .loader import Content
+from .models import Plan
 from .pages import GeneratedPage, generate_site_pages, plan_page_makers
 from .settings import SiteSettings
 
@@ -50,8 +51,41 @@ def _ready(value: GeneratedPage | bytes) -> Output:
     return Output(value, partial(_same, value), title)
 
 
-def site_outputs(content: Content, settings: SiteSettings) -> dict[str, Output]:
-    """Every output of the site by its path under docs/; a path made twice is an error."""
+class EventCache:
+    """Each plan's calendar events, made once while the plan object lives on
+    (the site calendar holds every plan's: 10,000 plans took seconds)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[Plan, SiteSettings, bytes]] = {}
+
+    def events(self, plan: Plan, settings: SiteSettings) -> bytes:
+        known = self._made.get(id(plan))
+        if known is not None and known[0] is plan and known[1] == settings:
+            return known[2]
+        made = plan_events(plan, settings)
+        self._made[id(plan)] = (plan, settings, made)
+        return made
+
+    def keep_only(self, plans: tuple[Plan, ...]) -> None:
+        alive = {id(plan) for plan in plans}
+        for gone in [key for key in self._made if key not in alive]:
+            del self._made[gone]
+
+
+def _plan_calendar(plan: Plan, settings: SiteSettings, cache: EventCache) -> bytes:
+    return generate_plan_calendar(plan, settings, cache.events(plan, settings))
+
+
+def site_outputs(
+    content: Content, settings: SiteSettings, cache: EventCache | None = None
+) -> dict[str, Output]:
+    """Every output of the site by its path under docs/; a path made twice is an error.
+
+    `cache` keeps the plans' calendar events from one call to the next.
+    """
+    if cache is None:
+        cache = EventCache()
+    cache.keep_only(content.plans)
     parts: list[dict[str, Output]] = [
         {src: _ready(page) for src, page in generate_site_pages(content, settings).items()},
         {
@@ -64,11 +98,11 @@ def site_outputs(content: Content, settings: SiteSettings) -> dict[str, Output]:
         },
         {
             FEED_PATH: _ready(generate_atom(content, settings)),
-            ALL_FILE: _ready(generate_site_calendar(content, settings)),
+            ALL_FILE: _ready(generate_site_calendar(content, settings, cache.events)),
         },
         {
             f"{CAL_DIR}/{plan.slug}.ics": Output(
-                plan, partial(generate_plan_calendar, plan, settings)
+                plan, partial(_plan_calendar, plan, settings, cache)
             )
             for plan in content.plans
         },
