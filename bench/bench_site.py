@@ -255,13 +255,16 @@ def main() -> None:
         if not args.sizes:
             return
     sizes = args.sizes or [100, 1000, 10000]
-    names = ("check", "build", "index", "total", "total s", "peak MB")
-    header = f"{'plans':>6} " + " ".join(f"{name:>8}" for name in names)
+    names = ("check", "build", "index", "total", "total s", "build MB", "index MB", "KB/plan")
+    header = f"{'plans':>7} " + " ".join(f"{name:>8}" for name in names)
     print(
-        "ms per plan per stage (index = the wait for the search index after MkDocs: it is"
-        " written beside it); peak memory = largest of the build and the indexing process"
+        "ms per plan per stage (index = the wait for the search index after MkDocs: a child"
+        " process writes it beside MkDocs); peak memory of the build process and of the"
+        " indexing child (they run at the same time); KB/plan = growth of the larger of"
+        " the two from the previous size"
     )
     print(header)
+    previous: tuple[int, float] | None = None
     for count in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-site-{count}-") as tmp:
             done = subprocess.run(
@@ -274,9 +277,16 @@ def main() -> None:
             total = t["check"] + t["build"] + t["index"]
             per = {k: t[k] * 1000 / count for k in ("check", "build", "index")}
             peak = max(t["rss_self_mb"], t["rss_children_mb"])
+            growth = (
+                f"{(peak - previous[1]) * 1024 / (count - previous[0]):>8.1f}"
+                if previous
+                else " " * 8
+            )
+            previous = (count, peak)
             print(
-                f"{count:>6} {per['check']:>8.2f} {per['build']:>8.2f} {per['index']:>8.2f} "
-                f"{total * 1000 / count:>8.2f} {total:>8.1f} {peak:>8.0f}",
+                f"{count:>7} {per['check']:>8.2f} {per['build']:>8.2f} {per['index']:>8.2f} "
+                f"{total * 1000 / count:>8.2f} {total:>8.1f} {t['rss_self_mb']:>8.0f} "
+                f"{t['rss_children_mb']:>8.0f} {growth}",
                 flush=True,
             )
             if args.browser and count == max(sizes):

@@ -164,7 +164,7 @@ class Preview:
 
     def _index(self, content: Content) -> None:
         staging = Path(tempfile.mkdtemp(prefix=".search-", dir=self.site_dir.parent))
-        indexing = start_indexing(content, staging)
+        indexing = start_indexing(content, staging, background=True)
         with self._lock:
             old, self.indexing = self.indexing, indexing
             if old is not None:

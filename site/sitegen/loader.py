@@ -405,7 +405,7 @@ class LoadCache:
     checks across plans (links, numbers) always run on every plan."""
 
     issuers: _Stamp | None = None
-    plans: dict[Path, tuple[_Stamp, Plan | None, list[Problem], _Doc | None]] = field(
+    plans: dict[Path, tuple[_Stamp, Plan | None, list[Problem], _Doc | None, str]] = field(
         default_factory=dict
     )
 
@@ -436,14 +436,15 @@ def load_content(root: Path | str, cache: LoadCache | None = None) -> Content:
         stamp = _stamp(path)
         known = cache.plans.get(path) if cache is not None else None
         if known is not None and stamp is not None and known[0] == stamp:
-            _, plan, found, doc = known
+            _, plan, found, doc, shown = known
         else:
             plan, found, doc = load_plan_file(path, root, issuers)
+            shown = display_path(path, root)
             if cache is not None and stamp is not None:
-                cache.plans[path] = (stamp, plan, found, doc)
+                cache.plans[path] = (stamp, plan, found, doc, shown)
         problems += found
         if doc is not None:
-            docs[display_path(path, root)] = doc
+            docs[shown] = doc
         if plan is not None:
             plans.append(plan)
     if cache is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
-from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
@@ -95,6 +95,11 @@ class SitegenPage(Page):
     def render(self, config: MkDocsConfig, files: Files) -> None:
         self.present_anchor_ids = set()
 
+    def remake(self, title: str, make: Maker) -> None:
+        """Another version of this page (the editors' preview)."""
+        self._make = make
+        self._escaped_title = str(escape(title))
+
     def prepare(self) -> None:
         made = self._made = self._make()
         self.toc = get_toc([entry.as_token() for entry in made.toc])  # type: ignore[arg-type]
@@ -161,6 +166,8 @@ class Session:
     outputs: dict[str, Output]
     events: EventCache = field(default_factory=EventCache)
     _env: jinja2.Environment | None = None
+    _nav: Navigation | None = None
+    _pages: Sequence[File] | None = None
 
     def env(self) -> jinja2.Environment:
         """The theme's templates, compiled once per session."""
@@ -170,7 +177,11 @@ class Session:
 
     def update(self, outputs: dict[str, Output]) -> tuple[list[str], list[str]]:
         """Make and write what changed since the build (or the last update),
-        remove what is gone; returns (changed, removed) paths under docs/."""
+        remove what is gone; returns (changed, removed) paths under docs/.
+
+        A page that exists keeps its File and page objects (the navigation
+        refers to them); only what makes its HTML is replaced.
+        """
         changed, removed = changed_outputs(self.outputs, outputs)
         for src_uri in removed:
             file = self.files.get_file_from_path(src_uri)
@@ -179,18 +190,26 @@ class Session:
                 _remove_output(Path(file.abs_dest_path), Path(self.config.site_dir))
         pages: list[SitegenPage] = []
         for src_uri in changed:
+            output = outputs[src_uri]
             file = self.files.get_file_from_path(src_uri)
-            if file is not None:
-                self.files.remove(file)
-            file = add_file(self.files, self.config, src_uri, outputs[src_uri])
+            if file is None:
+                file = add_file(self.files, self.config, src_uri, output)
+            elif isinstance(file.page, SitegenPage) and output.title is not None:
+                file.page.remake(output.title, output.make)  # type: ignore[arg-type]
+            elif output.title is None:
+                file.content_bytes = output.make()  # type: ignore[assignment]
             if isinstance(file.page, SitegenPage):
                 pages.append(file.page)
             else:
                 file.copy_file()
         if pages:
-            nav = get_navigation(self.files, self.config)
+            if removed or any(src not in self.outputs for src in changed):
+                self._pages = None
+            if self._nav is None:
+                self._nav = get_navigation(self.files, self.config)
+            if self._pages is None:
+                self._pages = self.files.documentation_pages()
             template = self.env().get_template("main.html")
-            doc_files = self.files.documentation_pages()
             for page in pages:  # every title known before any page shows it (nav)
                 page.read_source(self.config)
                 page.render(self.config, self.files)
@@ -198,7 +217,7 @@ class Session:
                 page.active = True
                 try:
                     page.prepare()
-                    html = template.render(get_context(nav, doc_files, self.config, page))
+                    html = template.render(get_context(self._nav, self._pages, self.config, page))
                 finally:
                     page.release()
                     page.active = False

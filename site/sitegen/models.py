@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 import unicodedata
 from typing import Annotated, Any
@@ -384,9 +385,9 @@ class Plan(Strict):
     body: str
     issuer: Issuer
 
-    @property
+    @functools.cached_property
     def year(self) -> int | None:
-        """The year a listing files the plan under."""
+        """The year a listing files the plan under (asked for often: computed once)."""
         if self.meta.issued:
             return self.meta.issued.year
         if self.meta.period:

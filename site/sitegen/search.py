@@ -62,6 +62,7 @@ import gc
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -438,19 +439,31 @@ class Indexing:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def start_indexing(content: Content, staging: Path) -> Indexing:
+def start_indexing(content: Content, staging: Path, background: bool = False) -> Indexing:
     """Index `content` into `staging` in a child process (the second core).
 
     The child reads the plan files again, one at a time in the site's order
     (written to a file for it), and keeps only what the index holds:
     sending it the loaded plans would cost more than reading them, and
-    holding them twice would double the build's memory.
+    holding them twice would double the build's memory. A `background`
+    child runs at a lower priority (the editors' preview: it must not slow
+    the next update).
     """
     order = staging / "order.txt"
     order.write_text("".join(f"{plan.slug}\n" for plan in content.plans), encoding="utf-8")
     command = [sys.executable, "-m", "sitegen.search", str(content.root), str(order), str(staging)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_lower_priority if background else None,
+    )
     return Indexing(process, staging)
+
+
+def _lower_priority() -> None:
+    os.nice(10)
 
 
 def index_plan_files(root: Path, slugs: list[str]) -> tuple[dict[str, bytes], dict[str, object]]:
