@@ -175,7 +175,8 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
 
     Edits one plan's title, adds a plan, removes it; for each, the time until
     the preview serves the changed page (or its absence), and until the
-    search index has been replaced.
+    search index has been replaced (its low-priority child is restarted by
+    each save, so the steps do not wait for the previous index).
     """
     content = workdir / "content"
     generate(content, count)
@@ -198,7 +199,6 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
             status, text = _get(base + "tim-kiem/chi-muc.json")
             return json.loads(text)["dir"] if status == 200 else ""
 
-        _until(lambda: index_dir() != "", limit=3600)
         plan = content / "plans" / "ke-hoach-thu-nghiem-00000.md"
         slug = plan.stem
         text = plan.read_text(encoding="utf-8")
@@ -226,8 +226,11 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
             else:
                 _until(lambda url=url, marker=marker: marker in _get(url)[1])
             rows.append((f"{name}: page served", time.perf_counter() - saved))
-            _until(lambda before=before: index_dir() not in ("", before))
-            rows.append((f"{name}: search index replaced", time.perf_counter() - saved))
+            try:
+                _until(lambda before=before: index_dir() not in ("", before), limit=900)
+                rows.append((f"{name}: search index replaced", time.perf_counter() - saved))
+            except TimeoutError:
+                rows.append((f"{name}: search index replaced (not within 900 s)", float("nan")))
     finally:
         server.terminate()
         server.wait()

@@ -69,8 +69,8 @@ class SitegenPage(Page):
 
     Its HTML is rendered just before the theme renders the page (`prepare`)
     and let go once the page is written (`release`): MkDocs reads every page
-    before writing the first, and holding every plan's HTML until then cost
-    most of a 10,000-plan build's 3 GB.
+    before writing the first, so holding the HTML would grow the build's
+    memory with every plan (about 50 KB each).
     """
 
     def __init__(self, title: str, file: File, config: MkDocsConfig, make: Maker) -> None:
