@@ -74,6 +74,17 @@ class _Doc:
     data: Any
     lines: dict[Path_, int]
 
+    def for_cross_checks(self) -> _Doc:
+        """Only what the checks across plans read (links and numbers): a large
+        site keeps this for every file while it loads, not the whole tree."""
+        data = self.data
+        if isinstance(data, dict):
+            data = {key: data[key] for key in _CROSS_CHECKED if key in data}
+        lines = {
+            path: line for path, line in self.lines.items() if path[:1] in _CROSS_CHECKED_PATHS
+        }
+        return _Doc(data, lines)
+
     def line_of(self, path: Path_) -> int | None:
         while True:
             if path in self.lines:
@@ -81,6 +92,10 @@ class _Doc:
             if not path:
                 return None
             path = path[:-1]
+
+
+_CROSS_CHECKED = ("implements", "number")
+_CROSS_CHECKED_PATHS = {(), *((key,) for key in _CROSS_CHECKED)}
 
 
 class _YamlProblem(Exception):
@@ -439,6 +454,7 @@ def load_content(root: Path | str, cache: LoadCache | None = None) -> Content:
             _, plan, found, doc, shown = known
         else:
             plan, found, doc = load_plan_file(path, root, issuers)
+            doc = doc.for_cross_checks() if doc is not None else None
             shown = display_path(path, root)
             if cache is not None and stamp is not None:
                 cache.plans[path] = (stamp, plan, found, doc, shown)
