@@ -1,16 +1,22 @@
-"""Benchmark of the public site's build: check, MkDocs build and search indexing.
+"""Benchmark of the public site: build, memory, search and the editors' preview.
 
 Generates N synthetic plans from the seed plans in content/ (varied numbers,
 issuers, dates and bodies) into a temporary folder, builds each size in a
-fresh process and prints ms per plan for each stage, the total and the peak
-memory. The search index is written by a child process while MkDocs builds,
-so its column is only the wait for it after MkDocs. With --browser it also
-serves the largest site on loopback and measures, in Chromium, the time from
-the last keystroke of a query to the first result on screen, and the bytes of
-the search page and of the search.
+fresh process and prints ms per plan for each stage, the total, the peak
+memory of the build process and of the indexing child (they run at the same
+time), and how much the peak grew per added plan from the previous size. The
+search index is written by a child process while MkDocs builds, so its column
+is only the wait for it after MkDocs. With --browser it also serves the
+largest site on loopback and measures, in Chromium, the time from the last
+keystroke of a query to the first result on screen, and the bytes of the
+search page and of the search. With --serve N it runs `sitegen serve` on N
+plans and measures the seconds from saving a file (an edit, an addition, a
+removal) to the preview serving the change, and to the new search index.
 
     .venv/bin/python bench/bench_site.py                  # 100, 1000, 10000
-    .venv/bin/python bench/bench_site.py 100 1000 --browser
+    .venv/bin/python bench/bench_site.py 1000 10000 --browser
+    .venv/bin/python bench/bench_site.py 100000           # fits 8 GB?
+    .venv/bin/python bench/bench_site.py --serve 10000
 
 This is a benchmark, not a test: it asserts nothing.
 """
