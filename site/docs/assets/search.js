@@ -465,19 +465,25 @@
     return li;
   }
 
+  /* The next page of results, each shown as soon as it and those above it
+     have their metadata (the first does not wait for the tenth). */
   function showMore(mine) {
     var slice = results.slice(shown, shown + PAGE);
     var query = input.value;
+    shown += slice.length;
+    more.hidden = true;
     return manifest().then(function (m) {
-      return Promise.all(slice.map(function (r) {
+      var chain = Promise.resolve();
+      slice.forEach(function (r) {
         var shard = Math.floor(r / m.shard);
-        return json("m" + shard + ".json").then(function (rows) { return rows[r % m.shard]; });
-      }));
-    }).then(function (rows) {
-      if (mine !== seq) return;
-      rows.forEach(function (row) { list.appendChild(render(row, query)); });
-      shown += rows.length;
-      more.hidden = shown >= results.length;
+        var row = json("m" + shard + ".json").then(function (rows) { return rows[r % m.shard]; });
+        chain = chain.then(function () { return row; }).then(function (loaded) {
+          if (mine === seq) list.appendChild(render(loaded, query));
+        });
+      });
+      return chain;
+    }).then(function () {
+      if (mine === seq) more.hidden = shown >= results.length;
     });
   }
 
@@ -512,14 +518,16 @@
     });
   }
 
-  /* While the reader types, fetch the postings of the words typed so far
-     (the words a partial word may begin are only looked up by the search). */
+  /* While the reader types, fetch the postings of the words typed so far,
+     of their pairs, and for the word being typed its own postings and the
+     word list it is completed from (its pairs and the words it may begin
+     wait for the search: each letter would fetch other files). */
   function prefetch() {
-    var typing = !/[^\p{L}\p{N}_]$/u.test(input.value);  /* the last word may go on */
     termsOf(input.value).forEach(function (term, i, all) {
-      if (term.last && typing) return;
+      if (term.last && Array.from(term.key).length < MIN_PREFIX) return;
       postingsOf(term.key).catch(function () {});
-      if (i) {
+      if (term.last) expansions(term.key).catch(function () {});
+      if (i && !term.last) {
         postingsOf(all[i - 1].key + " " + term.key).catch(function () {});
         postingsOf(term.key + " " + all[i - 1].key).catch(function () {});
       }
@@ -533,6 +541,7 @@
   });
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    seq++;  /* a search still running is for words the reader has changed */
     prefetch();
     timer = setTimeout(run, PAUSE);
   });
