@@ -138,7 +138,8 @@ class Preview:
         self._index(content)
 
     def update(self) -> tuple[list[str], list[str]]:
-        """After a change under the content folder: (changed, removed) paths.
+        """After a change under the content folder: (changed, removed) paths
+        under docs/ (["*"] when a new day made it build everything again).
 
         Problems in the content are logged, and the last good site stays.
         """
@@ -170,7 +171,7 @@ class Preview:
             if old is not None:
                 old.cancel()
         waiter = threading.Thread(target=self._install, args=(indexing,), daemon=True)
-        self._waiters.append(waiter)
+        self._waiters = [w for w in self._waiters if w.is_alive()] + [waiter]
         waiter.start()
 
     def _install(self, indexing: Indexing) -> None:
