@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import logging
+import os
 import re
 import typing
 from dataclasses import dataclass, field
@@ -401,6 +402,19 @@ def _check_numbers(plans: list[Plan], docs: dict[str, _Doc]) -> list[Problem]:
     return problems
 
 
+def _plan_files(folder: Path) -> list[Path]:
+    """The folder's *.md files (not hidden ones), sorted by name.
+
+    Names are listed and sorted as strings: Path.glob and Path comparisons
+    took a second for 10,000 plans, which the editors' preview pays per save.
+    """
+    try:
+        names = [e.name for e in os.scandir(folder)]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [folder / n for n in sorted(names) if n.endswith(".md") and not n.startswith(".")]
+
+
 _Stamp = tuple[int, int]  # a file's modification time (ns) and size
 
 
@@ -437,7 +451,7 @@ def load_content(root: Path | str, cache: LoadCache | None = None) -> Content:
     issuers, problems = load_issuers(root)
     plans: list[Plan] = []
     docs: dict[str, _Doc] = {}
-    files = sorted((root / PLANS_DIR).glob("*.md"))
+    files = _plan_files(root / PLANS_DIR)
     if not files:
         problems.append(
             Problem(

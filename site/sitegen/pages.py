@@ -16,6 +16,7 @@ from which assets/status.js recomputes them on the reader's day.
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import html as html_lib
 import re
 from collections.abc import Callable
@@ -247,6 +248,14 @@ def render_plan_page(
     return GeneratedPage(page_title(plan), html, toc)
 
 
+def _has_due_after(plan: Plan, now: dt.datetime) -> bool:
+    """Whether a deadline or a nomination deadline of `plan` closes at or after `now`."""
+    m = plan.meta
+    return any(d.due.closes_at >= now for d in m.deadlines) or any(
+        n.deadline.closes_at >= now for n in m.nominations if n.deadline is not None
+    )
+
+
 def render_home(content: Content, settings: SiteSettings) -> GeneratedPage:
     """Home: campaigns in progress, open calls, near deadlines, latest plans.
 
@@ -267,6 +276,7 @@ def render_home(content: Content, settings: SiteSettings) -> GeneratedPage:
     due = [
         item
         for p in content.plans
+        if _has_due_after(p, now)  # most plans are past: skip making their items
         for item in schedule.list_items(p)
         if item.due is not None and item.due.closes_at >= now
     ]
