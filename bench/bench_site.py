@@ -238,10 +238,10 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
                 _until(lambda url=url, marker=marker: marker in _get(url)[1])
             rows.append((f"{name}: page served", time.perf_counter() - saved))
             try:
-                _until(lambda before=before: index_dir() not in ("", before), limit=900)
+                _until(lambda before=before: index_dir() not in ("", before), limit=400)
                 rows.append((f"{name}: search index replaced", time.perf_counter() - saved))
             except TimeoutError:
-                rows.append((f"{name}: search index replaced (not within 900 s)", float("nan")))
+                rows.append((f"{name}: search index replaced (not within 400 s)", float("nan")))
     finally:
         server.terminate()
         server.wait()
