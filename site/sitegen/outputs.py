@@ -116,10 +116,15 @@ def site_outputs(
     return outputs
 
 
+def _differ(before: Output, after: Output) -> bool:
+    # Unchanged plans are the same objects: `is` answers without comparing fields.
+    return before.key is not after.key and before.key != after.key
+
+
 def changed_outputs(
     before: dict[str, Output], after: dict[str, Output]
 ) -> tuple[list[str], list[str]]:
     """The paths to make again (new or with another key) and the paths gone."""
-    changed = [src for src, out in after.items() if src not in before or before[src].key != out.key]
+    changed = [src for src, out in after.items() if src not in before or _differ(before[src], out)]
     removed = [src for src in before if src not in after]
     return changed, removed
