@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import tempfile
 import threading
 import time
@@ -188,6 +189,13 @@ class Preview:
                 return
         log.info("Đã cập nhật chỉ mục tìm kiếm.")
 
+    def close(self) -> None:
+        """Stop an index child still running."""
+        with self._lock:
+            if self.indexing is not None:
+                self.indexing.cancel()
+                self.indexing = None
+
     def wait_for_index(self) -> None:
         """Until the search index of the last build or update is in place."""
         for waiter in self._waiters:
@@ -208,29 +216,41 @@ def _freeze() -> None:
 
 def serve_site(content_dir: Path, addr: str) -> None:
     """Preview with live reload: a change under `content_dir` updates what it touches."""
-    import watchdog.observers
-    from mkdocs.livereload import LiveReloadServer
-
     host, _, port = addr.rpartition(":")
     url = f"http://{host}:{port}/"
+    # A stop by SIGTERM (a service manager, a test) ends like Ctrl+C: the
+    # temporary site and a running index child are removed.
+    signal.signal(signal.SIGTERM, _interrupt)
     with tempfile.TemporaryDirectory(prefix="sitegen-serve-") as tmp:
         site_dir = Path(tmp) / "site"
         preview = Preview(content_dir, site_dir, site_url=url)
-        preview.build()
-        server = LiveReloadServer(
-            builder=preview.update, host=host, port=int(port), root=str(site_dir)
-        )
-        # MkDocs polls the watched folders (every 0.5 s, a stat of every
-        # file): with 10,000 plans that costs seconds of CPU per save and
-        # holds the interpreter while the update runs. The system's file
-        # notifications (inotify, FSEvents) tell at once, for nothing.
-        server.observer = watchdog.observers.Observer()
-        not_found = site_dir / "404.html"
-        server.error_handler = lambda code: not_found.read_bytes() if code == 404 else None
-        server.watch(str(content_dir.resolve()))
         try:
-            server.serve()
+            preview.build()
+            _serve(preview, site_dir, content_dir, host, int(port))
         except KeyboardInterrupt:
             log.info("Dừng xem trước.")
         finally:
-            server.shutdown()
+            preview.close()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve(preview: Preview, site_dir: Path, content_dir: Path, host: str, port: int) -> None:
+    import watchdog.observers
+    from mkdocs.livereload import LiveReloadServer
+
+    server = LiveReloadServer(builder=preview.update, host=host, port=port, root=str(site_dir))
+    # MkDocs polls the watched folders (every 0.5 s, a stat of every file):
+    # with 10,000 plans that costs seconds of CPU per save and holds the
+    # interpreter while the update runs. The system's file notifications
+    # (inotify, FSEvents) tell at once, for nothing.
+    server.observer = watchdog.observers.Observer()
+    not_found = site_dir / "404.html"
+    server.error_handler = lambda code: not_found.read_bytes() if code == 404 else None
+    server.watch(str(content_dir.resolve()))
+    try:
+        server.serve()
+    finally:
+        server.shutdown()

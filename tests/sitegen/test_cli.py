@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -84,8 +85,10 @@ def _wait_for(check, what: str, limit: float = 120.0) -> None:
         time.sleep(0.05)
 
 
-def test_serve_shows_a_saved_change_an_addition_and_a_removal(tree):
+def test_serve_shows_a_saved_change_an_addition_and_a_removal(tree, tmp_path):
     tree.plan("ke-hoach-a")
+    temporary = tmp_path / "tmp"  # where the preview builds (TMPDIR)
+    temporary.mkdir()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -95,6 +98,7 @@ def test_serve_shows_a_saved_change_an_addition_and_a_removal(tree):
         [*command, "--addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(temporary)},
     )
     try:
         _wait_for(lambda: _get(base)[0] == 200, "the preview never answered")
@@ -109,3 +113,6 @@ def test_serve_shows_a_saved_change_an_addition_and_a_removal(tree):
     finally:
         server.terminate()
         server.wait(timeout=30)
+    # stopped like Ctrl+C: the temporary site and any index child are gone
+    assert server.returncode == 0
+    assert list(temporary.iterdir()) == []
