@@ -1,16 +1,22 @@
-"""Benchmark of the public site's build: check, MkDocs build and search indexing.
+"""Benchmark of the public site: build, memory, search and the editors' preview.
 
 Generates N synthetic plans from the seed plans in content/ (varied numbers,
 issuers, dates and bodies) into a temporary folder, builds each size in a
-fresh process and prints ms per plan for each stage, the total and the peak
-memory. The search index is written by a child process while MkDocs builds,
-so its column is only the wait for it after MkDocs. With --browser it also
-serves the largest site on loopback and measures, in Chromium, the time from
-the last keystroke of a query to the first result on screen, and the bytes of
-the search page and of the search.
+fresh process and prints ms per plan for each stage, the total, the peak
+memory of the build process and of the indexing child (they run at the same
+time), and how much the peak grew per added plan from the previous size. The
+search index is written by a child process while MkDocs builds, so its column
+is only the wait for it after MkDocs. With --browser it also serves the
+largest site on loopback and measures, in Chromium, the time from the last
+keystroke of a query to the first result on screen, and the bytes of the
+search page and of the search. With --serve N it runs `sitegen serve` on N
+plans and measures the seconds from saving a file (an edit, an addition, a
+removal) to the preview serving the change, and to the new search index.
 
     .venv/bin/python bench/bench_site.py                  # 100, 1000, 10000
-    .venv/bin/python bench/bench_site.py 100 1000 --browser
+    .venv/bin/python bench/bench_site.py 1000 10000 --browser
+    .venv/bin/python bench/bench_site.py 100000           # fits 8 GB?
+    .venv/bin/python bench/bench_site.py --serve 10000
 
 This is a benchmark, not a test: it asserts nothing.
 """
@@ -23,9 +29,13 @@ import json
 import random
 import re
 import resource
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -118,14 +128,18 @@ def run_one(count: int, workdir: Path) -> dict[str, float]:
 
 
 # Installed in the page before typing: the moment of the last keystroke and of
-# the first result, both on the page's own clock.
+# the first result shown after it, both on the page's own clock.
 TIMING_JS = """
 window.sgBench = {};
-document.addEventListener("input", function () { window.sgBench.typed = performance.now(); }, true);
-new MutationObserver(function () {
-  if (!window.sgBench.shown && document.querySelector("#sg-search-results li")) {
-    window.sgBench.shown = performance.now();
-  }
+document.addEventListener("input", function () {
+  window.sgBench.typed = performance.now();
+  window.sgBench.shown = undefined;
+}, true);
+new MutationObserver(function (records) {
+  var added = records.some(function (r) {
+    return r.target.id === "sg-search-results" && r.addedNodes.length;
+  });
+  if (!window.sgBench.shown && added) window.sgBench.shown = performance.now();
 }).observe(document.documentElement, { subtree: true, childList: true });
 """
 
@@ -148,7 +162,8 @@ def measure_search(site: Path, query: str) -> dict[str, float]:
         page.evaluate(TIMING_JS)
         page.focus("#sg-search-q")
         page.keyboard.type(query, delay=0)
-        page.wait_for_selector("#sg-search-results li")
+        # (wait_for_function would evaluate a string: the site's CSP forbids it)
+        _until(lambda: page.evaluate("window.sgBench.shown") is not None, limit=60)
         page.wait_for_load_state("networkidle")
         moments = page.evaluate("window.sgBench")
         browser.close()
@@ -159,24 +174,125 @@ def measure_search(site: Path, query: str) -> dict[str, float]:
     }
 
 
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+    except (urllib.error.URLError, ConnectionError):
+        return 0, ""
+
+
+def _until(check, limit: float = 600.0) -> float:
+    """Seconds until check() is true (polled every 10 ms)."""
+    started = time.perf_counter()
+    while not check():
+        if time.perf_counter() - started > limit:
+            raise TimeoutError("no change within the limit")
+        time.sleep(0.01)
+    return time.perf_counter() - started
+
+
+def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
+    """`sitegen serve` on `count` plans: seconds from a save to the page served.
+
+    Edits one plan's title, adds a plan, removes it; for each, the time until
+    the preview serves the changed page (or its absence), and until the
+    search index has been replaced (its low-priority child is restarted by
+    each save, so the steps do not wait for the previous index).
+    """
+    content = workdir / "content"
+    generate(content, count)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    command = [sys.executable, "-m", "sitegen.cli", "serve", "--content", str(content)]
+    server = subprocess.Popen(
+        [*command, "--addr", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    rows = []
+    try:
+        started = _until(lambda: _get(base)[0] == 200, limit=3600)
+        rows.append(("first build, until served", started))
+
+        def index_dir() -> str:
+            status, text = _get(base + "tim-kiem/chi-muc.json")
+            return json.loads(text)["dir"] if status == 200 else ""
+
+        plan = content / "plans" / "ke-hoach-thu-nghiem-00000.md"
+        slug = plan.stem
+        text = plan.read_text(encoding="utf-8")
+        steps = [
+            ("edit one plan", plan, text.replace("Đợt 0:", "Đợt 0 (sửa):", 1), slug, "(sửa)"),
+            (
+                "add one plan",
+                plan.with_name("ke-hoach-moi.md"),
+                text.replace('number: "0/KH-TN"', 'number: "99999/KH-TN"', 1),
+                "ke-hoach-moi",
+                "99999/KH-TN",
+            ),
+            ("remove that plan", plan.with_name("ke-hoach-moi.md"), None, "ke-hoach-moi", None),
+        ]
+        for name, path, new_text, page_slug, marker in steps:
+            before = index_dir()
+            if new_text is None:
+                path.unlink()
+            else:
+                path.write_text(new_text, encoding="utf-8")
+            saved = time.perf_counter()
+            url = f"{base}ke-hoach/{page_slug}/"
+            if marker is None:
+                _until(lambda url=url: _get(url)[0] == 404)
+            else:
+                _until(lambda url=url, marker=marker: marker in _get(url)[1])
+            rows.append((f"{name}: page served", time.perf_counter() - saved))
+            try:
+                _until(lambda before=before: index_dir() not in ("", before), limit=400)
+                rows.append((f"{name}: search index replaced", time.perf_counter() - saved))
+            except TimeoutError:
+                rows.append((f"{name}: search index replaced (not within 400 s)", float("nan")))
+    finally:
+        server.terminate()
+        server.wait()
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sizes", nargs="*", type=int, default=[100, 1000, 10000])
+    parser.add_argument("sizes", nargs="*", type=int, help="plans per build (100 1000 10000)")
     parser.add_argument("--browser", action="store_true", help="measure a search on the largest")
+    parser.add_argument(
+        "--serve", type=int, metavar="N", help="measure `sitegen serve` on N plans after saves"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one, Path(args.workdir))))
         return
-    names = ("check", "build", "index", "total", "total s", "peak MB")
-    header = f"{'plans':>6} " + " ".join(f"{name:>8}" for name in names)
+    if args.serve:
+        with tempfile.TemporaryDirectory(prefix=f"bench-serve-{args.serve}-") as tmp:
+            print(f"sitegen serve on {args.serve} plans: seconds after saving")
+            for name, seconds in measure_serve(args.serve, Path(tmp)):
+                print(f"{name:>40} {seconds:>8.2f}", flush=True)
+        if not args.sizes:
+            return
+    sizes = args.sizes or [100, 1000, 10000]
+    names = ("check", "build", "index", "total", "total s", "build MB", "index MB", "KB/plan")
+    header = f"{'plans':>7} " + " ".join(f"{name:>8}" for name in names)
     print(
-        "ms per plan per stage (index = the wait for the search index after MkDocs: it is"
-        " written beside it); peak memory = largest of the build and the indexing process"
+        "ms per plan per stage (index = the wait for the search index after MkDocs: a child"
+        " process writes it beside MkDocs); peak memory of the build process and of the"
+        " indexing child (they run at the same time); KB/plan = growth of the larger of"
+        " the two from the previous size"
     )
     print(header)
-    for count in args.sizes:
+    previous: tuple[int, float] | None = None
+    for count in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-site-{count}-") as tmp:
             done = subprocess.run(
                 [sys.executable, __file__, "--one", str(count), "--workdir", tmp],
@@ -188,12 +304,19 @@ def main() -> None:
             total = t["check"] + t["build"] + t["index"]
             per = {k: t[k] * 1000 / count for k in ("check", "build", "index")}
             peak = max(t["rss_self_mb"], t["rss_children_mb"])
+            growth = (
+                f"{(peak - previous[1]) * 1024 / (count - previous[0]):>8.1f}"
+                if previous
+                else " " * 8
+            )
+            previous = (count, peak)
             print(
-                f"{count:>6} {per['check']:>8.2f} {per['build']:>8.2f} {per['index']:>8.2f} "
-                f"{total * 1000 / count:>8.2f} {total:>8.1f} {peak:>8.0f}",
+                f"{count:>7} {per['check']:>8.2f} {per['build']:>8.2f} {per['index']:>8.2f} "
+                f"{total * 1000 / count:>8.2f} {total:>8.1f} {t['rss_self_mb']:>8.0f} "
+                f"{t['rss_children_mb']:>8.0f} {growth}",
                 flush=True,
             )
-            if args.browser and count == max(args.sizes):
+            if args.browser and count == max(sizes):
                 for query in ("thi dua khen thuong", "doan vien", "dai hoi", "Long Bien"):
                     s = measure_search(Path(tmp) / "site", query)
                     print(

@@ -7,8 +7,14 @@ def on_files(files, config):
     return mkdocs_glue.add_generated_pages(files, config)
 
 
-def on_page_content(html, page, config, files):
-    return mkdocs_glue.fill_page(html, page)
+def on_page_context(context, page, config, nav):
+    mkdocs_glue.prepare_page(page)
+    return context
+
+
+def on_post_page(output, page, config):
+    mkdocs_glue.release_page(page)
+    return output
 
 
 def on_post_build(config):

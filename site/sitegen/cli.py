@@ -64,11 +64,21 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from mkdocs.exceptions import Abort
+
     from .build import serve_site
 
-    # MkDocs announces the address and every rebuild at INFO level.
+    # MkDocs announces the address and every reload, sitegen every update, at INFO level.
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    serve_site(Path(args.content_dir), args.addr)
+    logging.getLogger("sitegen").setLevel(logging.INFO)
+    try:
+        serve_site(Path(args.content_dir), args.addr)
+    except ContentError as exc:
+        _print_problems(exc)
+        return 1
+    except Abort as exc:
+        print(f"Dựng trang thất bại: {exc}")
+        return 1
     return 0
 
 

@@ -14,7 +14,7 @@ here. It must not write files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .dates import format_deadline
 from .loader import Content
@@ -103,7 +103,13 @@ def _event_lines(item: Item, settings: SiteSettings) -> list[str]:
     return lines
 
 
-def _calendar(name: str, items: Iterable[Item], settings: SiteSettings) -> bytes:
+def plan_events(plan: Plan, settings: SiteSettings) -> bytes:
+    """The events of one plan's dated items, folded, as they sit in a calendar."""
+    lines = [line for item in list_items(plan) for line in _event_lines(item, settings)]
+    return "".join(fold_line(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _calendar(name: str, events: Iterable[bytes]) -> bytes:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -114,25 +120,32 @@ def _calendar(name: str, items: Iterable[Item], settings: SiteSettings) -> bytes
         f"X-WR-TIMEZONE:{TZID}",
         *_VTIMEZONE,
     ]
-    for item in items:
-        lines += _event_lines(item, settings)
-    lines.append("END:VCALENDAR")
-    return ("\r\n".join(fold_line(line) for line in lines) + "\r\n").encode("utf-8")
+    head = "".join(fold_line(line) + "\r\n" for line in lines).encode("utf-8")
+    return head + b"".join(events) + b"END:VCALENDAR\r\n"
 
 
-def generate_plan_calendar(plan: Plan, settings: SiteSettings) -> bytes:
-    return _calendar(plan_label(plan), list_items(plan), settings)
+def generate_plan_calendar(
+    plan: Plan, settings: SiteSettings, events: bytes | None = None
+) -> bytes:
+    """One plan's calendar (`events`: its `plan_events`, when already made)."""
+    return _calendar(plan_label(plan), [plan_events(plan, settings) if events is None else events])
+
+
+def generate_site_calendar(
+    content: Content,
+    settings: SiteSettings,
+    events: Callable[[Plan, SiteSettings], bytes] = plan_events,
+) -> bytes:
+    """Every dated item of every plan (`events` may return them from a cache)."""
+    return _calendar(
+        "Thi đua Công đoàn: thời gian và hạn nộp",
+        (events(plan, settings) for plan in content.plans),
+    )
 
 
 def generate_calendars(content: Content, settings: SiteSettings) -> dict[str, bytes]:
     """The site-wide calendar and one per plan, keyed by path under the site."""
-    files = {
-        ALL_FILE: _calendar(
-            "Thi đua Công đoàn: thời gian và hạn nộp",
-            (item for plan in content.plans for item in list_items(plan)),
-            settings,
-        )
-    }
+    files = {ALL_FILE: generate_site_calendar(content, settings)}
     for plan in content.plans:
         files[f"{CAL_DIR}/{plan.slug}.ics"] = generate_plan_calendar(plan, settings)
     return files

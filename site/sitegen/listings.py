@@ -10,8 +10,9 @@ call MkDocs.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 from .folding import slugify
 from .loader import Content
@@ -35,6 +36,11 @@ class Listing:
     plans: tuple[Plan, ...]  # newest first
 
 
+@lru_cache(maxsize=4096)
+def _theme_slug(theme: str) -> str:
+    return slugify(theme)  # a site has few themes and many plans naming them
+
+
 def _plural(count: int) -> str:
     return f"{count} văn bản"
 
@@ -52,8 +58,8 @@ def list_listings(content: Content) -> list[Listing]:
         if p.year:
             by_year.setdefault(p.year, []).append(p)
         by_issuer.setdefault(p.issuer.key, []).append(p)
-        for theme in dict.fromkeys(slugify(t) for t in p.meta.themes):
-            name = next(t for t in p.meta.themes if slugify(t) == theme)
+        for theme in dict.fromkeys(_theme_slug(t) for t in p.meta.themes):
+            name = next(t for t in p.meta.themes if _theme_slug(t) == theme)
             by_theme.setdefault(theme, (name, []))[1].append(p)
     for year in sorted(by_year, reverse=True):
         group = by_year[year]
@@ -131,36 +137,73 @@ def _groups(listings: Sequence[Listing], from_src: str) -> list[tuple[str, list]
     return groups
 
 
-def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
-    """Every page of every listing in both orders, keyed by path under docs/."""
+def listing_page_makers(
+    content: Content, settings: SiteSettings
+) -> dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]]:
+    """Every page of every listing in both orders, keyed by path under docs/:
+    a key (equal keys make equal pages), its title and how to render it.
+
+    Only the key is computed for every page; links and rows are worked out
+    when a page is rendered (a preview renders few of them).
+    """
     listings = list_listings(content)
-    pages: dict[str, GeneratedPage] = {}
+    index = tuple((listing.path, listing.label, len(listing.plans)) for listing in listings)
+    makers: dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]] = {}
     for listing in listings:
         count = max(1, -(-len(listing.plans) // PAGE_SIZE))
         for newest_first in (True, False):
-            ordered = listing.plans if newest_first else tuple(reversed(listing.plans))
             for number in range(1, count + 1):
                 src = _page_src(listing.path, newest_first, number)
-                depth = src.count("/") if src.endswith("index.md") else src.count("/") + 1
-                rows = ordered[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
                 title = listing.title if count == 1 else f"{listing.title} (trang {number})"
-                html = render_template(
-                    "listing.html",
-                    settings,
-                    intro=listing.intro,
-                    groups=_groups(listings, src) if listing.path == LIST_DIR else [],
-                    base="../" * depth,
-                    rows=rows,
-                    caption=f"{listing.title}, trang {number}/{count}"
-                    if count > 1
-                    else listing.title,
-                    newest_first=newest_first,
-                    other_order=_href(src, _page_src(listing.path, not newest_first, number)),
-                    pages=[
-                        (n, _href(src, _page_src(listing.path, newest_first, n)))
-                        for n in range(1, count + 1)
-                    ],
-                    current=number,
+                rows = _rows(listing.plans, newest_first, number)
+                groups = index if listing.path == LIST_DIR else ()
+                key = (title, listing.intro, groups, rows, newest_first, count, number)
+                makers[src] = (
+                    key,
+                    title,
+                    partial(
+                        _render_listing, settings, listings, listing, src, newest_first, number
+                    ),
                 )
-                pages[src] = GeneratedPage(title, html)
-    return pages
+    return makers
+
+
+def _rows(plans: tuple[Plan, ...], newest_first: bool, number: int) -> tuple[Plan, ...]:
+    if newest_first:
+        return plans[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    end = len(plans) - (number - 1) * PAGE_SIZE
+    return tuple(reversed(plans[max(0, end - PAGE_SIZE) : end]))
+
+
+def _render_listing(
+    settings: SiteSettings,
+    listings: list[Listing],
+    listing: Listing,
+    src: str,
+    newest_first: bool,
+    number: int,
+) -> GeneratedPage:
+    count = max(1, -(-len(listing.plans) // PAGE_SIZE))
+    depth = src.count("/") if src.endswith("index.md") else src.count("/") + 1
+    title = listing.title if count == 1 else f"{listing.title} (trang {number})"
+    html = render_template(
+        "listing.html",
+        settings,
+        intro=listing.intro,
+        groups=_groups(listings, src) if listing.path == LIST_DIR else [],
+        base="../" * depth,
+        rows=_rows(listing.plans, newest_first, number),
+        caption=f"{listing.title}, trang {number}/{count}" if count > 1 else listing.title,
+        newest_first=newest_first,
+        other_order=_href(src, _page_src(listing.path, not newest_first, number)),
+        pages=[
+            (n, _href(src, _page_src(listing.path, newest_first, n))) for n in range(1, count + 1)
+        ],
+        current=number,
+    )
+    return GeneratedPage(title, html)
+
+
+def generate_listing_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
+    """Every page of every listing in both orders, keyed by path under docs/."""
+    return {src: make() for src, (_, _, make) in listing_page_makers(content, settings).items()}

@@ -2,9 +2,10 @@
 
 This module owns turning generated pages and bytes into MkDocs `File`
 objects (the one writer: MkDocs writes them) and refusing to generate a path
-twice. A generated page reaches MkDocs as front matter only; its HTML, made by
-sitegen, replaces the (empty) Markdown output in `on_page_content`, so MkDocs
-never parses the large HTML of plans and listings again. It must not decide
+twice. A generated page reaches MkDocs as a `SitegenPage`: no Markdown is read
+or converted for it, and a plan's HTML is rendered just before the theme
+renders that page and dropped once it is written (`prepare_page`,
+`release_page`), so a build holds one plan's HTML at a time. It must not decide
 what a page says (the generators in `pages`, `listings`, `feeds` and `ical`
 do) nor parse content (the loader does).
 """
@@ -13,20 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+from markupsafe import escape
+from mkdocs.commands.build import get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from .errors import ContentError
-from .feeds import FEED_PATH, generate_atom
-from .ical import generate_calendars
-from .listings import generate_listing_pages
 from .loader import Content, load_content
-from .pages import GeneratedPage, front_matter, generate_pages
+from .outputs import DuplicateOutput, EventCache, Output, changed_outputs, site_outputs
+from .pages import GeneratedPage
 from .search import write_index
 from .settings import DEFAULT_FORMS_URL, DEFAULT_SITE_URL, SiteSettings, settings_for_day
 
@@ -53,12 +58,58 @@ def site_settings(config: MkDocsConfig) -> SiteSettings:
         raise Abort(f"Cấu hình không hợp lệ: {exc}") from None
 
 
-# HTML of the generated pages of the build in progress, by source path.
-_generated: dict[str, GeneratedPage] = {}
 # Content already validated by `sitegen build` for this folder: not read twice.
 _preloaded: dict[Path, Content] = {}
 # The content of the build in progress, for the search index.
 _current: list[Content] = []
+
+
+class SitegenPage(Page):
+    """A page made by sitegen: MkDocs reads no Markdown for it.
+
+    Its HTML is rendered just before the theme renders the page (`prepare`)
+    and let go once the page is written (`release`): MkDocs reads every page
+    before writing the first, so holding the HTML would grow the build's
+    memory with every plan (about 50 KB each).
+    """
+
+    def __init__(self, title: str, file: File, config: MkDocsConfig, make: Maker) -> None:
+        self._make = make
+        self._made: GeneratedPage | None = None
+        # The theme prints page titles without escaping (in <title>).
+        self._escaped_title = str(escape(title))
+        super().__init__(None, file, config)
+
+    @property  # type: ignore[override]
+    def content(self) -> str:
+        return self._made.html if self._made is not None else ""
+
+    @content.setter
+    def content(self, value: str | None) -> None:
+        pass  # MkDocs' placeholders: the HTML comes from the generator
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.markdown = ""
+        self.meta = {"title": self._escaped_title}
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.present_anchor_ids = set()
+
+    def remake(self, title: str, make: Maker) -> None:
+        """Another version of this page (the editors' preview)."""
+        self._make = make
+        self._escaped_title = str(escape(title))
+
+    def prepare(self) -> None:
+        made = self._made = self._make()
+        self.toc = get_toc([entry.as_token() for entry in made.toc])  # type: ignore[arg-type]
+
+    def release(self) -> None:
+        self._made = None
+        self.toc = []  # type: ignore[assignment]
+
+
+Maker = Callable[[], GeneratedPage]
 
 
 def use_loaded(content: Content) -> None:
@@ -71,21 +122,17 @@ def use_loaded(content: Content) -> None:
     _preloaded[content.root] = content
 
 
-def generate_all(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage | bytes]:
-    """Every generated output: pages (src path ending in .md) and other files (bytes)."""
-    outputs: dict[str, GeneratedPage | bytes] = {}
-    parts: list[dict[str, GeneratedPage] | dict[str, bytes]] = [
-        generate_pages(content, settings),
-        generate_listing_pages(content, settings),
-        {FEED_PATH: generate_atom(content, settings)},
-        generate_calendars(content, settings),
-    ]
-    for part in parts:
-        for path, value in part.items():
-            if path in outputs:
-                raise Abort(f"Tệp {path} được tạo hai lần.")
-            outputs[path] = value
-    return outputs
+def add_file(files: Files, config: MkDocsConfig, src_uri: str, output: Output) -> File:
+    """One generated File (a `SitegenPage` for a page); a path of docs/ is refused."""
+    if files.get_file_from_path(src_uri) is not None:
+        raise Abort(f"Trang {src_uri} được tạo hai lần (trùng với một tệp trong docs/).")
+    if output.title is not None:
+        file = File.generated(config, src_uri, content="")
+        SitegenPage(output.title, file, config, output.make)  # type: ignore[arg-type]
+    else:
+        file = File.generated(config, src_uri, content=output.make())  # type: ignore[arg-type]
+    files.append(file)
+    return file
 
 
 def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
@@ -98,16 +145,105 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
         for problem in exc.problems:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
-    _generated.clear()
     _current[:] = [] if preloaded is not None else [content]
-    for src_uri, value in generate_all(content, site_settings(config)).items():
-        if files.get_file_from_path(src_uri) is not None:
-            raise Abort(f"Trang {src_uri} được tạo hai lần (trùng với một tệp trong docs/).")
-        if isinstance(value, GeneratedPage):
-            _generated[src_uri] = value
-            value = front_matter(value.title)
-        files.append(File.generated(config, src_uri, content=value))
+    events = EventCache()
+    try:
+        outputs = site_outputs(content, site_settings(config), events)
+    except DuplicateOutput as exc:
+        raise Abort(str(exc)) from None
+    for src_uri, output in outputs.items():
+        add_file(files, config, src_uri, output)
+    _sessions[:] = [Session(config, files, outputs, events)]
     return files
+
+
+@dataclass
+class Session:
+    """A finished MkDocs build kept in memory, to update some of its files."""
+
+    config: MkDocsConfig
+    files: Files
+    outputs: dict[str, Output]
+    events: EventCache = field(default_factory=EventCache)
+    _env: jinja2.Environment | None = None
+    _nav: Navigation | None = None
+    _pages: Sequence[File] | None = None
+
+    def env(self) -> jinja2.Environment:
+        """The theme's templates, compiled once per session."""
+        if self._env is None:
+            self._env = self.config.theme.get_env()
+        return self._env
+
+    def update(self, outputs: dict[str, Output]) -> tuple[list[str], list[str]]:
+        """Make and write what changed since the build (or the last update),
+        remove what is gone; returns (changed, removed) paths under docs/.
+
+        A page that exists keeps its File and page objects (the navigation
+        refers to them); only what makes its HTML is replaced.
+        """
+        changed, removed = changed_outputs(self.outputs, outputs)
+        for src_uri in removed:
+            file = self.files.get_file_from_path(src_uri)
+            if file is not None:
+                self.files.remove(file)
+                _remove_output(Path(file.abs_dest_path), Path(self.config.site_dir))
+        pages: list[SitegenPage] = []
+        for src_uri in changed:
+            output = outputs[src_uri]
+            file = self.files.get_file_from_path(src_uri)
+            if file is None:
+                file = add_file(self.files, self.config, src_uri, output)
+            elif isinstance(file.page, SitegenPage) and output.title is not None:
+                file.page.remake(output.title, output.make)  # type: ignore[arg-type]
+            elif output.title is None:
+                file.content_bytes = output.make()  # type: ignore[assignment]
+            if isinstance(file.page, SitegenPage):
+                pages.append(file.page)
+            else:
+                file.copy_file()
+        if pages:
+            if removed or any(src not in self.outputs for src in changed):
+                self._pages = None
+            if self._nav is None:
+                self._nav = get_navigation(self.files, self.config)
+            if self._pages is None:
+                self._pages = self.files.documentation_pages()
+            template = self.env().get_template("main.html")
+            for page in pages:  # every title known before any page shows it (nav)
+                page.read_source(self.config)
+                page.render(self.config, self.files)
+            for page in pages:
+                page.active = True
+                try:
+                    page.prepare()
+                    html = template.render(get_context(self._nav, self._pages, self.config, page))
+                finally:
+                    page.release()
+                    page.active = False
+                dest = Path(page.file.abs_dest_path)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+        self.outputs = outputs
+        return changed, removed
+
+
+def _remove_output(path: Path, site_dir: Path) -> None:
+    """Delete a generated file and the folders it leaves empty (not the site's)."""
+    path.unlink(missing_ok=True)
+    folder = path.parent
+    while folder != site_dir and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+# The last build of this process, for `Session.update` (the editors' preview).
+_sessions: list[Session] = []
+
+
+def last_session() -> Session:
+    """The MkDocs build this process ran last."""
+    return _sessions[-1]
 
 
 def write_search_index(config: MkDocsConfig) -> None:
@@ -116,10 +252,13 @@ def write_search_index(config: MkDocsConfig) -> None:
         write_index(_current.pop(), Path(config.site_dir))
 
 
-def fill_page(html: str, page: Page) -> str:
-    """The HTML of a generated page (and its table of contents); others unchanged."""
-    generated = _generated.get(page.file.src_uri)
-    if generated is None:
-        return html
-    page.toc = get_toc([entry.as_token() for entry in generated.toc])  # type: ignore[arg-type]
-    return generated.html
+def prepare_page(page: Page) -> None:
+    """Render a generated page's HTML just before the theme needs it."""
+    if isinstance(page, SitegenPage):
+        page.prepare()
+
+
+def release_page(page: Page) -> None:
+    """Let go of a generated page's HTML once MkDocs has it for writing."""
+    if isinstance(page, SitegenPage):
+        page.release()

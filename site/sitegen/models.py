@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -592,9 +593,9 @@ class Plan(Strict):
     issuer: Issuer
     source_text: str | None = None
 
-    @property
+    @functools.cached_property
     def year(self) -> int | None:
-        """The year a listing files the plan under."""
+        """The year a listing files the plan under (asked for often: computed once)."""
         if self.meta.issued:
             return self.meta.issued.year
         if self.meta.period:

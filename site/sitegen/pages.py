@@ -15,14 +15,16 @@ from which assets/status.js recomputes them on the reader's day.
 
 from __future__ import annotations
 
+import ctypes
+import datetime as dt
 import html as html_lib
-import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from html.parser import HTMLParser
 
-import cmarkgfm
+from cmarkgfm import _cmark, cmark
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -100,13 +102,54 @@ _HEADING_RE = re.compile(r"<h([1-6])>(.*?)</h\1>", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
+_GFM_EXTENSIONS = ("table", "autolink", "tagfilter", "strikethrough", "tasklist")
+# cmarkgfm (2025.10.22) frees neither the document tree it parses nor the
+# HTML string it renders (about 100 KB per plan, measured): a 10,000-plan
+# build kept a gigabyte of them. Its module exports the C library's own
+# cmark_node_free, which its Python API does not expose, and cmark allocates
+# the HTML with the C library's malloc: both are freed here.
+_node_free = ctypes.CDLL(_cmark.__file__).cmark_node_free
+_node_free.argtypes = [ctypes.c_void_p]
+_node_free.restype = None
+_free = ctypes.CDLL(None).free
+_free.argtypes = [ctypes.c_void_p]
+_free.restype = None
+
+
+def _address(pointer: object) -> int:
+    return int(_cmark.ffi.cast("uintptr_t", pointer))
+
+
+def gfm_to_html(text: str) -> str:
+    """`cmarkgfm.github_flavored_markdown_to_html`, without its memory leak."""
+    options = cmark.Options.CMARK_OPT_GITHUB_PRE_LANG
+    cmark.core_extensions_ensure_registered()
+    parser = cmark.parser_new(options=options)
+    root = None
+    try:
+        for name in _GFM_EXTENSIONS:
+            cmark.parser_attach_syntax_extension(parser, cmark.find_syntax_extension(name))
+        cmark.parser_feed(parser, text)
+        root = cmark.parser_finish(parser)
+        extensions = cmark.parser_get_syntax_extensions(parser)
+        html = _cmark.lib.cmark_render_html(root, options, extensions)
+        try:
+            return _cmark.ffi.string(html).decode("utf-8")
+        finally:
+            _free(_address(html))
+    finally:
+        if root is not None:
+            _node_free(_address(root))
+        cmark.parser_free(parser)
+
+
 def render_body(body: str) -> tuple[Markup, tuple[TocEntry, ...]]:
     """A plan body as HTML with heading ids, and its table of contents.
 
     Raw HTML in the body is escaped first, and cmark's safe mode would drop
     any that remained: the output holds only markup cmark itself produced.
     """
-    rendered = cmarkgfm.github_flavored_markdown_to_html(markdown_without_html(body))
+    rendered = gfm_to_html(markdown_without_html(body))
     seen: dict[str, int] = {}
     roots: list[TocEntry] = []
     stack: list[TocEntry] = []
@@ -257,16 +300,6 @@ def render_template(name: str, settings: SiteSettings, **values: object) -> str:
     )
 
 
-def front_matter(title: str) -> str:
-    """The Markdown source MkDocs gets for a generated page: front matter only.
-
-    The theme prints page titles without escaping (in <title>), so the title
-    is escaped here. JSON strings are valid YAML scalars. The page's HTML is
-    added by the glue afterwards.
-    """
-    return f"---\ntitle: {json.dumps(str(escape(title)), ensure_ascii=False)}\n---\n"
-
-
 def page_title(plan: Plan) -> str:
     number = f" {plan.meta.number}" if plan.meta.number else ""
     return f"{plan.meta.doc_type}{number}: {plan.meta.title}"
@@ -308,6 +341,14 @@ def render_plan_page(
     return GeneratedPage(page_title(plan), html, toc)
 
 
+def _has_due_after(plan: Plan, now: dt.datetime) -> bool:
+    """Whether a deadline or a nomination deadline of `plan` closes at or after `now`."""
+    m = plan.meta
+    return any(d.due.closes_at >= now for d in m.deadlines) or any(
+        n.deadline.closes_at >= now for n in m.nominations if n.deadline is not None
+    )
+
+
 def render_home(content: Content, settings: SiteSettings) -> GeneratedPage:
     """Home: campaigns in progress, open calls, near deadlines, latest plans.
 
@@ -328,6 +369,7 @@ def render_home(content: Content, settings: SiteSettings) -> GeneratedPage:
     due = [
         item
         for p in content.plans
+        if _has_due_after(p, now)  # most plans are past: skip making their items
         for item in schedule.list_items(p)
         if item.due is not None and item.due.closes_at > now
     ]
@@ -380,13 +422,15 @@ def render_follow_page(settings: SiteSettings) -> GeneratedPage:
     return GeneratedPage("Theo dõi và lịch", render_template("follow.html", settings))
 
 
-def generate_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
-    """Home, search, follow and plan pages, keyed by their path under docs/."""
-    pages = {
-        "index.md": render_home(content, settings),
-        "tim-kiem/index.md": render_search_page(content, settings),
-        "theo-doi/index.md": render_follow_page(settings),
-    }
+def plan_page_makers(
+    content: Content, settings: SiteSettings
+) -> dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]]:
+    """Each plan page's path, a key (equal keys make equal pages), its title
+    and a function that renders it when called.
+
+    A large site renders its plan pages one at a time, each just before it is
+    written, so that their HTML is never all in memory at once.
+    """
     # Who implements whom, in one pass (Content.implementing scans every plan).
     implementing: dict[str, list[Plan]] = {}
     for plan in content.plans:
@@ -394,7 +438,29 @@ def generate_pages(content: Content, settings: SiteSettings) -> dict[str, Genera
             found = implementing.setdefault(ref.plan, []) if ref.plan else None
             if found is not None and (not found or found[-1].slug != plan.slug):
                 found.append(plan)
+    makers = {}
     for plan in content.plans:
         found = tuple(implementing.get(plan.slug, ()))
-        pages[f"{PLAN_DIR}/{plan.slug}.md"] = render_plan_page(plan, content, settings, found)
+        makers[f"{PLAN_DIR}/{plan.slug}.md"] = (
+            (plan, found),
+            page_title(plan),
+            partial(render_plan_page, plan, content, settings, found),
+        )
+    return makers
+
+
+def generate_site_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
+    """Home, search and follow pages, keyed by their path under docs/."""
+    return {
+        "index.md": render_home(content, settings),
+        "tim-kiem/index.md": render_search_page(content, settings),
+        "theo-doi/index.md": render_follow_page(settings),
+    }
+
+
+def generate_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:
+    """Home, search, follow and plan pages, keyed by their path under docs/."""
+    pages = generate_site_pages(content, settings)
+    for src, (_, _, make) in plan_page_makers(content, settings).items():
+        pages[src] = make()
     return pages

@@ -17,26 +17,40 @@ Words are keyed by their folded form (no diacritics, đ as d, lower case:
 keeps its spellings apart ("đua", "đưa"), so an accented query ranks the exact
 spelling first. A word's score in a plan is BM25's term-frequency part
 (k1 = 1.2, b = 0.75) over weighted counts (title x7, issuing body and themes
-x2, number, type and text x1), quantised to 1..255; the reader's browser multiplies it by the
-word's rarity (IDF) from the posting count.
+x2, number, type and text x1; counts above 64 count as 64), quantised to
+1..255; the reader's browser multiplies it by the word's rarity (IDF) from
+the number of plans holding it.
+
+Phrases: every pair of adjacent words is also a key, "a b" (both folded, in
+reading order, one space), with its own postings and scores (its count in
+the plan, weighted the same way). A query of several words reads the pairs
+of its consecutive words in its order and in the reverse order: plans
+holding the words adjacent in the query's order rank first, then plans
+holding more of its words side by side (in any order), then the others. A
+window of two or three words would make the index three times larger and its
+build 3.5 ms per plan slower in Python (measured): pairs are what Vietnamese
+words are made of ("thi đua", "khen thưởng", "đoàn viên").
 
 Files, under tim-kiem/chi-muc/<hash>/ (a hash of the content: they can be
-cached for ever), named by tim-kiem/chi-muc.json (which cannot):
+cached for ever), named by tim-kiem/chi-muc.json (which cannot). Strings are
+a varint byte length and UTF-8; varints are LEB128 (7 bits a byte, low first).
 
-- chi-muc.json: {"version", "dir", "docs", "buckets", "vocab", "shard",
-  "years", "issuers", "types"}.
+- chi-muc.json: {"version": 2, "dir", "docs", "buckets", "vocab", "prefix",
+  "shard", "years", "issuers", "types"}.
 - <dir>/docs.bin: per plan (in the site's order, newest first), six
   little-endian uint16: year index + 1, issuer index, type index, campaign
   start and end (days since 1970-01-01, 0 when unknown) and the sort day.
-- <dir>/t<n>.bin: the words whose folded key hashes (FNV-1a over code points)
-  to bucket n: varint key count; per key: string key, varint number of plans
-  holding it, varint spelling count; per spelling: string, varint posting
-  count, varint byte length of the postings, then per posting: varint
-  plan-id delta (from the previous posting, the first from 0) and one score
-  byte. Strings
-  are a varint byte length and UTF-8.
-- <dir>/v<n>.json: for prefix search (the word being typed), the keys whose
-  first two characters hash to n: {"th": [["thi", 9876], ...]}.
+- <dir>/t<n>.bin: the keys (words and pairs) whose text hashes (FNV-1a over
+  code points) to bucket n, modulo "buckets": varint key count; per key:
+  string key, varint number of plans holding it, varint spelling count; per
+  spelling: string spelling (empty for a pair: its key), one byte form,
+  varint posting count, varint byte length, then the postings. Form 0
+  (sparse): per posting, varint plan-id delta (from the previous posting,
+  the first from 0) and one score byte. Form 1 (dense, when smaller: words
+  most plans hold): one score byte per plan of the site, 0 where absent.
+- <dir>/v<n>.json: for prefix search (the word being typed), the word keys
+  whose first "prefix" characters hash to n modulo "vocab":
+  {"th": [["thi", 9876], ...]} (key, plans holding it).
 - <dir>/m<n>.json: what a result shows, for plans n*shard .. n*shard+shard-1:
   [slug, title, number, date of issue, issuing body, lead, start, end].
 """
@@ -48,18 +62,20 @@ import gc
 import hashlib
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
 import sys
+from array import array
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from .dates import format_date
 from .folding import fold
-from .loader import Content, load_content
+from .loader import PLANS_DIR, Content, load_issuers, load_plan_file
 from .models import Plan
 from .pages import page_title, sort_key
 
@@ -68,10 +84,14 @@ log = logging.getLogger(__name__)
 INDEX_DIR = "tim-kiem"
 MANIFEST = "chi-muc.json"
 INDEX_FILES = "chi-muc"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 LEAD_WORDS = 40
-META_SHARD = 32  # plans per metadata file: a page of results reads few files
-BUCKET_BYTES = 32 * 1024  # target size of a postings file
+# Plans per metadata file: the ten results of a page sit in up to ten files,
+# so small files keep a query's bytes low (32 per file cost 130 KB a query).
+META_SHARD = 4
+BUCKET_BYTES = 8 * 1024  # target size of a postings file: a query reads ~10
+SPARSE, DENSE = 0, 1  # how a postings list is stored (see the module docstring)
+TF_CAP = 64  # weighted counts above this score as this (the curve is flat there)
 VOCAB_BUCKETS = 64
 PREFIX_CHARS = 2
 MAX_WORD = 40
@@ -110,10 +130,6 @@ def _string(out: bytearray, text: str) -> None:
     out += data
 
 
-def _day(day: dt.date | None) -> int:
-    return (day - EPOCH).days if day else 0
-
-
 def lead(body: str, limit: int = LEAD_WORDS) -> str:
     """A few words that say what the plan is about, for the result list.
 
@@ -134,80 +150,215 @@ def lead(body: str, limit: int = LEAD_WORDS) -> str:
     return ""
 
 
-def weighted_words(plan: Plan) -> Counter[str]:
-    """Each spelling (lower case) of the plan's words with its weighted count."""
+def weighted_terms(plan: Plan) -> tuple[Counter[str], Counter[str]]:
+    """The plan's words (each spelling, lower case) and its pairs of adjacent
+    words (folded keys "a b", in reading order), with their weighted counts."""
     m = plan.meta
-    counts: Counter[str] = Counter()
     parts = (
+        (BODY_WEIGHT, plan.body),  # first: its pairs are counted in C, the rest added
         (TITLE_WEIGHT, page_title(plan)),
         (FACTS_WEIGHT, " ".join([plan.issuer.name, plan.issuer.short_name, *m.themes])),
         (BODY_WEIGHT, " ".join([m.number or "", m.doc_type])),
-        (BODY_WEIGHT, plan.body),
     )
+    words: Counter[str] = Counter()
+    pairs: Counter[str] = Counter()
     for weight, text in parts:
-        for word, count in Counter(_WORD_RE.findall(text.lower())).items():
+        lowered = text.lower()
+        for word, count in Counter(_WORD_RE.findall(lowered)).items():
             if len(word) <= MAX_WORD:
-                counts[word] += weight * count
-    return counts
+                words[word] += weight * count
+        folded = _WORD_RE.findall(fold(lowered))
+        adjacent = Counter(map(" ".join, pairwise(folded)))
+        if not pairs and weight == 1:
+            pairs = adjacent
+            continue
+        for pair, count in adjacent.items():
+            pairs[pair] += weight * count
+    return words, pairs
 
 
-@dataclass
 class _Postings:
-    data: bytearray
-    count: int = 0
-    last: int = 0
+    """The plans holding one spelling (or pair), in plan order, with their
+    weighted counts (at most TF_CAP) until `encode` turns them into scores."""
 
-    def add(self, doc: int, score: int) -> None:
-        _varint(self.data, doc - self.last)
-        self.data.append(score)
-        self.last = doc
-        self.count += 1
+    __slots__ = ("counts", "docs")
 
+    def __init__(self) -> None:
+        self.docs = array("I")
+        self.counts = bytearray()
 
-def build_postings(plans: list[Plan]) -> tuple[dict[str, dict[str, _Postings]], Counter[str]]:
-    """Postings by folded key and spelling, and how many plans hold each key."""
-    folder = lru_cache(maxsize=None)(fold)  # a site has a few thousand spellings
-    words = [weighted_words(plan) for plan in plans]
-    lengths = [sum(w.values()) for w in words]
-    average = (sum(lengths) / len(lengths)) if lengths else 1.0
-    postings: dict[str, dict[str, _Postings]] = {}
-    holders: Counter[str] = Counter()
-    for doc, (counts, length) in enumerate(zip(words, lengths, strict=True)):
-        norm = K1 * (1 - B + B * length / average)
-        keys = set()
-        for spelling, tf in counts.items():
-            key = folder(spelling)
-            keys.add(key)
-            score = tf * (K1 + 1) / (tf + norm)
-            quantised = max(1, min(255, round(score / (K1 + 1) * 255)))
-            spellings = postings.setdefault(key, {})
-            entry = spellings.get(spelling)
-            if entry is None:
-                entry = spellings[spelling] = _Postings(bytearray())
-            entry.add(doc, quantised)
-        holders.update(keys)
-        words[doc] = Counter()  # free as we go
-    return postings, holders
+    def encode(self, plan_count: int, tables: list[bytes]) -> bytes:
+        """Sparse (plan-id deltas and scores) or dense (a score per plan), the smaller."""
+        docs = self.docs
+        scores = bytes([tables[d][c] for d, c in zip(docs, self.counts, strict=True)])
+        deltas = [docs[0], *(b - a for a, b in pairwise(docs))]
+        if max(deltas) < 0x80:  # one byte each: interleave in C
+            sparse = bytearray(2 * len(docs))
+            sparse[0::2] = bytes(deltas)
+            sparse[1::2] = scores
+        else:
+            sparse = bytearray()
+            for delta, score in zip(deltas, scores, strict=True):
+                _varint(sparse, delta)
+                sparse.append(score)
+        form, data = SPARSE, sparse
+        if len(sparse) > plan_count:
+            form, data = DENSE, bytearray(plan_count)
+            for doc, score in zip(docs, scores, strict=True):
+                data[doc] = score
+        out = bytearray([form])
+        _varint(out, len(docs))
+        _varint(out, len(data))
+        return bytes(out + data)
 
 
-def _docs_table(plans: list[Plan], years: list[int], issuers: list[str], types: list[str]):
-    year_index = {y: i for i, y in enumerate(years)}
-    issuer_index = {k: i for i, k in enumerate(issuers)}
-    type_index = {t: i for i, t in enumerate(types)}
-    table = bytearray()
-    for plan in plans:
+def _score_table(length: int, average: float) -> bytes:
+    """BM25's term-frequency part, quantised to 1..255, for counts 0..TF_CAP."""
+    norm = K1 * (1 - B + B * length / average)
+    return bytes(
+        [0] + [max(1, min(255, round(tf / (tf + norm) * 255))) for tf in range(1, TF_CAP + 1)]
+    )
+
+
+def _add(postings: dict[str, _Postings], counts: Counter[str], doc: int) -> None:
+    cap = TF_CAP
+    get = postings.get
+    for term, tf in counts.items():
+        entry = get(term)
+        if entry is None:
+            entry = postings[term] = _Postings()
+        entry.docs.append(doc)
+        entry.counts.append(tf if tf < cap else cap)
+
+
+def _day(day: dt.date | None) -> int:
+    return (day - EPOCH).days if day else 0
+
+
+class IndexBuilder:
+    """The index, fed one plan at a time in the site's order (newest first).
+
+    Only what the index keeps is held (postings, one metadata row and one
+    table row per plan), never the plans: the build's indexing process reads
+    them one by one.
+    """
+
+    def __init__(self) -> None:
+        self.spellings: dict[str, _Postings] = {}
+        self.pairs: dict[str, _Postings] = {}
+        self.lengths: list[int] = []
+        self.rows: list[list[str]] = []
+        self.facts: list[tuple[int | None, str, str, int, int, int]] = []
+
+    def add(self, plan: Plan) -> None:
+        doc = len(self.lengths)
+        words, pairs = weighted_terms(plan)
+        self.lengths.append(sum(words.values()))
+        _add(self.spellings, words, doc)
+        _add(self.pairs, pairs, doc)
+        self.rows.append(_metadata(plan))
         period = plan.meta.period
-        values = (
-            year_index[plan.year] + 1 if plan.year else 0,
-            issuer_index[plan.issuer.short_name],
-            type_index[plan.meta.doc_type],
-            _day(period.start) if period else 0,
-            _day(period.end) if period else 0,
-            _day(dt.date.fromisoformat(sort_key(plan))) if plan.meta.issued or plan.year else 0,
+        sort_day = dt.date.fromisoformat(sort_key(plan)) if plan.meta.issued or plan.year else None
+        self.facts.append(
+            (
+                plan.year,
+                plan.issuer.short_name,
+                plan.meta.doc_type,
+                _day(period.start) if period else 0,
+                _day(period.end) if period else 0,
+                _day(sort_day),
+            )
         )
-        for value in values:
-            table += value.to_bytes(2, "little")
-    return bytes(table)
+
+    def _docs_table(self, years: list[int], issuers: list[str], types: list[str]) -> bytes:
+        year_index = {y: i for i, y in enumerate(years)}
+        issuer_index = {k: i for i, k in enumerate(issuers)}
+        type_index = {t: i for i, t in enumerate(types)}
+        table = bytearray()
+        for year, issuer, doc_type, start, end, day in self.facts:
+            values = (
+                year_index[year] + 1 if year else 0,
+                issuer_index[issuer],
+                type_index[doc_type],
+                start,
+                end,
+                day,
+            )
+            for value in values:
+                table += value.to_bytes(2, "little")
+        return bytes(table)
+
+    def files(self) -> tuple[dict[str, bytes], dict[str, object]]:
+        """Every file of the index (name -> bytes) and the manifest, without the folder."""
+        n = len(self.lengths)
+        years = sorted({f[0] for f in self.facts if f[0]}, reverse=True)
+        issuers = sorted({f[1] for f in self.facts})
+        types = sorted({f[2] for f in self.facts})
+        average = (sum(self.lengths) / n) if n else 1.0
+        tables = [_score_table(length, average) for length in self.lengths]
+        words: dict[str, dict[str, _Postings]] = {}
+        for spelling in sorted(self.spellings):
+            words.setdefault(fold(spelling), {})[spelling] = self.spellings.pop(spelling)
+        holders: dict[str, int] = {}
+        blocks: dict[str, bytes] = {}
+        for key in sorted(words):
+            spellings = words.pop(key)
+            if len(spellings) == 1:
+                holders[key] = len(next(iter(spellings.values())).docs)
+            else:
+                holders[key] = len(set().union(*(e.docs for e in spellings.values())))
+            out = bytearray()
+            _string(out, key)
+            _varint(out, holders[key])
+            _varint(out, len(spellings))
+            for spelling, entry in spellings.items():
+                _string(out, spelling)
+                out += entry.encode(n, tables)
+            blocks[key] = bytes(out)
+        for key in sorted(self.pairs):
+            entry = self.pairs.pop(key)
+            out = bytearray()
+            _string(out, key)
+            _varint(out, len(entry.docs))
+            _varint(out, 1)
+            _string(out, "")  # a pair's one spelling is its key
+            out += entry.encode(n, tables)
+            blocks[key] = bytes(out)
+        total = sum(len(b) for b in blocks.values())
+        buckets = 1
+        while buckets * BUCKET_BYTES < total:
+            buckets *= 2
+        files: dict[str, bytes] = {"docs.bin": self._docs_table(years, issuers, types)}
+        by_bucket: dict[int, list[str]] = {}
+        by_prefix: dict[int, dict[str, list[list[object]]]] = {}
+        for key in blocks:
+            by_bucket.setdefault(fnv1a(key) % buckets, []).append(key)
+            if " " not in key:
+                prefix = key[:PREFIX_CHARS]
+                vocab = by_prefix.setdefault(fnv1a(prefix) % VOCAB_BUCKETS, {})
+                vocab.setdefault(prefix, []).append([key, holders[key]])
+        for bucket, keys in by_bucket.items():
+            out = bytearray()
+            _varint(out, len(keys))
+            for key in keys:
+                out += blocks.pop(key)
+            files[f"t{bucket}.bin"] = bytes(out)
+        for bucket, vocab in by_prefix.items():
+            files[f"v{bucket}.json"] = _json(vocab)
+        for start in range(0, n, META_SHARD):
+            files[f"m{start // META_SHARD}.json"] = _json(self.rows[start : start + META_SHARD])
+        manifest: dict[str, object] = {
+            "version": FORMAT_VERSION,
+            "docs": n,
+            "buckets": buckets,
+            "vocab": VOCAB_BUCKETS,
+            "prefix": PREFIX_CHARS,
+            "shard": META_SHARD,
+            "years": [str(y) for y in years],
+            "issuers": issuers,
+            "types": types,
+        }
+        return files, manifest
 
 
 def _metadata(plan: Plan) -> list[str]:
@@ -225,55 +376,11 @@ def _metadata(plan: Plan) -> list[str]:
 
 
 def index_files(content: Content) -> tuple[dict[str, bytes], dict[str, object]]:
-    """Every file of the index (name -> bytes) and the manifest, without the folder."""
-    plans = list(content.plans)
-    years = sorted({p.year for p in plans if p.year}, reverse=True)
-    issuers = sorted({p.issuer.short_name for p in plans})
-    types = sorted({p.meta.doc_type for p in plans})
-    postings, holders = build_postings(plans)
-    total = sum(len(e.data) + 8 for spellings in postings.values() for e in spellings.values())
-    buckets = 1
-    while buckets * BUCKET_BYTES < total:
-        buckets *= 2
-    files: dict[str, bytes] = {"docs.bin": _docs_table(plans, years, issuers, types)}
-    by_bucket: dict[int, list[str]] = {}
-    by_prefix: dict[int, dict[str, list[list[object]]]] = {}
-    for key in sorted(postings):
-        by_bucket.setdefault(fnv1a(key) % buckets, []).append(key)
-        prefix = key[:PREFIX_CHARS]
-        vocab = by_prefix.setdefault(fnv1a(prefix) % VOCAB_BUCKETS, {})
-        vocab.setdefault(prefix, []).append([key, holders[key]])
-    for bucket, keys in by_bucket.items():
-        out = bytearray()
-        _varint(out, len(keys))
-        for key in keys:
-            _string(out, key)
-            _varint(out, holders[key])
-            spellings = postings[key]
-            _varint(out, len(spellings))
-            for spelling, entry in spellings.items():
-                _string(out, spelling)
-                _varint(out, entry.count)
-                _varint(out, len(entry.data))
-                out += entry.data
-        files[f"t{bucket}.bin"] = bytes(out)
-    for bucket, vocab in by_prefix.items():
-        files[f"v{bucket}.json"] = _json(vocab)
-    for start in range(0, len(plans), META_SHARD):
-        rows = [_metadata(p) for p in plans[start : start + META_SHARD]]
-        files[f"m{start // META_SHARD}.json"] = _json(rows)
-    manifest: dict[str, object] = {
-        "version": FORMAT_VERSION,
-        "docs": len(plans),
-        "buckets": buckets,
-        "vocab": VOCAB_BUCKETS,
-        "prefix": PREFIX_CHARS,
-        "shard": META_SHARD,
-        "years": [str(y) for y in years],
-        "issuers": issuers,
-        "types": types,
-    }
-    return files, manifest
+    """Every file of the index of `content` and the manifest."""
+    builder = IndexBuilder()
+    for plan in content.plans:
+        builder.add(plan)
+    return builder.files()
 
 
 def _json(value: object) -> bytes:
@@ -281,8 +388,12 @@ def _json(value: object) -> bytes:
 
 
 def write_index(content: Content, site_dir: Path) -> Path:
-    """Write the index under `site_dir/tim-kiem/`; returns the manifest's path."""
-    files, manifest = index_files(content)
+    """Write the index of `content` under `site_dir/tim-kiem/`; returns the manifest's path."""
+    return write_files(*index_files(content), site_dir)
+
+
+def write_files(files: dict[str, bytes], manifest: dict[str, object], site_dir: Path) -> Path:
+    """Write an index's files into its hashed folder, then the manifest naming it."""
     digest = hashlib.sha256()
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name])
@@ -319,26 +430,60 @@ class Indexing:
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def cancel(self) -> None:
-        self.process.kill()
-        self.process.communicate()
+        """Stop the child if it still runs and forget its files (also once finished)."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def start_indexing(content_dir: Path, staging: Path) -> Indexing:
-    """Index `content_dir` into `staging` in a child process (the second core).
+def start_indexing(content: Content, staging: Path, background: bool = False) -> Indexing:
+    """Index `content` into `staging` in a child process (the second core).
 
-    The child reads the content again rather than receiving it: loading is
-    cheaper than pickling ten thousand plans, and it runs beside MkDocs.
+    The child reads the plan files again, one at a time in the site's order
+    (written to a file for it), and keeps only what the index holds:
+    sending it the loaded plans would cost more than reading them, and
+    holding them twice would double the build's memory. A `background`
+    child runs at a lower priority (the editors' preview: it must not slow
+    the next update).
     """
-    command = [sys.executable, "-m", "sitegen.search", str(content_dir), str(staging)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    order = staging / "order.txt"
+    order.write_text("".join(f"{plan.slug}\n" for plan in content.plans), encoding="utf-8")
+    command = [sys.executable, "-m", "sitegen.search", str(content.root), str(order), str(staging)]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        preexec_fn=_lower_priority if background else None,
+    )
     return Indexing(process, staging)
+
+
+def _lower_priority() -> None:
+    os.nice(10)
+
+
+def index_plan_files(root: Path, slugs: list[str]) -> tuple[dict[str, bytes], dict[str, object]]:
+    """The index of the plans `slugs` (in this order) under `root`, read one by one."""
+    issuers, problems = load_issuers(root)
+    builder = IndexBuilder()
+    for slug in slugs:
+        plan, found, _ = load_plan_file(root / PLANS_DIR / f"{slug}.md", root, issuers)
+        problems += found
+        if plan is None or problems:
+            raise IndexingError("\n".join(p.format() for p in problems) or slug)
+        builder.add(plan)
+    return builder.files()
 
 
 def main(argv: list[str]) -> int:
     gc.disable()  # a short-lived process whose objects all live to its end
-    content_dir, staging = (Path(a) for a in argv)
-    write_index(load_content(content_dir), staging)
+    root, order, staging = (Path(a) for a in argv)
+    slugs = order.read_text(encoding="utf-8").split()
+    write_files(*index_plan_files(root, slugs), staging)
     return 0
 
 

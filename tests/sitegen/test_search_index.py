@@ -32,24 +32,42 @@ class Reader:
         return text
 
 
-def read_bucket(data: bytes) -> dict[str, tuple[int, dict[str, list[tuple[int, int]]]]]:
-    """key -> (plans holding it, spelling -> [(plan id, score)])."""
+def read_postings(reader: Reader, plan_count: int) -> list[tuple[int, int]]:
+    form, count, length = reader.data[reader.at], None, None
+    reader.at += 1
+    count, length = reader.varint(), reader.varint()
+    end = reader.at + length
+    postings = []
+    if form == 1:  # dense: a score byte per plan
+        assert length == plan_count
+        postings = [(doc, s) for doc, s in enumerate(reader.data[reader.at : end]) if s]
+        reader.at = end
+    else:
+        assert form == 0
+        doc = 0
+        while reader.at < end:
+            doc += reader.varint()
+            postings.append((doc, reader.data[reader.at]))
+            reader.at += 1
+    assert reader.at == end
+    assert len(postings) == count
+    return postings
+
+
+def read_bucket(
+    data: bytes, plan_count: int
+) -> dict[str, tuple[int, dict[str, list[tuple[int, int]]]]]:
+    """key -> (plans holding it, spelling -> [(plan id, score)]); a pair's spelling is its key."""
     reader = Reader(data)
     keys = {}
     for _ in range(reader.varint()):
         key, holders = reader.string(), reader.varint()
         spellings = {}
         for _ in range(reader.varint()):
-            spelling, count, length = reader.string(), reader.varint(), reader.varint()
-            end = reader.at + length
-            doc, postings = 0, []
-            for _ in range(count):
-                doc += reader.varint()
-                postings.append((doc, reader.data[reader.at]))
-                reader.at += 1
-            assert reader.at == end
-            spellings[spelling] = postings
+            spelling = reader.string() or key
+            spellings[spelling] = read_postings(reader, plan_count)
         keys[key] = (holders, spellings)
+    assert reader.at == len(data)
     return keys
 
 
@@ -61,7 +79,8 @@ def seeds():
 
 
 def postings(files, manifest, key):
-    return read_bucket(files[f"t{fnv1a(key) % manifest['buckets']}.bin"]).get(key)
+    bucket = files[f"t{fnv1a(key) % manifest['buckets']}.bin"]
+    return read_bucket(bucket, manifest["docs"]).get(key)
 
 
 def test_fnv1a_matches_the_published_test_vectors():
@@ -96,11 +115,56 @@ def test_a_word_in_the_title_scores_above_the_same_word_in_the_text(tree):
     assert scores[docs["ke-hoach-a"]] > scores[docs["ke-hoach-b"]] >= 1
 
 
+def test_adjacent_words_are_indexed_as_pairs_in_reading_order(tree):
+    tree.plan("ke-hoach-a", edits=(("Nội dung kế hoạch.", "Giữ gìn an toàn vệ sinh lao động."),))
+    tree.plan(
+        "ke-hoach-b",
+        edits=(
+            ("12/KH-LĐLĐ", "13/KH-LĐLĐ"),
+            ("Nội dung kế hoạch.", "Vệ sinh đường phố. An toàn giao thông. Lao động."),
+        ),
+    )
+    content = load_content(tree.root)
+    files, manifest = index_files(content)
+    docs = {p.slug: i for i, p in enumerate(content.plans)}
+    holders, spellings = postings(files, manifest, "an toan")
+    assert holders == 2
+    assert [d for d, _ in spellings["an toan"]] == sorted(docs.values())
+    holders, spellings = postings(files, manifest, "ve sinh")
+    assert [d for d, _ in spellings["ve sinh"]] == sorted(docs.values())
+    holders, spellings = postings(files, manifest, "toan ve")
+    assert [d for d, _ in spellings["toan ve"]] == [docs["ke-hoach-a"]]
+    assert postings(files, manifest, "ve toan") is None
+    _, spellings = postings(files, manifest, "sinh lao")
+    assert [d for d, _ in spellings["sinh lao"]] == [docs["ke-hoach-a"]]
+
+
+def test_words_most_plans_hold_are_stored_densely(seeds):
+    content, files, manifest = seeds
+    bucket = files[f"t{fnv1a('thi') % manifest['buckets']}.bin"]
+    reader = Reader(bucket)
+    forms = {}
+    for _ in range(reader.varint()):
+        key, _ = reader.string(), reader.varint()
+        for _ in range(reader.varint()):
+            spelling = reader.string() or key
+            forms[spelling] = reader.data[reader.at]
+            read_postings(reader, manifest["docs"])
+    assert forms["thi"] == 1  # every seed holds "thi": a byte per plan is smaller
+    holders, spellings = postings(files, manifest, "thi")
+    assert holders == len(spellings["thi"]) == len(content.plans)
+
+
 def test_docs_table_and_metadata_describe_every_plan(seeds):
     content, files, manifest = seeds
     assert manifest["docs"] == len(content.plans)
     assert len(files["docs.bin"]) == 12 * len(content.plans)
-    rows = json.loads(files["m0.json"])
+    shard = manifest["shard"]
+    rows = [
+        row
+        for m in range(0, len(content.plans), shard)
+        for row in json.loads(files[f"m{m // shard}.json"])
+    ]
     assert [r[0] for r in rows] == [p.slug for p in content.plans]
     at = [p.slug for p in content.plans].index("ldld-long-bien-32-kh-2023")
     assert rows[at][2] == content.plans[at].meta.number

@@ -112,6 +112,32 @@ def test_search_accented_query_ranks_exact_matches_first(page, tree, tmp_path):
         assert sorted(search(page, url, "dua")) == ["ke-hoach-a", "ke-hoach-b"]
 
 
+def test_search_ranks_adjacent_words_first_then_side_by_side_then_scattered(page, tree, tmp_path):
+    # "scattered" holds every word, in its title (x7) too, so on word scores
+    # alone it would come first; "phrase" holds them adjacent in the query's
+    # order, "close" holds them as two adjacent pairs in another order.
+    body = "Nội dung kế hoạch."
+    tree.plan("phrase", edits=((body, "Giữ gìn an toàn vệ sinh lao động."),))
+    tree.plan(
+        "close",
+        edits=(("12/KH-LĐLĐ", "13/KH-LĐLĐ"), (body, "Công tác vệ sinh an toàn lao động.")),
+    )
+    tree.plan(
+        "scattered",
+        edits=(
+            ("12/KH-LĐLĐ", "14/KH-LĐLĐ"),
+            ("thi đua năm 2024", "an ninh, toàn dân, vệ binh, sinh hoạt"),
+            (body, "An ninh trật tự. Toàn thể đoàn viên. Vệ binh. Sinh hoạt chi bộ."),
+        ),
+    )
+    site = build_with_env(tmp_path / "site", content=tree.root, SITEGEN_TODAY="2024-01-01")
+    with serve(site) as url:
+        assert search(page, url, "an toàn vệ sinh") == ["phrase", "close", "scattered"]
+        assert search(page, url, "an toan ve sinh") == ["phrase", "close", "scattered"]
+        # while the last word is being typed, it still matches as a prefix
+        assert search(page, url, "an toan ve sin") == ["phrase", "close", "scattered"]
+
+
 def test_search_filters_narrow_results(page, base_url):
     everything = search(page, base_url, "thi dua")
     assert sorted(everything) == sorted([LONG_BIEN, BA_DINH, LAI_CHAU, QUAN_1, HDTDKT])

@@ -4,8 +4,11 @@
 
    A query's words are folded (no diacritics, đ as d) to find their postings;
    the last word also matches the words it begins while the reader types.
-   A plan must hold every word; its score is the sum, over the words, of the
-   build-time score times the word's rarity. An accented word ranks its own
+   A plan must hold every word. Plans holding the query's consecutive words
+   side by side in its order (the index's pair keys) come first, then plans
+   holding more of them side by side in either order, then the rest; within
+   each, the score is the sum over the words and pairs of the build-time
+   score times the rarity. An accented word ranks its own
    spelling above the other spellings of the same letters ("đua" before
    "đưa"). Filters and their counts use a small table of every plan; the
    status is computed on the reader's day (Asia/Ho_Chi_Minh). Results are
@@ -26,6 +29,11 @@
   var MAX_EXPANSIONS = 8;
   var OTHER_SPELLING = 0.35;
   var LONGER_WORD = 0.7;
+  var PAIR_WEIGHT = 0.5;  /* a pair's score, added to its words' */
+  var OTHER_ORDER = 0.5;  /* a pair found in the reverse order */
+  var PAIR_EXPANSIONS = 3;  /* words tried after the previous one for a word being typed */
+  var DENSE = 1;  /* postings stored as one score byte per plan */
+  var PAUSE = 30;  /* ms without typing before the search runs */
   var STATUS_OF_LABEL = {
     "Sắp diễn ra": "upcoming",
     "Đang diễn ra": "ongoing",
@@ -125,7 +133,7 @@
     return text;
   };
 
-  /* One postings file: key -> {holders, spellings: [{word, count, at, length}]}. */
+  /* One postings file: key -> {holders, spellings: [{word, form, count, at, length, data}]}. */
   function bucket(n) {
     return once("bucket" + n, function () {
       return bytes("t" + n + ".bin").then(function (data) {
@@ -135,10 +143,13 @@
           var key = reader.string();
           var entry = { holders: reader.varint(), spellings: [] };
           for (var s = reader.varint(); s > 0; s--) {
-            var word = reader.string();
+            var word = reader.string() || key;
+            var form = data[reader.at++];
             var count = reader.varint();
             var length = reader.varint();
-            entry.spellings.push({ word: word, count: count, at: reader.at, length: length, data: data });
+            entry.spellings.push({
+              word: word, form: form, count: count, at: reader.at, length: length, data: data
+            });
             reader.at += length;
           }
           keys.set(key, entry);
@@ -146,6 +157,24 @@
         return keys;
       });
     });
+  }
+
+  /* Call visit(plan id, score byte) for each posting of one spelling. */
+  function eachPosting(spelling, visit) {
+    var data = spelling.data;
+    var at = spelling.at;
+    var end = at + spelling.length;
+    if (spelling.form === DENSE) {
+      for (var d = 0; at < end; d++, at++) if (data[at]) visit(d, data[at]);
+      return;
+    }
+    var reader = new Reader(data);
+    reader.at = at;
+    var doc = 0;
+    while (reader.at < end) {
+      doc += reader.varint();
+      visit(doc, data[reader.at++]);
+    }
   }
 
   function postingsOf(key) {
@@ -190,55 +219,105 @@
     });
   }
 
-  /* Plan id -> score of one query word. */
-  function scoreTerm(term, n) {
-    var keys = term.last ? expansions(term.key) : Promise.resolve([term.key]);
-    return keys.then(function (found) {
-      return Promise.all(found.map(postingsOf)).then(function (entries) {
-        var scores = new Map();
-        entries.forEach(function (entry, i) {
-          if (!entry) return;
-          var rarity = Math.log(1 + (n - entry.holders + 0.5) / (entry.holders + 0.5)) + 0.1;
-          var longer = found[i] === term.key ? 1 : LONGER_WORD;
-          entry.spellings.forEach(function (spelling) {
-            var own = !term.accented || spelling.word === term.word ||
-              (found[i] !== term.key && spelling.word.indexOf(term.word) === 0);
-            var factor = rarity * longer * (own ? 1 : OTHER_SPELLING) / 255;
-            var reader = new Reader(spelling.data);
-            reader.at = spelling.at;
-            var doc = 0;
-            for (var p = 0; p < spelling.count; p++) {
-              doc += reader.varint();
-              var score = spelling.data[reader.at++] * factor;
-              var before = scores.get(doc);
-              if (before === undefined || score > before) scores.set(doc, score);
-            }
+  function rarity(holders, n) {
+    return Math.log(1 + (n - holders + 0.5) / (holders + 0.5)) + 0.1;
+  }
+
+  /* The keys a term is looked up under: itself, and for the word being
+     typed the words it begins. */
+  function keysOf(term) {
+    return term.last ? expansions(term.key) : Promise.resolve([term.key]);
+  }
+
+  /* Score of one query word per plan (0: the plan does not hold it). */
+  function scoreTerm(term, found, n) {
+    return Promise.all(found.map(postingsOf)).then(function (entries) {
+      var scores = new Float64Array(n);
+      entries.forEach(function (entry, i) {
+        if (!entry) return;
+        var longer = found[i] === term.key ? 1 : LONGER_WORD;
+        var weight = rarity(entry.holders, n) * longer / 255;
+        entry.spellings.forEach(function (spelling) {
+          var own = !term.accented || spelling.word === term.word ||
+            (found[i] !== term.key && spelling.word.indexOf(term.word) === 0);
+          var factor = weight * (own ? 1 : OTHER_SPELLING);
+          eachPosting(spelling, function (doc, score) {
+            var value = score * factor;
+            if (value > scores[doc]) scores[doc] = value;
           });
         });
-        return scores;
       });
+      return scores;
     });
   }
 
-  /* Every plan holding all the words, with its score (all plans when none). */
-  function match(terms, n) {
-    if (!terms.length) {
-      var all = new Map();
-      for (var i = 0; i < n; i++) all.set(i, 0);
-      return Promise.resolve(all);
-    }
-    return Promise.all(terms.map(function (t) { return scoreTerm(t, n); })).then(function (maps) {
-      maps.sort(function (a, b) { return a.size - b.size; });
-      var found = new Map();
-      maps[0].forEach(function (score, doc) {
-        var total = score;
-        for (var m = 1; m < maps.length; m++) {
-          var other = maps[m].get(doc);
-          if (other === undefined) return;
-          total += other;
-        }
-        found.set(doc, total);
+  /* For two consecutive query words: which plans hold them side by side in
+     the query's order (2), only in the other order (1), and the pairs' score. */
+  function scorePair(firstKeys, secondKeys, n) {
+    var forward = [];
+    var backward = [];
+    firstKeys.forEach(function (a) {
+      secondKeys.forEach(function (b) {
+        forward.push(a + " " + b);
+        backward.push(b + " " + a);
       });
+    });
+    return Promise.all(forward.concat(backward).map(postingsOf)).then(function (entries) {
+      var side = new Uint8Array(n);
+      var scores = new Float64Array(n);
+      entries.forEach(function (entry, i) {
+        if (!entry) return;
+        var inOrder = i < forward.length;
+        var weight = rarity(entry.holders, n) * PAIR_WEIGHT / 255;
+        entry.spellings.forEach(function (spelling) {
+          eachPosting(spelling, function (doc, score) {
+            var value = score * weight * (inOrder ? 1 : OTHER_ORDER);
+            if (value > scores[doc]) scores[doc] = value;
+            if (inOrder) side[doc] = 2;
+            else if (!side[doc]) side[doc] = 1;
+          });
+        });
+      });
+      return { side: side, scores: scores };
+    });
+  }
+
+  /* Every plan holding all the words (all plans when there are none):
+     {docs, score, phrase, near}, the last three indexed by plan id; phrase
+     counts the query's consecutive pairs found adjacent in its order, near
+     those found adjacent in either order. */
+  function match(terms, n) {
+    var found = { docs: [], score: new Float64Array(n), phrase: new Uint8Array(n), near: new Uint8Array(n) };
+    if (!terms.length) {
+      for (var i = 0; i < n; i++) found.docs.push(i);
+      return Promise.resolve(found);
+    }
+    return Promise.all(terms.map(keysOf)).then(function (keys) {
+      var pairKeys = keys.map(function (k) { return k.slice(0, PAIR_EXPANSIONS); });
+      var words = terms.map(function (t, i) { return scoreTerm(t, keys[i], n); });
+      var pairs = [];
+      for (var p = 1; p < terms.length; p++) pairs.push(scorePair(pairKeys[p - 1], pairKeys[p], n));
+      return Promise.all([Promise.all(words), Promise.all(pairs)]);
+    }).then(function (scored) {
+      var words = scored[0];
+      var pairs = scored[1];
+      for (var doc = 0; doc < n; doc++) {
+        var total = 0;
+        var all = true;
+        for (var w = 0; w < words.length; w++) {
+          if (!words[w][doc]) { all = false; break; }
+          total += words[w][doc];
+        }
+        if (!all) continue;
+        for (var q = 0; q < pairs.length; q++) {
+          var side = pairs[q].side[doc];
+          if (side === 2) found.phrase[doc]++;
+          if (side) found.near[doc]++;
+          total += pairs[q].scores[doc];
+        }
+        found.score[doc] = total;
+        found.docs.push(doc);
+      }
       return found;
     });
   }
@@ -261,34 +340,48 @@
     return select.dataset.sgFilter === "tinh_trang" ? STATUS_OF_LABEL[select.value] : select.value;
   }
 
-  /* Filter, count (for each select, with the other selects applied), sort. */
+  /* Filter, count (for each select, with the other selects applied), sort:
+     the plan ids to show, in order, and the counts. */
   function refine(found, table, m) {
     var today = window.sgStatus.dayNumber(window.sgStatus.today(new Date(Date.now())));
-    var counts = {};
-    selects.forEach(function (s) { counts[s.dataset.sgFilter] = {}; });
+    var filters = selects.map(function (s) {
+      return { key: s.dataset.sgFilter, want: wanted(s), counts: {} };
+    });
     var kept = [];
-    found.forEach(function (score, doc) {
+    found.docs.forEach(function (doc) {
       var values = valuesOf(table, m, doc, today);
-      var misses = selects.filter(function (s) {
-        var w = wanted(s);
-        return w && values[s.dataset.sgFilter] !== w;
-      });
-      selects.forEach(function (s) {
-        var key = s.dataset.sgFilter;
-        if (misses.length === 0 || (misses.length === 1 && misses[0] === s)) {
-          counts[key][values[key]] = (counts[key][values[key]] || 0) + 1;
+      var misses = 0;
+      var missed = -1;
+      for (var f = 0; f < filters.length; f++) {
+        if (filters[f].want && values[filters[f].key] !== filters[f].want) { misses++; missed = f; }
+      }
+      if (misses > 1) return;
+      for (f = 0; f < filters.length; f++) {
+        if (!misses || missed === f) {
+          var counts = filters[f].counts;
+          var value = values[filters[f].key];
+          counts[value] = (counts[value] || 0) + 1;
         }
-      });
-      if (!misses.length) kept.push({ doc: doc, score: score, day: table.day[doc] });
+      }
+      if (!misses) kept.push(doc);
     });
     var order = sort.value;
+    var rank = new Float64Array(table.n);
+    kept.forEach(function (doc) {
+      /* tiers: adjacent in order, then side by side, then the score */
+      rank[doc] = found.phrase[doc] * 1e8 + found.near[doc] * 1e5 + found.score[doc];
+    });
     kept.sort(function (a, b) {
       if (order) {
-        if (!a.day !== !b.day) return a.day ? -1 : 1;  /* undated plans last */
-        if (a.day !== b.day) return order === "asc" ? a.day - b.day : b.day - a.day;
+        var da = table.day[a];
+        var db = table.day[b];
+        if (!da !== !db) return da ? -1 : 1;  /* undated plans last */
+        if (da !== db) return order === "asc" ? da - db : db - da;
       }
-      return b.score - a.score || a.doc - b.doc;
+      return rank[b] - rank[a] || a - b;
     });
+    var counts = {};
+    filters.forEach(function (f) { counts[f.key] = f.counts; });
     return { kept: kept, counts: counts };
   }
 
@@ -372,19 +465,25 @@
     return li;
   }
 
+  /* The next page of results, each shown as soon as it and those above it
+     have their metadata (the first does not wait for the tenth). */
   function showMore(mine) {
     var slice = results.slice(shown, shown + PAGE);
     var query = input.value;
+    shown += slice.length;
+    more.hidden = true;
     return manifest().then(function (m) {
-      return Promise.all(slice.map(function (r) {
-        var shard = Math.floor(r.doc / m.shard);
-        return json("m" + shard + ".json").then(function (rows) { return rows[r.doc % m.shard]; });
-      }));
-    }).then(function (rows) {
-      if (mine !== seq) return;
-      rows.forEach(function (row) { list.appendChild(render(row, query)); });
-      shown += rows.length;
-      more.hidden = shown >= results.length;
+      var chain = Promise.resolve();
+      slice.forEach(function (r) {
+        var shard = Math.floor(r / m.shard);
+        var row = json("m" + shard + ".json").then(function (rows) { return rows[r % m.shard]; });
+        chain = chain.then(function () { return row; }).then(function (loaded) {
+          if (mine === seq) list.appendChild(render(loaded, query));
+        });
+      });
+      return chain;
+    }).then(function () {
+      if (mine === seq) more.hidden = shown >= results.length;
     });
   }
 
@@ -419,11 +518,19 @@
     });
   }
 
-  /* While the reader types, fetch the postings of the words typed so far
-     (the words a partial word may begin are only looked up by the search). */
+  /* While the reader types, fetch the postings of the words typed so far,
+     of their pairs, and for the word being typed its own postings and the
+     word list it is completed from (its pairs and the words it may begin
+     wait for the search: each letter would fetch other files). */
   function prefetch() {
-    termsOf(input.value).forEach(function (term) {
+    termsOf(input.value).forEach(function (term, i, all) {
+      if (term.last && Array.from(term.key).length < MIN_PREFIX) return;
       postingsOf(term.key).catch(function () {});
+      if (term.last) expansions(term.key).catch(function () {});
+      if (i && !term.last) {
+        postingsOf(all[i - 1].key + " " + term.key).catch(function () {});
+        postingsOf(term.key + " " + all[i - 1].key).catch(function () {});
+      }
     });
   }
 
@@ -434,8 +541,9 @@
   });
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    seq++;  /* a search still running is for words the reader has changed */
     prefetch();
-    timer = setTimeout(run, 80);
+    timer = setTimeout(run, PAUSE);
   });
   selects.concat([sort]).forEach(function (s) { s.addEventListener("change", run); });
   more.addEventListener("click", function () { showMore(seq); });

@@ -1,0 +1,130 @@
+"""Everything the site is made of, as outputs that can be compared between builds.
+
+This module owns the list of generated outputs (pages and other files), each
+with a key: two builds whose outputs have equal keys, under equal settings,
+produce the same file, so an incremental build (the editors' preview) renders
+and writes only the outputs whose key changed. Plan pages, listing pages and
+per-plan calendars are keyed by the plans they show (a plan object is reused
+by the loader's cache while its file is unchanged); the few site-wide outputs
+(home, search, follow pages, feed, site calendar) are made at once and keyed
+by their own content. It must not render through MkDocs or write files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from .feeds import FEED_PATH, generate_atom
+from .ical import ALL_FILE, CAL_DIR, generate_plan_calendar, generate_site_calendar, plan_events
+from .listings import listing_page_makers
+from .loader import Content
+from .models import Plan
+from .pages import GeneratedPage, generate_site_pages, plan_page_makers
+from .settings import SiteSettings
+
+
+class DuplicateOutput(ValueError):
+    """Two generators made the same path."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """One generated file: a page (path ending in .md, with a title) or bytes."""
+
+    key: object
+    make: Callable[[], GeneratedPage | bytes]
+    title: str | None = None  # pages only
+
+    @property
+    def is_page(self) -> bool:
+        return self.title is not None
+
+
+def _same(value: GeneratedPage | bytes) -> GeneratedPage | bytes:
+    return value
+
+
+def _ready(value: GeneratedPage | bytes) -> Output:
+    title = value.title if isinstance(value, GeneratedPage) else None
+    return Output(value, partial(_same, value), title)
+
+
+class EventCache:
+    """Each plan's calendar events, made once while the plan object lives on
+    (the site calendar holds every plan's: 10,000 plans took seconds)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[Plan, SiteSettings, bytes]] = {}
+
+    def events(self, plan: Plan, settings: SiteSettings) -> bytes:
+        known = self._made.get(id(plan))
+        if known is not None and known[0] is plan and known[1] == settings:
+            return known[2]
+        made = plan_events(plan, settings)
+        self._made[id(plan)] = (plan, settings, made)
+        return made
+
+    def keep_only(self, plans: tuple[Plan, ...]) -> None:
+        alive = {id(plan) for plan in plans}
+        for gone in [key for key in self._made if key not in alive]:
+            del self._made[gone]
+
+
+def _plan_calendar(plan: Plan, settings: SiteSettings, cache: EventCache) -> bytes:
+    return generate_plan_calendar(plan, settings, cache.events(plan, settings))
+
+
+def site_outputs(
+    content: Content, settings: SiteSettings, cache: EventCache | None = None
+) -> dict[str, Output]:
+    """Every output of the site by its path under docs/; a path made twice is an error.
+
+    `cache` keeps the plans' calendar events from one call to the next.
+    """
+    if cache is None:
+        cache = EventCache()
+    cache.keep_only(content.plans)
+    parts: list[dict[str, Output]] = [
+        {src: _ready(page) for src, page in generate_site_pages(content, settings).items()},
+        {
+            src: Output(key, make, title)
+            for src, (key, title, make) in listing_page_makers(content, settings).items()
+        },
+        {
+            src: Output(key, make, title)
+            for src, (key, title, make) in plan_page_makers(content, settings).items()
+        },
+        {
+            FEED_PATH: _ready(generate_atom(content, settings)),
+            ALL_FILE: _ready(generate_site_calendar(content, settings, cache.events)),
+        },
+        {
+            f"{CAL_DIR}/{plan.slug}.ics": Output(
+                plan, partial(_plan_calendar, plan, settings, cache)
+            )
+            for plan in content.plans
+        },
+    ]
+    outputs: dict[str, Output] = {}
+    for part in parts:
+        for path, output in part.items():
+            if path in outputs:
+                raise DuplicateOutput(f"Tệp {path} được tạo hai lần.")
+            outputs[path] = output
+    return outputs
+
+
+def _differ(before: Output, after: Output) -> bool:
+    # Unchanged plans are the same objects: `is` answers without comparing fields.
+    return before.key is not after.key and before.key != after.key
+
+
+def changed_outputs(
+    before: dict[str, Output], after: dict[str, Output]
+) -> tuple[list[str], list[str]]:
+    """The paths to make again (new or with another key) and the paths gone."""
+    changed = [src for src, out in after.items() if src not in before or _differ(before[src], out)]
+    removed = [src for src in before if src not in after]
+    return changed, removed
