@@ -227,24 +227,7 @@ INITIATIVES = [
 def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_path):
     page.goto(live_server + "/")
     page.locator(f"#{PLAN}--cap-thanh-pho").get_by_role("link", name="Hồ sơ cá nhân").click()
-    fill_individual(
-        page,
-        {
-            "Họ và tên": "Nguyễn Thị Lan Hương",
-            "Năm sinh": "1985",
-            "Dân tộc": "Kinh",
-            "Chức vụ": "Tổ trưởng tổ sản xuất",
-            "Trình độ chuyên môn": "Kỹ sư cơ khí",
-            "Nhiệm vụ được giao": "Phụ trách tổ đúc khuôn gồm 25 công nhân; kèm cặp công nhân mới.",
-            "Thành tích nổi bật": (
-                "Năm năm liền hoàn thành xuất sắc nhiệm vụ; tổ vượt năng suất 15%."
-            ),
-        },
-        gender="Nữ",
-    )
-    page.get_by_label("Ảnh chân dung", exact=True).set_input_files(
-        files=[{"name": "IMG_2041.jpg", "mimeType": "image/jpeg", "buffer": phone_photo()}]
-    )
+    fill_person(page)
     for index, row in enumerate(INITIATIVES[:2]):
         fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
     fill_submitter(page)
