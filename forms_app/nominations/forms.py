@@ -9,6 +9,7 @@ those against the plan).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -451,9 +452,11 @@ class CollectiveForm(NominationForm):
 ELIGIBILITY_PREFIX = "eligibility_"
 
 
-def with_eligibility(form_class: type[NominationForm], conditions: Sequence[Any]) -> type:
+@functools.lru_cache(maxsize=256)
+def with_eligibility(form_class: type[NominationForm], conditions: tuple[Any, ...]) -> type:
     """The form with one required yes/no question per condition of the call
-    (`sitegen.models.Eligibility`); unanswered, it is refused with the plan's words."""
+    (`sitegen.models.Eligibility`); unanswered, it is refused with the plan's words.
+    Built once per form and call (the content does not change while the app runs)."""
     if not conditions:
         return form_class
     fields = {
