@@ -46,10 +46,35 @@ class Base(DeclarativeBase):
 
 
 class NominationStatus(enum.StrEnum):
-    """Where a nomination stands; the office's workflow adds later states."""
+    """Where a nomination stands; the office's workflow adds later states.
 
+    A nominee added to a dossier is PENDING until the dossier is sent (then
+    SUBMITTED); one taken out of a dossier that was already sent is REMOVED
+    (kept as the record of what the office received).
+    """
+
+    PENDING = "pending"
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
+    REMOVED = "removed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "pending": "Chưa gửi",
+            "submitted": "Đã gửi",
+            "withdrawn": "Đã rút lại sự đồng ý",
+            "removed": "Đã bỏ khỏi hồ sơ",
+        }[self.value]
+
+
+class DossierFileKind(enum.StrEnum):
+    """The files a dossier adds to its nominees' summaries when it is sent."""
+
+    PROPOSAL_PDF = "proposal_pdf"  # the Tờ trình, PDF
+    PROPOSAL_DOCX = "proposal_docx"  # the Tờ trình, Word
+    ROSTER_XLSX = "roster_xlsx"  # the danh sách trích ngang
+    SIGNED_SCAN = "signed_scan"  # the signed and stamped Tờ trình, as uploaded (PDF or JPEG)
 
 
 class FileKind(enum.StrEnum):
@@ -92,12 +117,19 @@ class Nomination(Base):
     client_address: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    # The dossier this nominee belongs to, and its place in the dossier's table (1, 2, ...).
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
+    position: Mapped[int | None] = mapped_column(Integer)
 
     versions: Mapped[list[NominationVersion]] = relationship(
         back_populates="nomination", order_by="NominationVersion.number"
     )
+    dossier: Mapped[Dossier | None] = relationship(back_populates="nominations")
 
-    __table_args__ = (Index("ix_nomination_plan_call", "plan_slug", "call_key"),)
+    __table_args__ = (
+        Index("ix_nomination_plan_call", "plan_slug", "call_key"),
+        Index("ix_nomination_dossier", "dossier_id"),
+    )
 
     @property
     def latest(self) -> NominationVersion:
@@ -123,6 +155,117 @@ class NominationVersion(Base):
 
     def file(self, kind: FileKind) -> StoredFile | None:
         return next((f for f in self.files if f.kind == kind), None)
+
+
+class Dossier(Base):
+    """One grassroots union's hồ sơ for one call: its details, its nominees, its sendings.
+
+    Reached by a secret link (only the token's SHA-256 is stored). `revision`
+    counts the sendings: 0 while it was never sent, n after the n-th; a change
+    after a sending sets `changed_since_sent` until the dossier is sent again
+    (the office then receives "bản sửa đổi lần n").
+    """
+
+    __tablename__ = "dossier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    plan_slug: Mapped[str] = mapped_column(String(200))
+    call_key: Mapped[str] = mapped_column(String(100))
+    union_name: Mapped[str] = mapped_column(String(300))  # tên công đoàn cơ sở
+    parent_union: Mapped[str] = mapped_column(String(300))  # công đoàn cấp trên
+    address: Mapped[str] = mapped_column(String(300))
+    place: Mapped[str] = mapped_column(String(100))  # địa danh of the date line ("Hà Nội")
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_title: Mapped[str] = mapped_column(String(100))  # "Chủ tịch" or "Phó Chủ tịch"
+    contact_name: Mapped[str] = mapped_column(String(200))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str] = mapped_column(String(30))
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    changed_since_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The signed scan of the Tờ trình, checked and re-encoded (PDF or JPEG), if uploaded.
+    scan: Mapped[bytes | None] = mapped_column(LargeBinary)
+    scan_content_type: Mapped[str | None] = mapped_column(String(100))
+    deadline_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    client_address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    nominations: Mapped[list[Nomination]] = relationship(
+        back_populates="dossier", order_by="Nomination.position"
+    )
+    sendings: Mapped[list[DossierSending]] = relationship(
+        back_populates="dossier", order_by="DossierSending.number"
+    )
+
+    __table_args__ = (Index("ix_dossier_plan_call", "plan_slug", "call_key"),)
+
+
+class DossierSending(Base):
+    """What one sending of a dossier held: its own files and the nominees' versions.
+
+    `contents` lists `{"nomination_id": id, "version": n}` in the dossier's
+    order, so the mail and the office's ZIP are built from the same record.
+    """
+
+    __tablename__ = "dossier_sending"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    contents: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="sendings")
+    files: Mapped[list[DossierFile]] = relationship(
+        back_populates="sending", order_by="DossierFile.id"
+    )
+
+    __table_args__ = (UniqueConstraint("dossier_id", "number"),)
+
+    def file(self, kind: DossierFileKind) -> DossierFile | None:
+        return next((f for f in self.files if f.kind == kind), None)
+
+
+class DossierFile(Base):
+    """A file of one sending (Tờ trình, danh sách, signed scan) with its checksum."""
+
+    __tablename__ = "dossier_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sending_id: Mapped[int] = mapped_column(ForeignKey("dossier_sending.id"))
+    kind: Mapped[DossierFileKind] = mapped_column(
+        Enum(DossierFileKind, native_enum=False, length=20, values_callable=_values)
+    )
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+    sending: Mapped[DossierSending] = relationship(back_populates="files")
+
+    __table_args__ = (UniqueConstraint("sending_id", "kind"),)
+
+
+class UnitQuota(Base):
+    """How many nominees the office allows one unit (or, with `union_key` "", every unit)
+    for one call: the plans leave the numbers to the office ("phân bổ sau")."""
+
+    __tablename__ = "unit_quota"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_slug: Mapped[str] = mapped_column(String(200))
+    call_key: Mapped[str] = mapped_column(String(100))
+    union_key: Mapped[str] = mapped_column(String(300))  # sitegen.folding.fold of the name
+    union_name: Mapped[str] = mapped_column(String(300))  # as the office typed it
+    max_nominees: Mapped[int] = mapped_column(Integer)
+    set_by: Mapped[str] = mapped_column(String(100))  # office username
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    __table_args__ = (UniqueConstraint("plan_slug", "call_key", "union_key"),)
 
 
 class StoredFile(Base):
@@ -165,6 +308,8 @@ class Draft(Base):
     fill_ratio: Mapped[float | None] = mapped_column(Float)
     ready: Mapped[bool] = mapped_column(default=False)
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
+    # The dossier the nominee is being added to (or belongs to, when editing).
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
     # The edit link's token of the nomination this draft edits or became (never in a cookie).
     edit_token: Mapped[str | None] = mapped_column(String(64))
     # Set once, by the request that stored the draft: a repeated "send" finds it here.
@@ -283,6 +428,8 @@ class OutboxMail(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
     version_number: Mapped[int | None] = mapped_column(Integer)
+    # Set for a dossier's mails; `version_number` is then the sending's number.
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
     kind: Mapped[MailKind] = mapped_column(
         Enum(MailKind, native_enum=False, length=20, values_callable=_values)
     )
@@ -310,6 +457,7 @@ class OutboxMail(Base):
     __table_args__ = (
         Index("ix_outbox_mail_due", "state", "next_attempt_at"),
         Index("ix_outbox_mail_nomination", "nomination_id"),
+        Index("ix_outbox_mail_dossier", "dossier_id"),
     )
 
 
