@@ -57,6 +57,14 @@ MESSAGES = {
     "CSRF token missing.": "Thiếu mã bảo mật của biểu mẫu; hãy tải lại trang.",
     "CSRF failed.": "Mã bảo mật của biểu mẫu không khớp; hãy tải lại trang.",
     "CSRF token expired.": "Mã bảo mật của biểu mẫu đã hết hạn; hãy tải lại trang.",
+    # Flask-WTF's own CSRF check (flask_wtf/csrf.py) raises these without gettext.
+    "The CSRF token is missing.": "Thiếu mã bảo mật của biểu mẫu; hãy tải lại trang.",
+    "The CSRF session token is missing.": (
+        "Phiên làm việc đã hết hạn hoặc trình duyệt chặn cookie; hãy tải lại trang."
+    ),
+    "The CSRF token has expired.": "Mã bảo mật của biểu mẫu đã hết hạn; hãy tải lại trang.",
+    "The CSRF token is invalid.": "Mã bảo mật của biểu mẫu không hợp lệ; hãy tải lại trang.",
+    "The CSRF tokens do not match.": "Mã bảo mật của biểu mẫu không khớp; hãy tải lại trang.",
     "Invalid Choice: could not coerce.": "Lựa chọn không hợp lệ; hãy chọn một mục trong danh sách.",
     "Choices cannot be None.": "Danh sách lựa chọn đang trống.",
     "Not a valid choice.": "Lựa chọn không hợp lệ; hãy chọn một mục trong danh sách.",
@@ -118,3 +126,11 @@ class VietnameseForm(FlaskForm):
     """A Flask-WTF form (CSRF included) whose built-in messages are Vietnamese."""
 
     Meta = VietnameseMeta
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        # Flask-WTF words its CSRF refusals in English without asking the translations.
+        csrf = self._fields.get(self.meta.csrf_field_name) if self.meta.csrf else None
+        if csrf is not None and csrf.errors:
+            csrf.errors = [TRANSLATIONS.gettext(str(e)) for e in csrf.errors]
+        return valid

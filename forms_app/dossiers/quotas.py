@@ -3,11 +3,14 @@
 This module owns reading the quota that applies to a unit (its own, else the
 call's number for every unit) and the wording of a refusal. The office sets
 quotas (office/operations.py); the dossier's sending checks them. Units are
-matched by their folded name, so "CĐCS Trường THCS Lê Lợi" and "cdcs truong
-thcs le loi" are one unit.
+matched by their folded name, so "CĐCS Trường THCS Lê Lợi", "cdcs truong
+thcs le loi" and "Công đoàn cơ sở Trường THCS Lê Lợi." are one unit.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 from sitegen.folding import fold
 from sqlalchemy import select
@@ -18,8 +21,17 @@ from ..store.models import UnitQuota
 EVERY_UNIT = ""  # union_key of the call-wide quota
 
 
+# How units write their own kind: "Công đoàn cơ sở X" and "CĐCS X" are one unit.
+GRASSROOTS_WORDS = ["cong", "doan", "co", "so"]
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def union_key(union_name: str) -> str:
-    return " ".join(fold(union_name).split())
+    """The unit's name without diacritics, case, punctuation or the spelled-out "CĐCS"."""
+    words = _NOT_WORD.sub(" ", fold(union_name).lower()).split()
+    if words[:4] == GRASSROOTS_WORDS:
+        words = ["cdcs", *words[4:]]
+    return " ".join(words)
 
 
 def quota_for(session: Session, plan_slug: str, call_key: str, union_name: str) -> UnitQuota | None:
@@ -31,8 +43,15 @@ def quota_for(session: Session, plan_slug: str, call_key: str, union_name: str) 
             UnitQuota.union_key.in_((union_key(union_name), EVERY_UNIT)),
         )
     ).all()
-    own = [row for row in rows if row.union_key != EVERY_UNIT]
-    return (own or rows or [None])[0]
+    return choose_quota(rows, union_name)
+
+
+def choose_quota(quotas: Sequence[UnitQuota], union_name: str) -> UnitQuota | None:
+    """Among a call's quotas, the unit's own, else the one for every unit, else None."""
+    key = union_key(union_name)
+    own = [row for row in quotas if row.union_key == key != EVERY_UNIT]
+    every = [row for row in quotas if row.union_key == EVERY_UNIT]
+    return (own or every or [None])[0]
 
 
 def describe_excess(quota: UnitQuota, count: int) -> str | None:

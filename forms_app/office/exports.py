@@ -1,12 +1,15 @@
-"""What the office downloads: the nominee list (XLSX, CSV) and a ZIP of all dossiers.
+"""What the office downloads: ZIPs of dossiers as they were sent, and the call's list.
 
-This module owns the layout of the danh sách trích ngang (STT, họ tên, năm
-sinh nam/nữ, chức vụ và đơn vị, đối tượng, hình thức đề nghị, tóm tắt thành
-tích, ghi chú) and the defence against formula injection: a cell that starts
-with = + - @ (or a tab or carriage return) is written as a typed text cell
-with Excel's quote prefix in XLSX, and prefixed with an apostrophe in CSV, so
-no spreadsheet evaluates what a submitter typed. Generators return bytes;
-they must not query the database (the views pass the nominations in).
+This module owns the office's archives: one dossier's sending in a folder of
+its own, or every sent dossier of a call, one folder each, beside the call's
+danh sách; each folder holds exactly the files `dossiers.packaging.sending_files`
+gives for the sending (the files of its mail, with the mail's names), and
+refuses to write a path twice. Until the dossier roster replaces it, it also
+owns the call's nominee list (XLSX, CSV) and the defence against formula
+injection: a cell that starts with = + - @ (or a tab or carriage return) is
+written as a typed text cell with Excel's quote prefix in XLSX, and prefixed
+with an apostrophe in CSV. Generators return bytes; they must not query the
+database (the operations pass the rows in).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -23,8 +27,9 @@ from sitegen.models import Subject
 from sitegen.pages import plan_label
 
 from ..campaigns import Campaign
+from ..dossiers.packaging import Attachment
 from ..mail.notifications import ascii_filename
-from ..store.models import FileKind, Nomination, NominationStatus
+from ..store.models import Dossier, DossierSending, Nomination, NominationStatus
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
@@ -156,19 +161,29 @@ def _text(cell, value: str) -> None:
         cell.quotePrefix = True
 
 
-def render_zip(campaign: Campaign, nominations: list[Nomination], rows: list[NomineeRow]) -> bytes:
-    """Each dossier's latest PDF, DOCX and photo in a folder of its own, plus the list."""
+def dossier_folder(dossier: Dossier, sending: DossierSending) -> str:
+    """'CDCS-Cong-ty-Binh-Minh-D4K7Q2XA-lan-2': ASCII, unique by the dossier's reference."""
+    return ascii_filename(
+        dossier.union_name, dossier.reference, f"lan {sending.number}", extension=""
+    ).rstrip(".")
+
+
+def render_zip(
+    folders: Sequence[tuple[str, Sequence[Attachment]]],
+    loose: Sequence[tuple[str, bytes]] = (),
+) -> bytes:
+    """Each folder with its files under their own names, then the loose files at the top."""
     out = io.BytesIO()
+    written: set[str] = set()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("danh-sach-trich-ngang.xlsx", render_xlsx(campaign, rows))
-        archive.writestr("danh-sach-trich-ngang.csv", render_csv(rows))
-        for number, nomination in enumerate(nominations, start=1):
-            folder = ascii_filename(
-                f"{number:03d}", nomination.nominee_name, nomination.reference, extension=""
-            ).rstrip(".")
-            for stored in nomination.latest.files:
-                extension = {FileKind.PDF: "pdf", FileKind.DOCX: "docx"}.get(stored.kind, "jpg")
-                stem = "Anh" if stored.kind == FileKind.PHOTO else "Tom-tat-thanh-tich"
-                name = ascii_filename(stem, nomination.nominee_name, extension=extension)
-                archive.writestr(f"{folder}/{name}", stored.content)
+        paths = [
+            (f"{folder}/{item.filename}", item.content)
+            for folder, files in folders
+            for item in files
+        ]
+        for path, content in [*paths, *loose]:
+            if path in written:
+                raise ValueError(f"{path} would be written twice into the ZIP")
+            written.add(path)
+            archive.writestr(path, content)
     return out.getvalue()

@@ -3,24 +3,30 @@
 This module owns the office's actions: logging in (failed attempts counted
 per address and per account through store/ratelimit.py, never reset by
 another account's success), logging out (the server-side login is deleted),
-and every page's data, looked up through queries.py with the logged-in
-account. Views call exactly one function here and never touch the database.
-It must not read the request or build responses.
+setting and removing the call's quotas, and every page's and download's data,
+looked up through queries.py with the logged-in account. Views call exactly
+one function here and never touch the database. It must not read the request
+or build responses.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
-from ..campaigns import Campaign, get_content
+from ..campaigns import Campaign, get_content, get_now
+from ..dossiers.packaging import sending_files
+from ..dossiers.quotas import EVERY_UNIT, union_key
 from ..errors import BadAction, NotFound
 from ..mail.notifications import ascii_filename
 from ..mail.outbox import resend_mail, start_background_pass
 from ..store.database import get_session
 from ..store.models import (
+    Dossier,
     FileKind,
     MailKind,
     MailState,
@@ -28,9 +34,10 @@ from ..store.models import (
     NominationStatus,
     OfficeUser,
     OutboxMail,
+    UnitQuota,
 )
 from ..store.ratelimit import count_actions, forget_actions, record_action
-from . import exports, queries
+from . import exports, queries, received
 from .accounts import (
     account_key,
     authenticate,
@@ -73,18 +80,61 @@ class Download:
 @dataclass(frozen=True)
 class Overview:
     campaigns: list[Campaign]
-    counts: dict[tuple[str, str], int]
+    counts: dict[tuple[str, str], tuple[int, int]]  # (dossiers sent, nominees in them)
     issuers: list[Any]
 
 
+def category_names(campaign: Campaign | None) -> dict[tuple[str, str], str]:
+    """(subject, category key) -> the plan's name of the category."""
+    if campaign is None:
+        return {}
+    return {
+        (c.subject.value, c.key): c.name
+        for subject in campaign.call.subjects
+        for c in campaign.categories(subject)
+    }
+
+
 @dataclass(frozen=True)
-class CampaignPage:
+class QuotaPage:
     campaign: Campaign
-    nominations: list[Nomination]
+    quotas: list[UnitQuota]
+    opened_unions: list[str]  # units that opened a dossier: the form's suggestions
+
+
+@dataclass(frozen=True)
+class CampaignPage(QuotaPage):
+    groups: list[received.UnitGroup]
+    drafting: int  # dossiers opened and never sent
     filters: queries.Filters
     categories: list[Any]
     unions: list[str]
-    statuses: list[NominationStatus]
+    statuses: tuple[NominationStatus, ...]
+
+    @property
+    def category_names(self) -> dict[tuple[str, str], str]:
+        return category_names(self.campaign)
+
+    @property
+    def nominee_count(self) -> int:
+        return sum(len(row.nominees) for group in self.groups for row in group.dossiers)
+
+    @property
+    def dossier_count(self) -> int:
+        return sum(len(group.dossiers) for group in self.groups)
+
+
+@dataclass(frozen=True)
+class DossierPage:
+    dossier: Dossier
+    campaign: Campaign | None
+    latest: received.DossierRow
+    sendings: list[received.SendingRow]  # newest first
+    references: dict[int, str]
+
+    @property
+    def category_names(self) -> dict[tuple[str, str], str]:
+        return category_names(self.campaign)
 
 
 @dataclass(frozen=True)
@@ -93,6 +143,7 @@ class NominationPage:
     campaign: Campaign | None
     mails: list[OutboxMail]
     kinds: dict[str, FileKind]
+    references: dict[int, str]
 
 
 @dataclass(frozen=True)
@@ -101,6 +152,7 @@ class OutboxPage:
     state: str
     states: list[MailState]
     kinds: type[MailKind]
+    references: dict[int, str]  # dossier id -> reference, for the dossiers' mails
 
 
 # --- logging in and out -----------------------------------------------------------
@@ -160,7 +212,7 @@ def overview(account: OfficeUser) -> Overview:
     campaigns = queries.visible_campaigns(content, account)
     return Overview(
         campaigns=campaigns,
-        counts={(c.plan.slug, c.call.key): queries.count_nominations(db, c) for c in campaigns},
+        counts={(c.plan.slug, c.call.key): queries.count_received(db, c) for c in campaigns},
         issuers=[content.issuers[k] for k in sorted(account.issuer_keys) if k in content.issuers],
     )
 
@@ -172,37 +224,167 @@ def _campaign(account: OfficeUser, plan_slug: str, call_key: str) -> Campaign:
     return found
 
 
+def _quota_page(db, found: Campaign) -> QuotaPage:
+    return QuotaPage(
+        campaign=found,
+        quotas=queries.list_quotas(db, found),
+        opened_unions=queries.opened_union_names(db, found),
+    )
+
+
+def quota_page(account: OfficeUser, plan_slug: str, call_key: str) -> QuotaPage:
+    """The call's quotas alone (the quota form shown again with its errors)."""
+    return _quota_page(get_session(), _campaign(account, plan_slug, call_key))
+
+
+def _received_groups(db, found: Campaign, filters: queries.Filters, quotas: list[UnitQuota]):
+    dossiers = queries.received_dossiers(db, found)
+    mails = queries.dossier_mail_states(db, [d.id for d in dossiers])
+    return received.group_by_unit(dossiers, mails, quotas, filters)
+
+
 def campaign_page(account: OfficeUser, plan_slug: str, call_key: str, args: Any) -> CampaignPage:
-    """A campaign's nominations filtered by the query string (FilterError on a bad filter)."""
+    """The call's sent dossiers by unit, filtered by the query string (FilterError on a bad
+    filter), with the call's quotas."""
     found = _campaign(account, plan_slug, call_key)
     filters = queries.Filters.from_args(args)
     db = get_session()
-    categories = [c for subject in found.call.subjects for c in found.categories(subject)]
+    quotas = _quota_page(db, found)
+    groups = _received_groups(db, found, filters, quotas.quotas)
+    everyone = _received_groups(db, found, queries.Filters(), quotas.quotas)
     return CampaignPage(
         campaign=found,
-        nominations=queries.list_nominations(db, found, filters),
+        quotas=quotas.quotas,
+        opened_unions=quotas.opened_unions,
+        groups=groups,
+        drafting=queries.count_drafting(db, found),
         filters=filters,
-        categories=categories,
-        unions=queries.union_names(db, found),
-        statuses=list(NominationStatus),
+        categories=[c for subject in found.call.subjects for c in found.categories(subject)],
+        unions=[group.name for group in everyone],
+        statuses=queries.RECEIVED,
     )
 
 
 def export(account: OfficeUser, plan_slug: str, call_key: str, args: Any, kind: str) -> Download:
-    """The filtered nominee list as XLSX or CSV, or every dossier as a ZIP."""
+    """The call's list of the filtered nominees (XLSX or CSV), or a ZIP of every sent dossier
+    as it was last sent, one folder each, with the list beside them."""
     found = _campaign(account, plan_slug, call_key)
-    nominations = queries.list_nominations(get_session(), found, queries.Filters.from_args(args))
-    rows = exports.build_rows(found, nominations)
+    db = get_session()
+    filters = queries.Filters.from_args(args)
+    groups = _received_groups(db, found, filters, queries.list_quotas(db, found))
+    rows = [row for group in groups for row in group.dossiers]
+    nominations = [r.nomination for row in rows for r in row.nominees]
+    table = exports.build_rows(found, nominations)
     if kind == "xlsx":
-        data = exports.render_xlsx(found, rows)
+        data = exports.render_xlsx(found, table)
     elif kind == "csv":
-        data = exports.render_csv(rows)
+        data = exports.render_csv(table)
     else:
-        data = exports.render_zip(found, nominations, rows)
+        folders = [
+            (
+                exports.dossier_folder(row.dossier, row.latest.sending),
+                sending_files(db, row.latest.sending),
+            )
+            for row in rows
+        ]
+        loose = [
+            ("danh-sach-trich-ngang.xlsx", exports.render_xlsx(found, table)),
+            ("danh-sach-trich-ngang.csv", exports.render_csv(table)),
+        ]
+        data = exports.render_zip(folders, loose)
         name = ascii_filename("Ho so", found.plan.slug, found.call.key, extension="zip")
         return Download(data, EXPORT_TYPES[kind], name)
     name = ascii_filename("Danh sach trich ngang", found.plan.slug, extension=kind)
     return Download(data, EXPORT_TYPES[kind], name)
+
+
+def _dossier(account: OfficeUser, reference: str) -> Dossier:
+    found = queries.get_dossier(get_session(), get_content(), account, reference)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def dossier_page(account: OfficeUser, reference: str) -> DossierPage:
+    """One sent dossier: its nominees as last sent, every sending with its mails."""
+    content = get_content()
+    db = get_session()
+    dossier = _dossier(account, reference)
+    campaign = queries.get_campaign(content, account, dossier.plan_slug, dossier.call_key)
+    mails = queries.dossier_mail_states(db, [dossier.id])
+    quotas = queries.list_quotas(db, campaign) if campaign else []
+    return DossierPage(
+        dossier=dossier,
+        campaign=campaign,
+        latest=received.dossier_row(dossier, mails, quotas),
+        sendings=[
+            received.SendingRow(s, mails.get((dossier.id, s.number), []))
+            for s in reversed(dossier.sendings)
+        ],
+        references={dossier.id: dossier.reference},
+    )
+
+
+def sending_zip(account: OfficeUser, reference: str, number: int) -> Download:
+    """One sending of a dossier as a ZIP: exactly the files its mail carried."""
+    dossier = _dossier(account, reference)
+    sending = queries.get_sending(dossier, number)
+    if sending is None:
+        raise NotFound()
+    folder = exports.dossier_folder(dossier, sending)
+    data = exports.render_zip([(folder, sending_files(get_session(), sending))])
+    return Download(data, EXPORT_TYPES["zip"], f"{folder}.zip")
+
+
+# --- quotas -------------------------------------------------------------------------
+
+
+def set_quota(
+    account: OfficeUser, plan_slug: str, call_key: str, union_name: str, max_nominees: int
+) -> str:
+    """Set (or change) the quota of one unit, or of every unit with `union_name` "";
+    the sentence saying what was done."""
+    found = _campaign(account, plan_slug, call_key)
+    key = union_key(union_name) if union_name else EVERY_UNIT
+    db = get_session()
+    now = get_now().astimezone(dt.UTC)
+    for attempt in range(2):
+        quota = queries.find_quota(db, found, key)
+        if quota is None:
+            quota = UnitQuota(plan_slug=found.plan.slug, call_key=found.call.key, union_key=key)
+            db.add(quota)
+        quota.union_name = union_name
+        quota.max_nominees = max_nominees
+        quota.set_by = account.username
+        quota.set_at = now
+        try:
+            db.commit()
+            break
+        except IntegrityError:  # another office user set the same unit's quota just now
+            db.rollback()
+            if attempt:
+                raise
+    whom = f"“{union_name}”" if union_name else "mỗi đơn vị"
+    message = f"Đã đặt định mức cho {whom}: tối đa {max_nominees} người/tập thể."
+    if union_name and key not in {union_key(n) for n in queries.opened_union_names(db, found)}:
+        message += " Chưa có đơn vị nào tên này mở hồ sơ trong đợt; hãy kiểm tra lại tên."
+    return message
+
+
+def remove_quota(
+    account: OfficeUser, plan_slug: str, call_key: str, quota_id: int, *, confirmed: bool
+) -> str:
+    found = _campaign(account, plan_slug, call_key)
+    db = get_session()
+    quota = queries.get_quota(db, found, quota_id)
+    if quota is None:
+        raise NotFound()
+    if not confirmed:
+        raise BadAction()
+    whom = f"“{quota.union_name}”" if quota.union_key != EVERY_UNIT else "mỗi đơn vị"
+    db.delete(quota)
+    db.commit()
+    return f"Đã bỏ định mức của {whom}."
 
 
 def nomination_page(account: OfficeUser, reference: str) -> NominationPage:
@@ -211,11 +393,13 @@ def nomination_page(account: OfficeUser, reference: str) -> NominationPage:
     found = queries.get_nomination(db, content, account, reference)
     if found is None:
         raise NotFound()
+    mails = queries.list_mails(db, content, account, nomination_id=found.id)
     return NominationPage(
         nomination=found,
         campaign=queries.get_campaign(content, account, found.plan_slug, found.call_key),
-        mails=queries.list_mails(db, content, account, nomination_id=found.id),
+        mails=mails,
         kinds=FILE_KINDS,
+        references=queries.dossier_references(db, mails),
     )
 
 
@@ -237,9 +421,16 @@ def nomination_file(account: OfficeUser, reference: str, number: int, kind: str)
 
 
 def outbox_page(account: OfficeUser, state: str) -> OutboxPage:
-    mails = queries.list_mails(get_session(), get_content(), account, state=state)
+    db = get_session()
+    mails = queries.list_mails(db, get_content(), account, state=state)
     known = state if state in {s.value for s in MailState} else ""
-    return OutboxPage(mails=mails, state=known, states=list(MailState), kinds=MailKind)
+    return OutboxPage(
+        mails=mails,
+        state=known,
+        states=list(MailState),
+        kinds=MailKind,
+        references=queries.dossier_references(db, mails),
+    )
 
 
 def resend(account: OfficeUser, mail_id: int, *, confirmed: bool) -> str:

@@ -1,10 +1,13 @@
 """Every lookup of the office view, checked against the account's issuing bodies.
 
-This module owns the rule "an account sees only the nominations of plans
-issued by a body it belongs to": each function takes the account and returns
-None (the view answers 404) for anything outside its bodies, whatever the URL
-says. It also owns the list filters and reading every query parameter the office
-accepts. It must not build responses or change anything.
+This module owns the rule "an account sees only the dossiers and nominations
+of plans issued by a body it belongs to": each function takes the account and
+returns None (the view answers 404) for anything outside its bodies, whatever
+the URL says. It also owns the rule "the office has received what was sent":
+a dossier is shown once it has a sending (revision 1 or more), with the
+nominees of its latest sending that are still in it (never PENDING or
+REMOVED ones). And it owns the list filters and reading every query parameter
+the office accepts. It must not build responses or change anything.
 """
 
 from __future__ import annotations
@@ -16,17 +19,23 @@ from dataclasses import dataclass
 from sitegen.dates import format_date
 from sitegen.models import TZ, Plan
 from sitegen.text import clean_text
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, defer, selectinload
 
 from ..campaigns import Campaign, find_campaign, list_campaigns
+from ..dossiers.quotas import union_key
 from ..store.models import (
+    Dossier,
+    DossierFile,
+    DossierSending,
     MailState,
     Nomination,
     NominationStatus,
     NominationVersion,
     OfficeUser,
     OutboxMail,
+    StoredFile,
+    UnitQuota,
 )
 
 REFERENCE_RE = re.compile(r"[A-Z0-9]{1,16}")
@@ -60,9 +69,15 @@ def may_see(content, user: OfficeUser, nomination: Nomination | None) -> bool:
     return plan is not None and plan.issuer.key in user.issuer_keys
 
 
+# A nominee added after the latest sending (PENDING) was never received; one taken out of
+# the dossier (REMOVED) is no longer proposed. Withdrawn consent is shown as such.
+RECEIVED = (NominationStatus.SUBMITTED, NominationStatus.WITHDRAWN)
+
+
 def get_nomination(
     session: Session, content, user: OfficeUser, reference: str
 ) -> Nomination | None:
+    """A nomination the office received (kept after its removal from a dossier), or None."""
     reference = reference.upper()
     if not REFERENCE_RE.fullmatch(reference):
         return None  # nothing stored looks like it (and PostgreSQL refuses NUL in text)
@@ -71,6 +86,8 @@ def get_nomination(
         .where(Nomination.reference == reference)
         .options(selectinload(Nomination.versions).selectinload(NominationVersion.files))
     )
+    if nomination is None or nomination.status == NominationStatus.PENDING:
+        return None  # not sent yet: the office has not received it
     return nomination if may_see(content, user, nomination) else None
 
 
@@ -121,8 +138,10 @@ def read_text(args, name: str, limit: int) -> str:
 class Filters:
     """The list filters, parsed from the query string.
 
-    Choices that are not on the form (an unknown subject or status) are ignored;
-    a date that is not one, or out of range, raises FilterError.
+    Category, kind and status choose nominees; the unit (by its folded name)
+    and the dates (of the dossier's latest sending) choose dossiers. Choices
+    that are not on the form (an unknown subject or status) are ignored; a
+    date that is not one, or out of range, raises FilterError.
     """
 
     category: str = ""
@@ -140,7 +159,7 @@ class Filters:
             category=read_text(args, "doi_tuong", 100),
             subject=subject if subject in ("individual", "collective") else "",
             union=read_text(args, "cdcs", 300),
-            status=status if status in {s.value for s in NominationStatus} else "",
+            status=status if status in {s.value for s in RECEIVED} else "",
             date_from=read_day(args, "tu_ngay"),
             date_to=read_day(args, "den_ngay"),
         )
@@ -156,64 +175,222 @@ class Filters:
         }
         return {k: v for k, v in pairs.items() if v}
 
+    def active(self) -> bool:
+        return bool(self.as_args())
 
-def list_nominations(session: Session, campaign: Campaign, filters: Filters) -> list[Nomination]:
-    """The campaign's nominations matching the filters, oldest first (the list's STT order)."""
-    query = (
-        select(Nomination)
-        .where(Nomination.plan_slug == campaign.plan.slug, Nomination.call_key == campaign.call.key)
-        .options(selectinload(Nomination.versions).selectinload(NominationVersion.files))
-        .order_by(Nomination.created_at, Nomination.id)
+    def keeps_dossier(self, dossier: Dossier, sent_at: dt.datetime) -> bool:
+        if self.union and union_key(dossier.union_name) != union_key(self.union):
+            return False
+        day = as_utc(sent_at).astimezone(TZ).date()
+        if self.date_from and day < self.date_from:
+            return False
+        return not (self.date_to and day > self.date_to)
+
+    def keeps_nominee(self, nomination: Nomination) -> bool:
+        return (
+            (not self.category or nomination.category_key == self.category)
+            and (not self.subject or nomination.subject == self.subject)
+            and (not self.status or nomination.status.value == self.status)
+        )
+
+
+def as_utc(value: dt.datetime) -> dt.datetime:
+    # SQLite gives back naive datetimes; every stored moment is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+# --- dossiers --------------------------------------------------------------------------
+
+
+def _in_call(campaign: Campaign):
+    return (Dossier.plan_slug == campaign.plan.slug, Dossier.call_key == campaign.call.key)
+
+
+def _dossier_loads():
+    # File bytes stay in the database until a download asks for them.
+    return (
+        defer(Dossier.scan),
+        selectinload(Dossier.sendings)
+        .selectinload(DossierSending.files)
+        .options(defer(DossierFile.content)),
+        selectinload(Dossier.nominations)
+        .selectinload(Nomination.versions)
+        .selectinload(NominationVersion.files)
+        .options(defer(StoredFile.content)),
     )
-    if filters.category:
-        query = query.where(Nomination.category_key == filters.category)
-    if filters.subject:
-        query = query.where(Nomination.subject == filters.subject)
-    if filters.union:
-        query = query.where(Nomination.union_name == filters.union)
-    if filters.status:
-        query = query.where(Nomination.status == NominationStatus(filters.status))
-    if filters.date_from:
-        start = dt.datetime.combine(filters.date_from, dt.time(), TZ).astimezone(dt.UTC)
-        query = query.where(Nomination.created_at >= start)
-    if filters.date_to:
-        end = dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(), TZ)
-        query = query.where(Nomination.created_at < end.astimezone(dt.UTC))
-    return list(session.scalars(query))
 
 
-def union_names(session: Session, campaign: Campaign) -> list[str]:
+def received_dossiers(session: Session, campaign: Campaign) -> list[Dossier]:
+    """The call's dossiers that were sent at least once, by unit name."""
     return list(
         session.scalars(
-            select(Nomination.union_name)
-            .where(
-                Nomination.plan_slug == campaign.plan.slug,
-                Nomination.call_key == campaign.call.key,
-            )
-            .distinct()
-            .order_by(Nomination.union_name)
+            select(Dossier)
+            .where(*_in_call(campaign), Dossier.revision >= 1)
+            .options(*_dossier_loads())
+            .order_by(Dossier.union_name, Dossier.id)
         )
     )
 
 
-def count_nominations(session: Session, campaign: Campaign) -> int:
+def count_drafting(session: Session, campaign: Campaign) -> int:
+    """Dossiers opened for the call and never sent: not received, only counted."""
     return session.scalar(
-        select(func.count())
-        .select_from(Nomination)
-        .where(Nomination.plan_slug == campaign.plan.slug, Nomination.call_key == campaign.call.key)
+        select(func.count()).select_from(Dossier).where(*_in_call(campaign), Dossier.revision == 0)
     )
 
 
+def count_received(session: Session, campaign: Campaign) -> tuple[int, int]:
+    """(dossiers sent, nominees in them now) for the office's list of calls."""
+    dossiers = session.scalar(
+        select(func.count()).select_from(Dossier).where(*_in_call(campaign), Dossier.revision >= 1)
+    )
+    nominees = session.scalar(
+        select(func.count())
+        .select_from(Nomination)
+        .join(Dossier, Nomination.dossier_id == Dossier.id)
+        .where(*_in_call(campaign), Dossier.revision >= 1, Nomination.status.in_(RECEIVED))
+    )
+    return dossiers, nominees
+
+
+def opened_union_names(session: Session, campaign: Campaign) -> list[str]:
+    """Every unit that opened a dossier for the call, sent or not, once each (by folded
+    name) and in that order: the quota form's suggestions."""
+    names = session.scalars(
+        select(Dossier.union_name).where(*_in_call(campaign)).distinct().order_by(Dossier.id)
+    )
+    found: dict[str, str] = {}
+    for name in names:
+        found.setdefault(union_key(name), name)
+    return [found[key] for key in sorted(found)]
+
+
+def get_dossier(session: Session, content, user: OfficeUser, reference: str) -> Dossier | None:
+    """A dossier the office received, of one of the account's bodies, or None."""
+    reference = reference.upper()
+    if not REFERENCE_RE.fullmatch(reference):
+        return None
+    dossier = session.scalar(
+        select(Dossier)
+        .where(Dossier.reference == reference, Dossier.revision >= 1)
+        .options(*_dossier_loads())
+    )
+    if dossier is None or not dossier.sendings:
+        return None
+    plan = content.by_slug.get(dossier.plan_slug)
+    return dossier if plan is not None and plan.issuer.key in user.issuer_keys else None
+
+
+def get_sending(dossier: Dossier, number: int) -> DossierSending | None:
+    return next((s for s in dossier.sendings if s.number == number), None)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One nominee as the office received it: the version its dossier's sending held."""
+
+    nomination: Nomination
+    version: NominationVersion
+
+
+def received_nominees(dossier: Dossier, sending: DossierSending) -> list[Received]:
+    """The sending's nominees still proposed, in the dossier's order (rows already loaded)."""
+    by_id = {n.id: n for n in dossier.nominations}
+    found = []
+    for item in sending.contents:
+        nomination = by_id.get(item["nomination_id"])
+        if nomination is None or nomination.status not in RECEIVED:
+            continue  # erased at the person's request, or taken out of the dossier
+        version = get_version(nomination, item["version"])
+        if version is not None:
+            found.append(Received(nomination, version))
+    return found
+
+
+def dossier_mail_states(
+    session: Session, dossier_ids: list[int]
+) -> dict[tuple[int, int], list[OutboxMail]]:
+    """The mails of each (dossier, sending number), without their bytes."""
+    found: dict[tuple[int, int], list[OutboxMail]] = {}
+    if not dossier_ids:
+        return found
+    rows = session.scalars(
+        select(OutboxMail)
+        .where(OutboxMail.dossier_id.in_(dossier_ids))
+        .options(defer(OutboxMail.raw))
+        .order_by(OutboxMail.id)
+    )
+    for mail in rows:
+        found.setdefault((mail.dossier_id, mail.version_number), []).append(mail)
+    return found
+
+
+def dossier_references(session: Session, mails: list[OutboxMail]) -> dict[int, str]:
+    ids = {m.dossier_id for m in mails if m.dossier_id is not None}
+    if not ids:
+        return {}
+    rows = session.execute(select(Dossier.id, Dossier.reference).where(Dossier.id.in_(ids)))
+    return dict(rows.all())
+
+
+# --- quotas ----------------------------------------------------------------------------
+
+
+def list_quotas(session: Session, campaign: Campaign) -> list[UnitQuota]:
+    """The call's quotas: the one for every unit first, then by unit."""
+    return list(
+        session.scalars(
+            select(UnitQuota)
+            .where(
+                UnitQuota.plan_slug == campaign.plan.slug,
+                UnitQuota.call_key == campaign.call.key,
+            )
+            .order_by(UnitQuota.union_key, UnitQuota.id)
+        )
+    )
+
+
+def get_quota(session: Session, campaign: Campaign, quota_id: int) -> UnitQuota | None:
+    if not 0 < quota_id <= MAX_ROW_ID:
+        return None
+    quota = session.get(UnitQuota, quota_id)
+    if quota is None or (quota.plan_slug, quota.call_key) != (
+        campaign.plan.slug,
+        campaign.call.key,
+    ):
+        return None
+    return quota
+
+
+def find_quota(session: Session, campaign: Campaign, key: str) -> UnitQuota | None:
+    return session.scalar(
+        select(UnitQuota).where(
+            UnitQuota.plan_slug == campaign.plan.slug,
+            UnitQuota.call_key == campaign.call.key,
+            UnitQuota.union_key == key,
+        )
+    )
+
+
+# --- mails -----------------------------------------------------------------------------
+
+
 def list_mails(
-    session: Session, content, user: OfficeUser, state: str = "", nomination_id: int | None = None
+    session: Session,
+    content,
+    user: OfficeUser,
+    state: str = "",
+    nomination_id: int | None = None,
+    dossier_id: int | None = None,
 ) -> list[OutboxMail]:
-    """The outbox rows about nominations the account may see, newest first."""
+    """The outbox rows about nominations or dossiers the account may see, newest first."""
     slugs = visible_plan_slugs(content, user)
     query = (
         select(OutboxMail)
-        .join(Nomination, OutboxMail.nomination_id == Nomination.id)
-        .where(Nomination.plan_slug.in_(slugs))
-        .options(selectinload(OutboxMail.nomination))
+        .outerjoin(Nomination, OutboxMail.nomination_id == Nomination.id)
+        .outerjoin(Dossier, OutboxMail.dossier_id == Dossier.id)
+        .where(or_(Nomination.plan_slug.in_(slugs), Dossier.plan_slug.in_(slugs)))
+        .options(selectinload(OutboxMail.nomination), defer(OutboxMail.raw))
         .order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
         .limit(500)
     )
@@ -221,6 +398,8 @@ def list_mails(
         query = query.where(OutboxMail.state == MailState(state))
     if nomination_id is not None:
         query = query.where(OutboxMail.nomination_id == nomination_id)
+    if dossier_id is not None:
+        query = query.where(OutboxMail.dossier_id == dossier_id)
     return list(session.scalars(query))
 
 
@@ -228,6 +407,10 @@ def get_mail(session: Session, content, user: OfficeUser, mail_id: int) -> Outbo
     if not 0 < mail_id <= MAX_ROW_ID:
         return None  # the URL's number is unbounded; the database's integers are not
     mail = session.get(OutboxMail, mail_id)
-    if mail is None or not may_see(content, user, mail.nomination):
+    if mail is None:
         return None
-    return mail
+    if mail.dossier_id is not None:
+        dossier = session.get(Dossier, mail.dossier_id)
+        plan = content.by_slug.get(dossier.plan_slug) if dossier else None
+        return mail if plan is not None and plan.issuer.key in user.issuer_keys else None
+    return mail if may_see(content, user, mail.nomination) else None

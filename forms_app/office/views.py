@@ -1,12 +1,12 @@
 """Thin views of the office at /van-phong/: each checks the login, calls one operation, renders.
 
 Every object is looked up by operations.py through queries.py with the
-logged-in account, so a nomination, a file or a mail of another issuing body
-answers 404 exactly like one that does not exist. Changes (login, logout,
-resend) are POST with a CSRF token. The signed cookie holds only the random
-token of a server-side login (operations.log_in); logging out deletes that
-login. This module must not open the database, hold access rules or export
-layouts.
+logged-in account, so a dossier, a nomination, a file, a quota or a mail of
+another issuing body answers 404 exactly like one that does not exist.
+Changes (login, logout, resend, quotas) are POST with a CSRF token. The
+signed cookie holds only the random token of a server-side login
+(operations.log_in); logging out deletes that login. This module must not
+open the database, hold access rules or export layouts.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from ..campaigns import get_now
 from ..form_messages import VietnameseForm
 from ..web import client_address
 from . import bp, operations
+from .forms import QuotaForm
 from .operations import Download, FilterError, LoginRefused
 
 SESSION_KEY = "office_login"
@@ -166,15 +167,40 @@ def campaign(plan_slug: str, call_key: str):
     found = operations.campaign_page(g.office_user, plan_slug, call_key, request.args)
     return render_template(
         "office/campaign.html",
+        page=found,
         campaign=found.campaign,
-        nominations=found.nominations,
         filters=found.filters,
-        categories=found.categories,
-        unions=found.unions,
-        statuses=found.statuses,
-        category_names={c.key: c.name for c in found.categories},
+        category_names=found.category_names,
+        quota_form=QuotaForm(),
         action_form=ActionForm(),
     )
+
+
+@bp.route("/dot/<plan_slug>/<call_key>/dinh-muc", methods=["POST"])
+@login_required
+def set_quota(plan_slug: str, call_key: str):
+    form = QuotaForm()
+    if not form.validate_on_submit():
+        found = operations.quota_page(g.office_user, plan_slug, call_key)
+        return render_template(
+            "office/quotas.html", page=found, quota_form=form, action_form=ActionForm()
+        ), 400
+    flash(operations.set_quota(g.office_user, plan_slug, call_key, form.union_name, form.number))
+    return redirect(_quota_anchor(plan_slug, call_key), 303)
+
+
+@bp.route("/dot/<plan_slug>/<call_key>/dinh-muc/<int:quota_id>/bo", methods=["POST"])
+@login_required
+def remove_quota(plan_slug: str, call_key: str, quota_id: int):
+    confirmed = ActionForm().validate_on_submit()
+    flash(
+        operations.remove_quota(g.office_user, plan_slug, call_key, quota_id, confirmed=confirmed)
+    )
+    return redirect(_quota_anchor(plan_slug, call_key), 303)
+
+
+def _quota_anchor(plan_slug: str, call_key: str) -> str:
+    return url_for("office.campaign", plan_slug=plan_slug, call_key=call_key, _anchor="dinh-muc")
 
 
 @bp.route("/dot/<plan_slug>/<call_key>/danh-sach.xlsx")
@@ -195,6 +221,27 @@ def export_zip(plan_slug: str, call_key: str):
     return _download(operations.export(g.office_user, plan_slug, call_key, request.args, "zip"))
 
 
+@bp.route("/ho-so-don-vi/<dossier>")
+@login_required
+def dossier(dossier: str):
+    found = operations.dossier_page(g.office_user, dossier)
+    return render_template(
+        "office/dossier.html",
+        page=found,
+        dossier=found.dossier,
+        campaign=found.campaign,
+        category_names=found.category_names,
+        references=found.references,
+        action_form=ActionForm(),
+    )
+
+
+@bp.route("/ho-so-don-vi/<dossier>/lan-<int:number>.zip")
+@login_required
+def dossier_zip(dossier: str, number: int):
+    return _download(operations.sending_zip(g.office_user, dossier, number))
+
+
 @bp.route("/ho-so/<reference>")
 @login_required
 def nomination(reference: str):
@@ -206,6 +253,7 @@ def nomination(reference: str):
         mails=found.mails,
         action_form=ActionForm(),
         kinds=found.kinds,
+        references=found.references,
     )
 
 
@@ -225,6 +273,7 @@ def outbox():
         state=found.state,
         states=found.states,
         kinds=found.kinds,
+        references=found.references,
         action_form=ActionForm(),
     )
 

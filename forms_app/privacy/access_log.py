@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from ..store.models import AccessLogEntry, Nomination, OfficeMembership, OfficeUser
+from ..store.models import AccessLogEntry, Dossier, Nomination, OfficeMembership, OfficeUser
 
 # endpoint -> (action, what it shows); only these are recorded.
 LOGGED = {
@@ -29,12 +29,19 @@ LOGGED = {
     "office.export_xlsx": ("xuat-xlsx", "Danh sách trích ngang (XLSX)"),
     "office.export_csv": ("xuat-csv", "Danh sách trích ngang (CSV)"),
     "office.export_zip": ("xuat-zip", "Toàn bộ hồ sơ (ZIP)"),
+    "office.dossier": ("xem-ho-so-don-vi", "Hồ sơ đơn vị"),
+    "office.dossier_zip": ("tai-ho-so-don-vi", "Hồ sơ đơn vị, một lần gửi (ZIP)"),
     "office.outbox": ("xem-thu", "Thư gửi đi"),
     "office.privacy_requests": ("xem-yeu-cau", "Yêu cầu về dữ liệu cá nhân"),
     "office.answer_privacy_request": ("xu-ly-yeu-cau", "Xử lý yêu cầu về dữ liệu"),
 }
 ACTION_LABELS = {action: label for action, label in LOGGED.values()}
-EXPORTS = {"office.export_xlsx": "xlsx", "office.export_csv": "csv", "office.export_zip": "zip"}
+EXPORTS = {
+    "office.export_xlsx": "xlsx",
+    "office.export_csv": "csv",
+    "office.export_zip": "zip",
+    "office.dossier_zip": "zip",
+}
 
 
 def describe_target(
@@ -44,6 +51,13 @@ def describe_target(
     plan = view_args.get("plan_slug")
     if plan:
         target = f"{plan}/{view_args.get('call_key')}"
+    elif "dossier" in view_args:
+        target = f"hồ sơ đơn vị {view_args['dossier']}"
+        plan = session.scalar(
+            select(Dossier.plan_slug).where(Dossier.reference == view_args["dossier"].upper())
+        )
+        if "number" in view_args:
+            target += f" lần gửi {view_args['number']}"
     elif "reference" in view_args:
         target = view_args["reference"]
         plan = session.scalar(select(Nomination.plan_slug).where(Nomination.reference == target))

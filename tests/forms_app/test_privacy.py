@@ -13,6 +13,7 @@ import re
 import zipfile
 
 import pytest
+from dossier_samples import store_sent_dossier
 from mail_fixtures import PLAN, run_pass, submit_with_mails
 from openpyxl import load_workbook
 from photo_samples import phone_photo
@@ -518,6 +519,18 @@ LOGGED_ROUTES = [
     ("office.export_zip", CAMPAIGN_PAGE + "ho-so.zip", "xuat-zip", f"{PLAN}/cap-thanh-pho"),
     ("office.outbox", "/van-phong/thu-gui", "xem-thu", "Thư gửi đi"),
     (
+        "office.dossier",
+        "/van-phong/ho-so-don-vi/DQ1SENT2",
+        "xem-ho-so-don-vi",
+        "hồ sơ đơn vị DQ1SENT2",
+    ),
+    (
+        "office.dossier_zip",
+        "/van-phong/ho-so-don-vi/DQ1SENT2/lan-1.zip",
+        "tai-ho-so-don-vi",
+        "hồ sơ đơn vị DQ1SENT2 lần gửi 1",
+    ),
+    (
         "office.privacy_requests",
         "/van-phong/yeu-cau-du-lieu",
         "xem-yeu-cau",
@@ -535,6 +548,13 @@ def log_entries(app) -> list[AccessLogEntry]:
 def logged_app(make_app):
     app = make_app(MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
     submit_with_mails(app, REFERENCE, "Nguyễn Thị Lan")
+    store_sent_dossier(
+        app,
+        "DQ1SENT2",
+        "CĐCS Công ty TNHH Cơ khí Sài Gòn",
+        [("NQ1SENT2", "Trần Văn Bình")],
+        dt.datetime(2020, 2, 9, 2, tzinfo=dt.UTC),
+    )
     return app
 
 
@@ -587,9 +607,10 @@ def test_exports_carry_who_made_them(logged_app):
     assert xlsx.properties.creator == STAMP
     assert xlsx.sheetnames == ["Danh sách trích ngang", "Thông tin xuất"]
     assert xlsx["Thông tin xuất"]["A1"].value == STAMP
-    archive = zipfile.ZipFile(io.BytesIO(office.get(CAMPAIGN_PAGE + "ho-so.zip").data))
-    assert archive.comment.decode("utf-8") == STAMP
-    assert archive.testzip() is None
+    for path in (CAMPAIGN_PAGE + "ho-so.zip", "/van-phong/ho-so-don-vi/DQ1SENT2/lan-1.zip"):
+        archive = zipfile.ZipFile(io.BytesIO(office.get(path).data))
+        assert archive.comment.decode("utf-8") == STAMP
+        assert archive.testzip() is None
     rows = list(csv.reader(io.StringIO(office.get(CAMPAIGN_PAGE + "danh-sach.csv").text)))
     assert rows[-1] == [STAMP]
 

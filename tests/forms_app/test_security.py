@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
 import pytest
+from dossier_samples import store_sent_dossier
 from form_data import INDIVIDUAL_URL, PLAN, csrf_token, individual_fields
 from mail_fixtures import all_mails, submit_with_mails
 from photo_samples import phone_photo
@@ -63,6 +65,13 @@ def site(make_app):
     )
     assert result.exit_code == 0
     submit_with_mails(app, REFERENCE, "Nguyễn Thị Lan")
+    store_sent_dossier(
+        app,
+        "DQ1SENT2",
+        "CĐCS Công ty TNHH Cơ khí Sài Gòn",
+        [("NQ1SENT2", "Trần Văn Bình")],
+        dt.datetime(2020, 2, 9, 2, tzinfo=dt.UTC),
+    )
     return app
 
 
@@ -102,6 +111,10 @@ def requests_for_every_route(app, draft: str, mail_id: int) -> dict[str, list[tu
         "office.export_xlsx": [("GET", f"{CAMPAIGN}danh-sach.xlsx", 200)],
         "office.export_csv": [("GET", f"{CAMPAIGN}danh-sach.csv", 200)],
         "office.export_zip": [("GET", f"{CAMPAIGN}ho-so.zip", 200)],
+        "office.set_quota": [("POST", f"{CAMPAIGN}dinh-muc", 400)],  # no CSRF token
+        "office.remove_quota": [("POST", f"{CAMPAIGN}dinh-muc/1/bo", 404)],
+        "office.dossier": [("GET", "/van-phong/ho-so-don-vi/DQ1SENT2", 200)],
+        "office.dossier_zip": [("GET", "/van-phong/ho-so-don-vi/DQ1SENT2/lan-1.zip", 200)],
         "office.nomination": [("GET", f"/van-phong/ho-so/{REFERENCE}", 200)],
         "office.download": [
             ("GET", f"/van-phong/ho-so/{REFERENCE}/ban-1/pdf", 200),
