@@ -15,7 +15,7 @@ from typing import Any
 from sitegen.models import TZ, Subject
 
 from ..campaigns import Campaign
-from ..store.models import Dossier, Nomination, NominationStatus
+from ..store.models import Dossier, Nomination, NominationStatus, NominationVersion
 from .facts import DossierFacts, Nominee, Unit
 
 LISTED = (NominationStatus.PENDING, NominationStatus.SUBMITTED)
@@ -40,8 +40,11 @@ def unit_of(dossier: Dossier) -> Unit:
     )
 
 
-def nominee_of(campaign: Campaign, nomination: Nomination) -> Nominee:
-    version = nomination.latest
+def nominee_of(
+    campaign: Campaign, nomination: Nomination, version: NominationVersion | None = None
+) -> Nominee:
+    """The nominee as its latest version says, or as `version` said (e.g. the one sent)."""
+    version = version or nomination.latest
     data: dict[str, Any] = version.data.get("clean", {})
     subject = Subject(nomination.subject)
     category = campaign.category(subject, nomination.category_key)

@@ -20,11 +20,11 @@ from email.policy import default
 
 import lxml.html
 import pytest
-from dossier_samples import add_nominee, add_version, open_dossier, send
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mail_fixtures import CALL, OTHER_CALL, OTHER_PLAN, PLAN, individual_data
 from openpyxl import load_workbook
+from sent_dossiers import add_nominee, add_version, open_dossier, send
 from sqlalchemy import func, select
 from test_office import create_user, csrf_token, login
 

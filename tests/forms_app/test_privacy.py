@@ -13,10 +13,10 @@ import re
 import zipfile
 
 import pytest
-from dossier_samples import store_sent_dossier
 from mail_fixtures import PLAN, run_pass, submit_with_mails
 from openpyxl import load_workbook
 from photo_samples import phone_photo
+from sent_dossiers import store_sent_dossier
 from sqlalchemy import func, select, update
 from test_app import db, page_text, post_form, problems, submit_ok
 from test_office import create_user, login

@@ -7,10 +7,10 @@ import io
 import re
 
 import pytest
-from dossier_samples import store_sent_dossier
 from form_data import INDIVIDUAL_URL, PLAN, csrf_token, individual_fields
 from mail_fixtures import all_mails, submit_with_mails
 from photo_samples import phone_photo
+from sent_dossiers import store_sent_dossier
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
