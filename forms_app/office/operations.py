@@ -237,10 +237,11 @@ def quota_page(account: OfficeUser, plan_slug: str, call_key: str) -> QuotaPage:
     return _quota_page(get_session(), _campaign(account, plan_slug, call_key))
 
 
-def _received_groups(db, found: Campaign, filters: queries.Filters, quotas: list[UnitQuota]):
+def _received(db, found: Campaign, filters: queries.Filters, quotas: list[UnitQuota]):
+    """(the groups the filters keep, every sent dossier)."""
     dossiers = queries.received_dossiers(db, found)
     mails = queries.dossier_mail_states(db, [d.id for d in dossiers])
-    return received.group_by_unit(dossiers, mails, quotas, filters)
+    return received.group_by_unit(dossiers, mails, quotas, filters), dossiers
 
 
 def campaign_page(account: OfficeUser, plan_slug: str, call_key: str, args: Any) -> CampaignPage:
@@ -250,8 +251,7 @@ def campaign_page(account: OfficeUser, plan_slug: str, call_key: str, args: Any)
     filters = queries.Filters.from_args(args)
     db = get_session()
     quotas = _quota_page(db, found)
-    groups = _received_groups(db, found, filters, quotas.quotas)
-    everyone = _received_groups(db, found, queries.Filters(), quotas.quotas)
+    groups, dossiers = _received(db, found, filters, quotas.quotas)
     return CampaignPage(
         campaign=found,
         quotas=quotas.quotas,
@@ -260,7 +260,7 @@ def campaign_page(account: OfficeUser, plan_slug: str, call_key: str, args: Any)
         drafting=queries.count_drafting(db, found),
         filters=filters,
         categories=[c for subject in found.call.subjects for c in found.categories(subject)],
-        unions=[group.name for group in everyone],
+        unions=queries.distinct_units(d.union_name for d in dossiers),
         statuses=queries.RECEIVED,
     )
 
@@ -271,7 +271,7 @@ def export(account: OfficeUser, plan_slug: str, call_key: str, args: Any, kind: 
     found = _campaign(account, plan_slug, call_key)
     db = get_session()
     filters = queries.Filters.from_args(args)
-    groups = _received_groups(db, found, filters, queries.list_quotas(db, found))
+    groups, _dossiers = _received(db, found, filters, queries.list_quotas(db, found))
     rows = [row for group in groups for row in group.dossiers]
     nominations = [r.nomination for row in rows for r in row.nominees]
     table = exports.build_rows(found, nominations)

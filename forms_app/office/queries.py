@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sitegen.dates import format_date
@@ -256,9 +257,15 @@ def count_received(session: Session, campaign: Campaign) -> tuple[int, int]:
 def opened_union_names(session: Session, campaign: Campaign) -> list[str]:
     """Every unit that opened a dossier for the call, sent or not, once each (by folded
     name) and in that order: the quota form's suggestions."""
-    names = session.scalars(
-        select(Dossier.union_name).where(*_in_call(campaign)).distinct().order_by(Dossier.id)
+    return distinct_units(
+        session.scalars(
+            select(Dossier.union_name).where(*_in_call(campaign)).distinct().order_by(Dossier.id)
+        )
     )
+
+
+def distinct_units(names: Iterable[str]) -> list[str]:
+    """One name per unit (the first seen), in the order of the units' folded names."""
     found: dict[str, str] = {}
     for name in names:
         found.setdefault(union_key(name), name)
