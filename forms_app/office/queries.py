@@ -259,7 +259,7 @@ def opened_union_names(session: Session, campaign: Campaign) -> list[str]:
     name) and in that order: the quota form's suggestions."""
     return distinct_units(
         session.scalars(
-            select(Dossier.union_name).where(*_in_call(campaign)).distinct().order_by(Dossier.id)
+            select(Dossier.union_name).where(*_in_call(campaign)).order_by(Dossier.id)
         )
     )
 

@@ -26,7 +26,8 @@ from mail_fixtures import CALL, OTHER_CALL, OTHER_PLAN, PLAN, individual_data
 from openpyxl import load_workbook
 from sent_dossiers import add_nominee, add_version, open_dossier, send
 from sqlalchemy import func, select
-from test_office import create_user, csrf_token, login
+from test_office import PASSWORD, create_user, csrf_token, login
+from web_client import WebClient, at_once, serve
 
 from forms_app.dossiers.packaging import sending_files
 from forms_app.store.database import get_session
@@ -634,3 +635,46 @@ def test_office_quota_form_never_answers_5xx(office_app, quan1, union, number, e
         count = session.scalar(select(func.count()).select_from(UnitQuota))
         assert all(1 <= q.max_nominees <= 999 for q in session.scalars(select(UnitQuota)))
     assert count >= (1 if response.status_code == 303 else 0)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'forms.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
+
+
+def test_office_quota_set_at_once_by_many_is_one_row(make_app, database_url, tmp_path):
+    """Clicks overlapping in the server and the database store one quota, never a 500."""
+    app = make_app(DATABASE_URL=database_url, MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
+    assert create_user(app, "quan1", "ldld-quan-1").exit_code == 0
+    spellings = [BINH_MINH, BINH_MINH.upper(), "cdcs cong ty tnhh co khi binh minh"]
+    try:
+        with serve(app) as base:
+            office = WebClient(base)
+            page = office.get("/van-phong/dang-nhap")
+            fields = {"username": "quan1", "password": PASSWORD, "csrf_token": page.csrf_token()}
+            assert office.post("/van-phong/dang-nhap", fields).status == 302
+            token = office.get(CAMPAIGN).csrf_token()
+            answers = at_once(
+                9,
+                lambda i: (
+                    office.post(
+                        QUOTAS,
+                        {
+                            "csrf_token": token,
+                            "union": spellings[i % 3],
+                            "max_nominees": str(i + 1),
+                        },
+                    ).status
+                ),
+            )
+        assert answers == [303] * 9
+        with app.extensions["forms_sessionmaker"]() as session:
+            rows = session.scalars(select(UnitQuota)).all()
+            assert [(q.union_key, q.set_by) for q in rows] == [
+                ("cdcs cong ty tnhh co khi binh minh", "quan1")
+            ]
+            assert 1 <= rows[0].max_nominees <= 9
+    finally:
+        app.extensions["forms_engine"].dispose()
