@@ -258,9 +258,7 @@ def opened_union_names(session: Session, campaign: Campaign) -> list[str]:
     """Every unit that opened a dossier for the call, sent or not, once each (by folded
     name) and in that order: the quota form's suggestions."""
     return distinct_units(
-        session.scalars(
-            select(Dossier.union_name).where(*_in_call(campaign)).order_by(Dossier.id)
-        )
+        session.scalars(select(Dossier.union_name).where(*_in_call(campaign)).order_by(Dossier.id))
     )
 
 

@@ -10,9 +10,13 @@ and whether the dossier is over it. It must not query, commit or render.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..campaigns import Campaign
+from ..dossiers import assemble
+from ..dossiers.facts import DossierFacts
 from ..dossiers.quotas import choose_quota, describe_excess, union_key
 from ..store.models import (
     Dossier,
@@ -22,7 +26,7 @@ from ..store.models import (
     OutboxMail,
     UnitQuota,
 )
-from .queries import Filters, Received, received_nominees
+from .queries import Filters, Received, as_utc, received_nominees
 
 
 def describe_sending(sending: DossierSending) -> str:
@@ -118,3 +122,17 @@ def group_by_unit(
         group = groups.setdefault(key, UnitGroup(dossier.union_name, dossier.parent_union, []))
         group.dossiers.append(row)
     return [groups[key] for key in sorted(groups)]
+
+
+def sent_facts(campaign: Campaign, row: DossierRow) -> DossierFacts:
+    """The dossier's facts as its latest sending held them: the versions it sent, its
+    number ("bản sửa đổi lần n" from the second on) and its date."""
+    sending = row.latest.sending
+    facts = assemble.build_facts(campaign, row.dossier, as_utc(sending.created_at), nominations=[])
+    return dataclasses.replace(
+        facts,
+        nominees=tuple(
+            assemble.nominee_of(campaign, r.nomination, r.version) for r in row.nominees
+        ),
+        revision=sending.number - 1,
+    )

