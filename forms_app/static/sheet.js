@@ -47,13 +47,16 @@
 
     function layOut() {
       var size = naturalSize(frame);
-      if (!size) return;
+      if (!size || view.clientWidth === 0) return; // not loaded yet, or not shown
       var fit = Math.min(1, view.clientWidth / size.width);
+      if (fit >= 1) actual = false; // the whole sheet fits: nothing to zoom
       var scale = actual ? 1 : fit;
       frame.style.width = size.width + "px";
       frame.style.height = size.height + "px";
       frame.style.transform = scale < 1 ? "scale(" + scale + ")" : "none";
-      view.style.height = Math.ceil(size.height * scale) + "px";
+      // A transform leaves the frame's box as it was: the box is given the drawn height.
+      // At full size it wraps the frame (and its scrollbar) by itself.
+      view.style.height = actual ? "" : Math.ceil(size.height * scale) + "px";
       view.classList.add("scaled");
       view.classList.toggle("actual", actual);
       view.dataset.scale = String(Math.round(scale * 10000) / 10000);
@@ -75,11 +78,13 @@
       actual = !actual;
       layOut();
     });
-    frame.addEventListener("load", function () {
+    function onLoad() {
       layOut();
+      // The sheet's own fonts may land after "load" and change its height.
       var doc = frame.contentDocument;
       if (doc && doc.fonts) doc.fonts.ready.then(layOut);
-    });
+    }
+    frame.addEventListener("load", onLoad);
     if (window.ResizeObserver) {
       // Only a change of width matters; the height this sets must not loop back here.
       new ResizeObserver(function () {
@@ -91,8 +96,9 @@
     } else {
       window.addEventListener("resize", layOut);
     }
+    // The frame may have loaded before this deferred script ran.
     var doc = frame.contentDocument;
-    if (doc && doc.readyState === "complete" && doc.querySelector(".sheet")) layOut();
+    if (doc && doc.readyState === "complete") onLoad();
   }
 
   document.querySelectorAll(".a4-view").forEach(setUp);

@@ -1,5 +1,6 @@
 """Every page of the nomination app on a 360 px phone, in real Chromium: no sideways
-scrolling, no element wider than the screen outside a `.table-scroll` region, and axe-core
+scrolling, no element wider than the screen outside a region that scrolls by itself
+(`.table-scroll`, the preview at full size), and axe-core
 reporting no serious or critical violation; the A4 preview scaled to the width.
 
 PAGES is the table of pages: a name, the template it shows and how a phone reaches it. A
@@ -123,6 +124,12 @@ def too_many_previews(page: Page, site: Site) -> None:
     expect(page.get_by_role("link", name="Trở lại bản nháp đã lưu")).to_be_visible()
 
 
+def full_size_preview(page: Page, site: Site) -> None:
+    page.goto(site.base + site.preview)
+    page.get_by_role("button", name="Xem cỡ thật").click()
+    expect(page.locator(".a4-view.actual")).to_be_visible()
+
+
 def office(path: str) -> Callable[[Page, Site], None]:
     def reach(page: Page, site: Site) -> None:
         log_in(page, site.base)
@@ -155,6 +162,7 @@ PAGES: dict[str, tuple[str, Callable[[Page, Site], None]]] = {
     "collective form": ("form.html", go(COLLECTIVE)),
     "collective form refused": ("form.html", refused_form(COLLECTIVE)),
     "preview": ("preview.html", go_site("preview")),
+    "preview at full size": ("preview.html", full_size_preview),
     "confirmation": ("confirmation.html", go_site("edit")),
     "my data": ("privacy/my_data.html", go_site("edit", "/du-lieu")),
     "privacy notice": ("privacy/notice.html", go(f"/{PLAN}/cap-thanh-pho/bao-ve-du-lieu-ca-nhan")),
@@ -265,7 +273,8 @@ def site(browser, tmp_path_factory):
 WIDE_ELEMENTS = """(width) => {
     const wide = [];
     for (const element of document.body.querySelectorAll('*')) {
-        if (element.parentElement.closest('.table-scroll')) continue;
+        // A region that scrolls by itself holds what is wider than the screen.
+        if (element.parentElement.closest('.table-scroll, .a4-view.actual')) continue;
         const box = element.getBoundingClientRect();
         if (box.right <= 0 || (box.width === 0 && box.height === 0)) continue;
         if (box.right > width + 0.5 || box.left < -0.5) {
