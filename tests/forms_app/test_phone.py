@@ -1,7 +1,7 @@
 """Every page of the nomination app on a 360 px phone, in real Chromium: no sideways
 scrolling, no element wider than the screen outside a region that scrolls by itself
-(`.table-scroll`, the preview at full size), and axe-core
-reporting no serious or critical violation; the A4 preview scaled to the width.
+(`.table-scroll`, the preview at full size), and axe-core reporting no serious or
+critical violation; the A4 preview scaled to the width.
 
 PAGES is the table of pages: a name, the template it shows and how a phone reaches it. A
 new page is one more line there; the checks run over every line, and a test fails while a
