@@ -36,6 +36,7 @@ from sitegen.folding import fold
 from sitegen.models import Subject
 
 from ..facts import DossierFacts, Nominee
+from .common import normalised
 
 NUMBER_LINE = "Số:\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0\u00a0/TTr-CĐCS"
 BLANK = "\u00a0" * 6  # room for the day and the month, written by hand
@@ -207,6 +208,7 @@ def _same_body(office: str, facts: DossierFacts) -> bool:
 
 
 def build_proposal(facts: DossierFacts) -> Proposal:
+    facts = normalised(facts)
     unit = facts.unit
     plan = facts.campaign.plan
     call = facts.campaign.call

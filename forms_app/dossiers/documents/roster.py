@@ -31,6 +31,7 @@ from sitegen.models import Subject
 from sitegen.pages import plan_label
 
 from ..facts import DossierFacts
+from .common import normalised
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TITLE = "DANH SÁCH TRÍCH NGANG TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ KHEN THƯỞNG"
@@ -114,7 +115,7 @@ def roster_rows(dossiers: Sequence[DossierFacts]) -> list[RosterRow]:
     """One row per nominee, dossier after dossier, each in its dossier's order."""
     rows = []
     number = 0
-    for facts in dossiers:
+    for facts in map(normalised, dossiers):
         for nominee in facts.nominees:
             number += 1
             individual = nominee.subject == Subject.INDIVIDUAL
@@ -164,7 +165,7 @@ def _title_lines(dossiers: Sequence[DossierFacts]) -> list[str]:
         f"Đợt đề nghị: {campaign.call.title}",
     ]
     if len(dossiers) == 1:
-        facts = dossiers[0]
+        facts = normalised(dossiers[0])
         lines.append(f"Kèm theo Tờ trình của {facts.unit.union_name} (mã hồ sơ {facts.reference})")
         if facts.revision:
             lines.append(f"Bản sửa đổi lần {facts.revision}")
