@@ -11,16 +11,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
-import shutil
-import subprocess
 import unicodedata
 from functools import cache
 
-import pytest
 from docx import Document
 from docx.oxml.ns import qn
+from docx_checks import docx_files_to_pdfs, needs_soffice, page_setup_mm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -45,11 +42,6 @@ from forms_app.dossiers.facts import DossierFacts, Nominee, Unit
 
 SEED_003 = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
 LONG_BIEN = "ldld-long-bien-32-kh-2023"
-SOFFICE = shutil.which("soffice")
-needs_soffice = pytest.mark.skipif(
-    SOFFICE is None and os.environ.get("CI") != "true",
-    reason="LibreOffice (soffice) is not installed; CI installs it and runs this test",
-)
 ON = dt.date(2026, 11, 26)
 
 
@@ -361,19 +353,7 @@ def docx_texts(data: bytes) -> str:
 def test_render_proposal_docx_page_font_tables_and_the_same_strings():
     facts = city_three(unit=unit(signer_title="Phó Chủ tịch"), revision=3)
     document = Document(io.BytesIO(render_proposal_docx(facts)))
-    section = document.sections[0]
-    sizes = [
-        round(length.mm)
-        for length in (
-            section.page_width,
-            section.page_height,
-            section.top_margin,
-            section.bottom_margin,
-            section.left_margin,
-            section.right_margin,
-        )
-    ]
-    assert sizes == [210, 297, 20, 20, 30, 15]
+    assert page_setup_mm(document) == [210, 297, 20, 20, 30, 15]
     normal = document.styles["Normal"].font
     assert (normal.name, normal.size.pt) == ("Times New Roman", 13.0)
     heading, nominees, foot = document.tables
@@ -414,31 +394,6 @@ def test_render_proposal_docx_page_font_tables_and_the_same_strings():
         assert expected in texts.split("\n"), expected
 
 
-def libreoffice_pages(files: dict[str, bytes], folder) -> dict[str, int]:
-    """Convert every .docx in one LibreOffice run; the page count of each."""
-    paths = []
-    for name, data in files.items():
-        path = folder / f"{name}.docx"
-        path.write_bytes(data)
-        paths.append(str(path))
-    subprocess.run(
-        [
-            SOFFICE or "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{folder}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            *paths,
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    return {name: len(read_pdf((folder / f"{name}.pdf").read_bytes()).pages) for name in files}
-
-
 @needs_soffice
 def test_render_proposal_docx_same_page_count_in_libreoffice_as_the_pdf(tmp_path):
     cases = {
@@ -449,7 +404,8 @@ def test_render_proposal_docx_same_page_count_in_libreoffice_as_the_pdf(tmp_path
     pdf_pages = {name: len(read_pdf(render_proposal_pdf(f)).pages) for name, f in cases.items()}
     assert pdf_pages == {"one": 1, "three": 1, "twelve": 2}
     docx = {name: render_proposal_docx(f) for name, f in cases.items()}
-    assert libreoffice_pages(docx, tmp_path) == pdf_pages
+    converted = docx_files_to_pdfs(docx, tmp_path)
+    assert {name: len(read_pdf(data).pages) for name, data in converted.items()} == pdf_pages
 
 
 # -- The danh sách trích ngang ------------------------------------------------------------
@@ -623,6 +579,12 @@ readable = st.text(alphabet=LETTERS, min_size=1, max_size=160).map(lambda s: " "
 wild = st.text(min_size=0, max_size=300).map(clean_text)
 
 
+# Each example renders a PDF (and the .docx and XLSX): a few dozen, the same ones every run.
+PROFILE = settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
 def facts_with(names, union_name, signer_name, decomposed) -> DossierFacts:
     found = campaign(call="cap-quan")
     categories = found.call.categories
@@ -643,12 +605,7 @@ def facts_with(names, union_name, signer_name, decomposed) -> DossierFacts:
     return facts_of(found, nominees, unit=unit(union_name=union_name, signer_name=signer_name))
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@PROFILE
 @given(
     names=st.lists(readable.filter(str.strip), min_size=1, max_size=4),
     union_name=readable,
@@ -661,12 +618,7 @@ def test_render_proposal_pdf_any_vietnamese_text_is_printed_whole(names, union_n
         assert re.sub(r"\s+", "", unicodedata.normalize("NFC", name)) in extracted
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@PROFILE
 @given(names=st.lists(wild, min_size=1, max_size=3), union_name=wild, signer=wild)
 def test_dossier_documents_never_fail_on_any_unicode(names, union_name, signer):
     facts = facts_with(names, union_name, signer, False)
