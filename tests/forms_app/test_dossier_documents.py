@@ -435,22 +435,24 @@ def city_three_rows():
     ]
 
 
-def test_roster_rows_one_per_nominee_in_dossier_order_numbered_across_dossiers():
-    first = city_three()
+def two_dossiers() -> list[DossierFacts]:
     second = many(2, unit=unit(union_name="Công đoàn cơ sở Trường THCS Văn Lang"), reference="HS-2")
-    rows = roster_rows([first, second])
-    assert [(r.number, r.name, r.union_name, r.reference) for r in rows] == [
-        (1, THREE[0], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
-        (2, THREE[1], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
-        (3, THREE[2], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
-        (
-            4,
-            "Tổ sản xuất số 1 – Phân xưởng lắp ráp",
-            "Công đoàn cơ sở Trường THCS Văn Lang",
-            "HS-2",
-        ),
-        (5, "Nguyễn Hoàng Phương Thảo 01", "Công đoàn cơ sở Trường THCS Văn Lang", "HS-2"),
-    ]
+    return [city_three(), second]
+
+
+# STT, name, Công đoàn cơ sở, Mã hồ sơ of the rows of two_dossiers().
+TWO_DOSSIERS = [
+    (1, THREE[0], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
+    (2, THREE[1], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
+    (3, THREE[2], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
+    (4, "Tổ sản xuất số 1 – Phân xưởng lắp ráp", "Công đoàn cơ sở Trường THCS Văn Lang", "HS-2"),
+    (5, "Nguyễn Hoàng Phương Thảo 01", "Công đoàn cơ sở Trường THCS Văn Lang", "HS-2"),
+]
+
+
+def test_roster_rows_one_per_nominee_in_dossier_order_numbered_across_dossiers():
+    rows = roster_rows(two_dossiers())
+    assert [(r.number, r.name, r.union_name, r.reference) for r in rows] == TWO_DOSSIERS
     # A collective has no birth year, gender or count of initiatives.
     assert rows[3] == RosterRow(
         number=4,
@@ -501,24 +503,12 @@ def test_render_roster_xlsx_one_dossier_values_titles_and_print_settings():
 
 
 def test_render_roster_xlsx_several_dossiers_add_the_unit_columns():
-    second = many(2, unit=unit(union_name="Công đoàn cơ sở Trường THCS Văn Lang"), reference="HS-2")
-    sheet = sheet_of(render_roster_xlsx([city_three(), second]))
+    sheet = sheet_of(render_roster_xlsx(two_dossiers()))
     assert sheet.cell(row=4, column=1).value == "2 hồ sơ, 5 tập thể, cá nhân"
     assert [c.value for c in sheet[6]] == [*HEADERS, "Công đoàn cơ sở", "Mã hồ sơ"]
     assert [
         (r[0].value, r[1].value, r[11].value, r[12].value) for r in sheet.iter_rows(min_row=7)
-    ] == [
-        (1, THREE[0], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
-        (2, THREE[1], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
-        (3, THREE[2], "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành", "HS-7K2M9Q"),
-        (
-            4,
-            "Tổ sản xuất số 1 – Phân xưởng lắp ráp",
-            "Công đoàn cơ sở Trường THCS Văn Lang",
-            "HS-2",
-        ),
-        (5, "Nguyễn Hoàng Phương Thảo 01", "Công đoàn cơ sở Trường THCS Văn Lang", "HS-2"),
-    ]
+    ] == TWO_DOSSIERS
 
 
 FORMULAS = ['=HYPERLINK("http://x.example","Bấm")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
