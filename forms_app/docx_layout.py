@@ -44,6 +44,10 @@ def style_document(document: Any, *, line_pt: float) -> None:
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(slot), FONT)
+    # Vietnamese text: Word and LibreOffice check its spelling as Vietnamese, not English.
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "vi-VN")
+    normal.element.get_or_add_rPr().append(language)
     paragraph = normal.paragraph_format
     paragraph.space_before = Pt(0)
     paragraph.space_after = Pt(0)

@@ -356,6 +356,8 @@ def test_render_proposal_docx_page_font_tables_and_the_same_strings():
     assert page_setup_mm(document) == [210, 297, 20, 20, 30, 15]
     normal = document.styles["Normal"].font
     assert (normal.name, normal.size.pt) == ("Times New Roman", 13.0)
+    language = document.styles["Normal"].element.rPr.find(qn("w:lang"))
+    assert language.get(qn("w:val")) == "vi-VN"
     heading, nominees, foot = document.tables
     # The header and the signature have no borders; the nominees' table has, and its
     # header row is repeated on every page.
