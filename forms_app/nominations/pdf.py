@@ -4,8 +4,9 @@ This module owns the page template's rendering, the shipped font, the URL
 fetcher (only the package's own assets and inline `data:` images: no
 `file://`, no network) and the fit measurement (where the end marker lands,
 which sections are the longest). The dossier's Tờ trình is laid out through
-the same `layout_html` (fonts, fetcher, lock, cached stylesheets). It must not validate input, touch the
-database or decide what to do when a summary is too long (services.py).
+the same `layout_html` (fonts, fetcher, lock, cached stylesheets). It must not
+validate input, touch the database or decide what to do when a summary is too
+long (services.py).
 """
 
 from __future__ import annotations

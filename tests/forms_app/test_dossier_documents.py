@@ -502,6 +502,8 @@ def test_render_roster_xlsx_one_dossier_values_titles_and_print_settings():
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet.print_title_rows == "$6:$6"
     assert sheet.freeze_panes == "A7"
+    assert sheet.auto_filter.ref == "A6:K9"
+    assert sheet.oddFooter.center.text == "Trang &P/&N"
 
 
 def test_render_roster_xlsx_several_dossiers_add_the_unit_columns():

@@ -177,7 +177,8 @@ def _title_lines(dossiers: Sequence[DossierFacts]) -> list[str]:
 
 def render_roster_xlsx(dossiers: Sequence[DossierFacts]) -> bytes:
     """The list on one sheet: title rows naming the plan and the call, the header row
-    repeated on every printed page, A4 landscape fitted to the page width."""
+    with filters and repeated on every printed page, A4 landscape fitted to the page
+    width, the page number in the footer."""
     columns = _columns(dossiers)
     with_unit = len(dossiers) > 1
     last_column = get_column_letter(len(columns))
@@ -204,7 +205,8 @@ def render_roster_xlsx(dossiers: Sequence[DossierFacts]) -> bytes:
         cell.border = border
         sheet.column_dimensions[get_column_letter(column)].width = width
     money_column = [title for title, _ in columns].index("Giá trị làm lợi (đồng)") + 1
-    for offset, row in enumerate(roster_rows(dossiers), start=1):
+    rows = roster_rows(dossiers)
+    for offset, row in enumerate(rows, start=1):
         for column, value in enumerate(row.values(with_unit=with_unit), start=1):
             cell = sheet.cell(row=header_row + offset, column=column)
             if isinstance(value, str):
@@ -215,8 +217,11 @@ def render_roster_xlsx(dossiers: Sequence[DossierFacts]) -> bytes:
                 cell.number_format = MONEY_FORMAT
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = border
+    last_row = header_row + max(1, len(rows))
+    sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.oddFooter.center.text = "Trang &P/&N"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
