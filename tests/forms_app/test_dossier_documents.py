@@ -506,6 +506,16 @@ def test_render_roster_xlsx_one_dossier_values_titles_and_print_settings():
     assert sheet.oddFooter.center.text == "Trang &P/&N"
 
 
+def test_render_roster_xlsx_rows_as_high_as_their_wrapped_text():
+    found = campaign()
+    name = "Nguyễn Văn Anh " * 9  # 135 characters in a 26-character column: 6 lines
+    facts = facts_of(found, [individual(found, "doi-tuong-3", name.strip(), position="")])
+    sheet = sheet_of(render_roster_xlsx([facts]))
+    # The header's longest title, "Giá trị làm lợi (đồng)", takes two lines in bold.
+    assert (sheet.row_dimensions[6].height, sheet.row_dimensions[7].height) == (30, 90)
+    assert sheet.cell(row=7, column=1).alignment.horizontal == "center"
+
+
 def test_render_roster_xlsx_several_dossiers_add_the_unit_columns():
     sheet = sheet_of(render_roster_xlsx(two_dossiers()))
     assert sheet.cell(row=4, column=1).value == "2 hồ sơ, 5 tập thể, cá nhân"

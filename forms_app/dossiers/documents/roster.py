@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,9 @@ from .common import normalised
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 TITLE = "DANH SÁCH TRÍCH NGANG TẬP THỂ, CÁ NHÂN ĐỀ NGHỊ KHEN THƯỞNG"
 MONEY_FORMAT = "#,##0"
+# Rows get their height written: neither openpyxl nor LibreOffice on opening the file
+# grows a row to its wrapped text, which would then print over the next row.
+LINE_PT = 15  # one line of the default 11 pt font, Excel's standard row height
 
 # (header, width in characters); the unit columns only in a list of several dossiers.
 COLUMNS = (
@@ -52,6 +56,7 @@ COLUMNS = (
     ("Ghi chú", 20),
 )
 UNIT_COLUMNS = (("Công đoàn cơ sở", 26), ("Mã hồ sơ", 14))
+CENTRED = ("STT", "Năm sinh", "Giới tính", "Số sáng kiến")
 
 
 def is_formula_like(value: object) -> bool:
@@ -175,6 +180,25 @@ def _title_lines(dossiers: Sequence[DossierFacts]) -> list[str]:
     return lines
 
 
+def _wrapped_lines(text: str, width: float) -> int:
+    """About how many lines `text` wraps to in a column `width` characters wide."""
+    usable = max(1.0, width - 1.5)  # the cell's padding
+    return sum(max(1, math.ceil(len(part) / usable)) for part in text.split("\n"))
+
+
+def _row_height(values, widths, *, size: float = 11, bold: bool = False) -> float:
+    scale = 11 / size / (1.1 if bold else 1.0)  # fewer characters fit in larger or bold type
+    lines = max(
+        (
+            _wrapped_lines(v, w * scale)
+            for v, w in zip(values, widths, strict=True)
+            if isinstance(v, str)
+        ),
+        default=1,
+    )
+    return lines * LINE_PT * size / 11
+
+
 def render_roster_xlsx(dossiers: Sequence[DossierFacts]) -> bytes:
     """The list on one sheet: title rows naming the plan and the call, the header row
     with filters and repeated on every printed page, A4 landscape fitted to the page
@@ -192,8 +216,10 @@ def render_roster_xlsx(dossiers: Sequence[DossierFacts]) -> bytes:
         cell.font = Font(bold=index == 1, italic=index == 2, size=14 if index == 1 else 12)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.merge_cells(f"A{index}:{last_column}{index}")
-        if len(line) > 120:
-            sheet.row_dimensions[index].height = 15 * (len(line) // 120 + 1)
+        size = 14 if index == 1 else 12
+        sheet.row_dimensions[index].height = _row_height(
+            [line], [sum(width for _, width in columns)], size=size, bold=index == 1
+        )
     header_row = len(lines) + 2
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -204,10 +230,18 @@ def render_roster_xlsx(dossiers: Sequence[DossierFacts]) -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.border = border
         sheet.column_dimensions[get_column_letter(column)].width = width
-    money_column = [title for title, _ in columns].index("Giá trị làm lợi (đồng)") + 1
+    widths = [width for _, width in columns]
+    sheet.row_dimensions[header_row].height = _row_height(
+        [title for title, _ in columns], widths, bold=True
+    )
+    titles = [title for title, _ in columns]
+    money_column = titles.index("Giá trị làm lợi (đồng)") + 1
+    centred_columns = {titles.index(title) + 1 for title in CENTRED}
     rows = roster_rows(dossiers)
     for offset, row in enumerate(rows, start=1):
-        for column, value in enumerate(row.values(with_unit=with_unit), start=1):
+        values = row.values(with_unit=with_unit)
+        sheet.row_dimensions[header_row + offset].height = _row_height(values, widths)
+        for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=header_row + offset, column=column)
             if isinstance(value, str):
                 set_text_cell(cell, value)
@@ -215,7 +249,8 @@ def render_roster_xlsx(dossiers: Sequence[DossierFacts]) -> bytes:
                 cell.value = value
             if column == money_column:
                 cell.number_format = MONEY_FORMAT
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            centred = "center" if column in centred_columns else None
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=centred)
             cell.border = border
     last_row = header_row + max(1, len(rows))
     sheet.auto_filter.ref = f"A{header_row}:{last_column}{last_row}"
