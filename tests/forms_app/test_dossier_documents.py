@@ -257,6 +257,10 @@ def test_render_proposal_pdf_seed_003_a4_fonts_embedded_text_extractable():
     facts = city_three()
     reader = read_pdf(render_proposal_pdf(facts))
     assert page_sizes(reader) == [(595, 842)]
+    assert (reader.metadata.title, reader.metadata.author) == (
+        "Tờ trình đề nghị khen thưởng – Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành",
+        "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành",
+    )
     # The shipped font, every style embedded: never a system fallback.
     assert fonts(reader) == {
         "Document-Serif": True,
@@ -590,7 +594,7 @@ VIETNAMESE = (
     "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 )
 LETTERS = VIETNAMESE + VIETNAMESE.upper() + "0123456789 .,-–()'\"&<>/"
-readable = st.text(alphabet=LETTERS, min_size=1, max_size=160).map(lambda s: " ".join(s.split()))
+readable = st.text(alphabet=LETTERS, min_size=1, max_size=300).map(lambda s: " ".join(s.split()))
 wild = st.text(min_size=0, max_size=300).map(clean_text)
 
 

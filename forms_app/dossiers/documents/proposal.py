@@ -86,6 +86,7 @@ class Proposal:
     signer_name: str
     reference: str  # printed small, so the office can find the dossier
     document_title: str  # the file's own title (PDF metadata, .docx properties)
+    author: str  # the union, as it writes its name
 
 
 def two_digits(count: int) -> str:
@@ -249,4 +250,5 @@ def build_proposal(facts: DossierFacts) -> Proposal:
         signer_name=unit.signer_name,
         reference=f"Mã hồ sơ {facts.reference}" if facts.reference else "",
         document_title=f"Tờ trình đề nghị khen thưởng – {union}",
+        author=union,
     )
