@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from ..campaigns import Campaign, get_content, get_now
+from ..dossiers.documents import render_roster_csv, render_roster_xlsx
 from ..dossiers.packaging import sending_files
 from ..dossiers.quotas import EVERY_UNIT, union_key
 from ..errors import BadAction, NotFound
@@ -266,19 +267,18 @@ def campaign_page(account: OfficeUser, plan_slug: str, call_key: str, args: Any)
 
 
 def export(account: OfficeUser, plan_slug: str, call_key: str, args: Any, kind: str) -> Download:
-    """The call's list of the filtered nominees (XLSX or CSV), or a ZIP of every sent dossier
-    as it was last sent, one folder each, with the list beside them."""
+    """The call's danh sách of the filtered nominees as they were last sent (XLSX or CSV),
+    or a ZIP of every sent dossier as it was last sent, one folder each, beside the list."""
     found = _campaign(account, plan_slug, call_key)
     db = get_session()
     filters = queries.Filters.from_args(args)
     groups, _dossiers = _received(db, found, filters, queries.list_quotas(db, found))
     rows = [row for group in groups for row in group.dossiers]
-    nominations = [r.nomination for row in rows for r in row.nominees]
-    table = exports.build_rows(found, nominations)
+    facts = [received.sent_facts(found, row) for row in rows]
     if kind == "xlsx":
-        data = exports.render_xlsx(found, table)
+        data = render_roster_xlsx(facts)
     elif kind == "csv":
-        data = exports.render_csv(table)
+        data = render_roster_csv(facts)
     else:
         folders = [
             (
@@ -288,13 +288,13 @@ def export(account: OfficeUser, plan_slug: str, call_key: str, args: Any, kind: 
             for row in rows
         ]
         loose = [
-            ("danh-sach-trich-ngang.xlsx", exports.render_xlsx(found, table)),
-            ("danh-sach-trich-ngang.csv", exports.render_csv(table)),
+            ("danh-sach-trich-ngang.xlsx", render_roster_xlsx(facts)),
+            ("danh-sach-trich-ngang.csv", render_roster_csv(facts)),
         ]
         data = exports.render_zip(folders, loose)
         name = ascii_filename("Ho so", found.plan.slug, found.call.key, extension="zip")
         return Download(data, EXPORT_TYPES[kind], name)
-    name = ascii_filename("Danh sach trich ngang", found.plan.slug, extension=kind)
+    name = ascii_filename("Danh sach trich ngang", found.plan.slug, found.call.key, extension=kind)
     return Download(data, EXPORT_TYPES[kind], name)
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
+import zipfile
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -15,6 +17,7 @@ from mail_fixtures import (  # noqa: F401  (smtp_server is a fixture)
     submit_with_mails,
 )
 from openpyxl import load_workbook
+from sent_dossiers import store_sent_dossier
 from sqlalchemy import create_engine, inspect
 from test_outbox_kill import worker_env
 
@@ -103,15 +106,20 @@ def test_office_exports_from_postgres(pg_app):
     from test_office import CAMPAIGN, HYPERLINK, create_user, login
 
     create_user(pg_app, "quan1", "ldld-quan-1")
-    submit_with_mails(pg_app, "PGX2345A", HYPERLINK)
+    sent_at = dt.datetime(2020, 2, 9, 2, tzinfo=dt.UTC)
+    store_sent_dossier(
+        pg_app, "DPGX2345", "CĐCS Công ty Sài Gòn", [("PGX2345A", HYPERLINK)], sent_at
+    )
     client = pg_app.test_client()
     login(client, "quan1")
 
     sheet = load_workbook(io.BytesIO(client.get(f"{CAMPAIGN}danh-sach.xlsx").data)).active
+    cells = [c for c in sheet["B"] if c.value == HYPERLINK]
 
-    assert sheet.cell(row=5, column=2).value == HYPERLINK
-    assert sheet.cell(row=5, column=2).data_type == "s"
+    assert [(c.data_type, c.quotePrefix) for c in cells] == [("s", True)]
     assert client.get("/van-phong/ho-so/PGX2345A/ban-1/pdf").data.startswith(b"%PDF-")
+    archive = client.get("/van-phong/ho-so-don-vi/DPGX2345/lan-1.zip").data
+    assert len(zipfile.ZipFile(io.BytesIO(archive)).namelist()) == 5
 
 
 def test_office_odd_parameters_and_logins_on_postgres(pg_app):
