@@ -47,6 +47,9 @@ BINH_MINH = "CĐCS Công ty TNHH Cơ khí Bình Minh"
 BENH_VIEN = "Công đoàn cơ sở Bệnh viện Quận 1"
 LE_LOI = "CĐCS Trường THCS Lê Lợi"
 UNSENT_AWARD = "Giấy khen (sửa sau lần gửi, chưa gửi)"
+LAN_SENT_POSITION = "Phó quản đốc phân xưởng"  # her version 2, the one last sent
+AWARD = "Bằng khen của Liên đoàn Lao động thành phố"
+WORKPLACE = "Công ty TNHH Cơ khí Sài Gòn"
 FIRST_SENT = dt.datetime(2020, 2, 8, 3, 15, tzinfo=dt.UTC)  # 10:15 ngày 08/02/2020
 SECOND_SENT = dt.datetime(2020, 2, 9, 8, 30, tzinfo=dt.UTC)  # 15:30 ngày 09/02/2020
 
@@ -66,7 +69,7 @@ def office_app(make_app):
         session.flush()
         send(session, binh_minh, [lan, hung], FIRST_SENT)
         hung.status = NominationStatus.REMOVED
-        add_version(lan, 2, individual_data("Nguyễn Thị Lan", achievements="Bản sửa."))
+        add_version(lan, 2, individual_data("Nguyễn Thị Lan", position=LAN_SENT_POSITION))
         evil = add_nominee(binh_minh, "NEVIL234", HYPERLINK, 2, category="doi-tuong-2")
         session.flush()
         session.refresh(lan)
@@ -400,23 +403,76 @@ def test_office_call_zip_holds_every_sent_dossier_as_last_sent(office_app, quan1
     assert log_entries(office_app)[-1] == ("xuat-zip", f"{PLAN}/{CALL}", PLAN)
 
 
-def test_office_call_list_xlsx_has_every_dossier_and_keeps_formulas_as_text(quan1):
+ROSTER_HEADER = [
+    "STT",
+    "Họ và tên / Tên tập thể",
+    "Năm sinh",
+    "Giới tính",
+    "Chức vụ",
+    "Đơn vị",
+    "Đối tượng",
+    "Hình thức đề nghị",
+    "Số sáng kiến",
+    "Giá trị làm lợi (đồng)",
+    "Ghi chú",
+    "Công đoàn cơ sở",
+    "Mã hồ sơ",
+]
+
+
+def roster_row(number: int, name: str, position: str, category: str) -> list:
+    # Born 1985, a woman, at WORKPLACE, proposed for AWARD, no initiatives, no note.
+    return [number, name, 1985, "Nữ", position, WORKPLACE, category, AWARD, 0, None, None]
+
+
+# Each nominee as the dossier's latest sending held it (Lan: her version 2, not 3).
+ROSTER_ROWS = [
+    [*roster_row(1, "Trần Thị Hoa", "Tổ trưởng tổ sản xuất", "Đối tượng 1"), BENH_VIEN, "DBV23456"],
+    [*roster_row(2, "Nguyễn Thị Lan", LAN_SENT_POSITION, "Đối tượng 3"), BINH_MINH, "DBM23456"],
+    [*roster_row(3, HYPERLINK, "Tổ trưởng tổ sản xuất", "Đối tượng 2"), BINH_MINH, "DBM23456"],
+]
+
+
+def roster_table(data: bytes) -> list[list]:
+    """The rows from the header row of the danh sách on."""
+    sheet = load_workbook(io.BytesIO(data)).active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    return rows[next(i for i, row in enumerate(rows) if row[0] == "STT") :]
+
+
+def test_office_call_list_xlsx_has_every_dossier_as_last_sent(quan1):
     response = quan1.get(f"{CAMPAIGN}danh-sach.xlsx")
 
     assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename=Danh-sach-trich-ngang-{PLAN}-{CALL}.xlsx"
+    )
+    assert roster_table(response.data) == [ROSTER_HEADER, *ROSTER_ROWS]
     sheet = load_workbook(io.BytesIO(response.data)).active
-    names = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
-    assert names == ["Trần Thị Hoa", "Nguyễn Thị Lan", HYPERLINK]
     evil = next(c for c in sheet["B"] if c.value == HYPERLINK)
     assert (evil.data_type, evil.quotePrefix) == ("s", True)
+    assert sheet["A4"].value == "2 hồ sơ, 3 tập thể, cá nhân"
+
+
+def test_office_call_list_follows_the_filters(quan1):
+    by_category = quan1.get(f"{CAMPAIGN}danh-sach.xlsx", query_string={"doi_tuong": "doi-tuong-3"})
+    by_unit = quan1.get(f"{CAMPAIGN}danh-sach.csv", query_string={"cdcs": BENH_VIEN})
+
+    assert [row[1] for row in roster_table(by_category.data)[1:]] == ["Nguyễn Thị Lan"]
+    rows = list(csv.reader(io.StringIO(by_unit.data.decode("utf-8-sig"))))
+    assert [row[1] for row in rows[1:-1]] == ["Trần Thị Hoa"]
 
 
 def test_office_call_list_csv_has_every_dossier_neutralised(quan1):
     response = quan1.get(f"{CAMPAIGN}danh-sach.csv")
 
+    assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert [row[1] for row in rows[1:-1]] == ["Trần Thị Hoa", "Nguyễn Thị Lan", "'" + HYPERLINK]
+    expected = [["" if v is None else str(v) for v in row] for row in [ROSTER_HEADER, *ROSTER_ROWS]]
+    expected[3][1] = "'" + HYPERLINK
+    assert rows[:-1] == expected
     assert rows[-1] == ["Xuất bởi: Hoàng Thị Hà (quan1), 09:00 ngày 10/02/2020"]
+    assert UNSENT_AWARD not in response.data.decode("utf-8-sig")
 
 
 def test_office_every_dossier_look_is_logged(office_app, quan1):
