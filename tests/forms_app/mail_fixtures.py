@@ -130,8 +130,9 @@ def make_docx(text: str) -> bytes:
     return out.getvalue()
 
 
-def stored(kind: FileKind, name: str, content_type: str, content: bytes) -> StoredFile:
-    return StoredFile(
+def stored(kind, name: str, content_type: str, content: bytes, model=StoredFile):
+    """A file row with its size and checksum (a StoredFile, or `model`: a DossierFile)."""
+    return model(
         kind=kind,
         filename=name,
         content_type=content_type,

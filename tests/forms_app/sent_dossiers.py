@@ -9,17 +9,21 @@ office mail each queued through the outbox carrying exactly
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
-import io
 from email.message import EmailMessage
 
-from mail_fixtures import CALL, PLAN, individual_data, make_docx, make_pdf
-from openpyxl import Workbook
+from mail_fixtures import CALL, PLAN, individual_data, make_docx, make_pdf, stored
+from paths import CONTENT
+from sitegen.loader import load_content
 from sqlalchemy.orm import object_session
 from summary_samples import individual, summary_of
 
+from forms_app.campaigns import find_campaign
+from forms_app.dossiers.assemble import build_facts
+from forms_app.dossiers.documents import render_roster_xlsx
 from forms_app.dossiers.packaging import sending_files
 from forms_app.mail.outbox import queue_mail
 from forms_app.nominations.docx_export import render_docx
@@ -35,7 +39,6 @@ from forms_app.store.models import (
     Nomination,
     NominationStatus,
     NominationVersion,
-    StoredFile,
 )
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -48,28 +51,6 @@ def real_summary() -> tuple[bytes, bytes]:
     """A one-page summary as the app renders it (WeasyPrint PDF, python-docx Word copy)."""
     summary = summary_of(individual())
     return render_pdf(summary)[0], render_docx(summary, None)
-
-
-def stored_file(kind: FileKind, filename: str, content_type: str, content: bytes) -> StoredFile:
-    return StoredFile(
-        kind=kind,
-        filename=filename,
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-    )
-
-
-def dossier_file(kind: DossierFileKind, filename: str, content_type: str, content: bytes):
-    return DossierFile(
-        kind=kind,
-        filename=filename,
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-    )
 
 
 def open_dossier(
@@ -103,8 +84,8 @@ def add_version(nomination: Nomination, number: int, data: dict) -> NominationVe
     )
     base = f"tom-tat-thanh-tich-{nomination.reference}-v{number}"
     version.files = [
-        stored_file(FileKind.PDF, f"{base}.pdf", "application/pdf", pdf),
-        stored_file(FileKind.DOCX, f"{base}.docx", DOCX_TYPE, docx_bytes),
+        stored(FileKind.PDF, f"{base}.pdf", "application/pdf", pdf),
+        stored(FileKind.DOCX, f"{base}.docx", DOCX_TYPE, docx_bytes),
     ]
     nomination.versions.append(version)
     return version
@@ -143,13 +124,16 @@ def add_nominee(
     return nomination
 
 
-def roster_bytes(names: list[str]) -> bytes:
-    workbook = Workbook()
-    for number, name in enumerate(names, start=1):
-        workbook.active.append([number, name])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+@functools.cache
+def content():
+    return load_content(CONTENT)
+
+
+def sending_facts(dossier: Dossier, nominees: list[Nomination], number: int, at: dt.datetime):
+    """The facts the sending's own documents are made from, as the sending builds them."""
+    campaign = find_campaign(content(), dossier.plan_slug, dossier.call_key)
+    facts = build_facts(campaign, dossier, at, nominations=nominees)
+    return dataclasses.replace(facts, revision=number - 1)
 
 
 def send(session, dossier: Dossier, nominees: list[Nomination], at: dt.datetime, *, scan=False):
@@ -165,32 +149,36 @@ def send(session, dossier: Dossier, nominees: list[Nomination], at: dt.datetime,
     )
     session.add(sending)
     files = [
-        dossier_file(
+        stored(
             DossierFileKind.PROPOSAL_PDF,
             f"{stem}.pdf",
             "application/pdf",
             make_pdf(f"Tờ trình {dossier.union_name} lần {number}"),
+            DossierFile,
         ),
-        dossier_file(
+        stored(
             DossierFileKind.PROPOSAL_DOCX,
             f"{stem}.docx",
             DOCX_TYPE,
             make_docx(f"Tờ trình {dossier.union_name} lần {number}"),
+            DossierFile,
         ),
-        dossier_file(
+        stored(
             DossierFileKind.ROSTER_XLSX,
             f"Danh-sach-trich-ngang-{dossier.reference}.xlsx",
             XLSX_TYPE,
-            roster_bytes([n.nominee_name for n in nominees]),
+            render_roster_xlsx([sending_facts(dossier, nominees, number, at)]),
+            DossierFile,
         ),
     ]
     if scan:
         files.append(
-            dossier_file(
+            stored(
                 DossierFileKind.SIGNED_SCAN,
                 f"To-trinh-da-ky-{dossier.reference}.pdf",
                 "application/pdf",
                 make_pdf(f"Bản ký {dossier.reference}"),
+                DossierFile,
             )
         )
     sending.files = files
@@ -216,7 +204,11 @@ def send(session, dossier: Dossier, nominees: list[Nomination], at: dt.datetime,
 
 
 def store_sent_dossier(
-    app, reference: str, union: str, nominees: list[tuple[str, str]], at: dt.datetime
+    app,
+    reference: str = "DQ1SENT2",
+    union: str = "CĐCS Công ty TNHH Cơ khí Sài Gòn",
+    nominees: tuple[tuple[str, str], ...] = (("NQ1SENT2", "Trần Văn Bình"),),
+    at: dt.datetime = dt.datetime(2020, 2, 9, 2, tzinfo=dt.UTC),
 ) -> None:
     """A dossier of `nominees` ((reference, name) pairs) sent once at `at`, committed."""
     with app.test_request_context():

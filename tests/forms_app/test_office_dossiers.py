@@ -26,6 +26,7 @@ from mail_fixtures import CALL, OTHER_CALL, OTHER_PLAN, PLAN, individual_data
 from openpyxl import load_workbook
 from sent_dossiers import add_nominee, add_version, open_dossier, send
 from sqlalchemy import func, select
+from test_dossier_documents import HEADERS
 from test_office import PASSWORD, create_user, csrf_token, login
 from web_client import WebClient, at_once, serve
 
@@ -103,6 +104,7 @@ def office_app(make_app):
 
 @pytest.fixture
 def quan1(office_app):
+    """The office of the plan's issuing body, logged in."""
     client = office_app.test_client()
     assert login(client, "quan1").status_code == 302
     return client
@@ -403,21 +405,7 @@ def test_office_call_zip_holds_every_sent_dossier_as_last_sent(office_app, quan1
     assert log_entries(office_app)[-1] == ("xuat-zip", f"{PLAN}/{CALL}", PLAN)
 
 
-ROSTER_HEADER = [
-    "STT",
-    "Họ và tên / Tên tập thể",
-    "Năm sinh",
-    "Giới tính",
-    "Chức vụ",
-    "Đơn vị",
-    "Đối tượng",
-    "Hình thức đề nghị",
-    "Số sáng kiến",
-    "Giá trị làm lợi (đồng)",
-    "Ghi chú",
-    "Công đoàn cơ sở",
-    "Mã hồ sơ",
-]
+ROSTER_HEADER = [*HEADERS, "Công đoàn cơ sở", "Mã hồ sơ"]  # a list of several dossiers
 
 
 def roster_row(number: int, name: str, position: str, category: str) -> list:

@@ -548,13 +548,7 @@ def log_entries(app) -> list[AccessLogEntry]:
 def logged_app(make_app):
     app = make_app(MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False)
     submit_with_mails(app, REFERENCE, "Nguyễn Thị Lan")
-    store_sent_dossier(
-        app,
-        "DQ1SENT2",
-        "CĐCS Công ty TNHH Cơ khí Sài Gòn",
-        [("NQ1SENT2", "Trần Văn Bình")],
-        dt.datetime(2020, 2, 9, 2, tzinfo=dt.UTC),
-    )
+    store_sent_dossier(app)  # DQ1SENT2, one nominee, sent once
     return app
 
 
