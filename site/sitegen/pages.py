@@ -19,7 +19,7 @@ import ctypes
 import datetime as dt
 import html as html_lib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from html.parser import HTMLParser
@@ -317,6 +317,7 @@ def render_plan_page(
     content: Content,
     settings: SiteSettings,
     implementing: tuple[Plan, ...] | None = None,
+    related: tuple[tuple[Plan, str], ...] | None = None,
 ) -> GeneratedPage:
     """The Markdown of one plan's page: header, metadata, full text, signature."""
     m = plan.meta
@@ -335,7 +336,7 @@ def render_plan_page(
         implementing=content.implementing(plan) if implementing is None else implementing,
         open_calls=[n for n in m.nominations if n.deadline is not None],
         any_open=any(n.is_open(settings.now) for n in m.nominations),
-        related=content.related_to(plan),
+        related=content.related_to(plan) if related is None else related,
         number_misprint=next((x for x in m.misprints if x.text == m.number), None),
     )
     return GeneratedPage(page_title(plan), html, toc)
@@ -431,22 +432,38 @@ def plan_page_makers(
     A large site renders its plan pages one at a time, each just before it is
     written, so that their HTML is never all in memory at once.
     """
-    # Who implements whom, in one pass (Content.implementing scans every plan).
+    # Who implements whom and who relates to whom, in one pass (Content's
+    # `implementing` and `related_to` scan every plan: per page, that made a
+    # build's time grow with the square of the number of plans).
     implementing: dict[str, list[Plan]] = {}
+    related_from: dict[str, list[tuple[Plan, str]]] = {}
     for plan in content.plans:
         for ref in plan.meta.implements:
             found = implementing.setdefault(ref.plan, []) if ref.plan else None
             if found is not None and (not found or found[-1].slug != plan.slug):
                 found.append(plan)
+        for rel in plan.meta.related:
+            related_from.setdefault(rel.plan, []).append((plan, rel.relation))
     makers = {}
     for plan in content.plans:
         found = tuple(implementing.get(plan.slug, ()))
+        related = _related(plan, content, related_from.get(plan.slug, ()))
         makers[f"{PLAN_DIR}/{plan.slug}.md"] = (
-            (plan, found),
+            (plan, found, related),
             page_title(plan),
-            partial(render_plan_page, plan, content, settings, found),
+            partial(render_plan_page, plan, content, settings, found, related),
         )
     return makers
+
+
+def _related(
+    plan: Plan, content: Content, backward: Iterable[tuple[Plan, str]]
+) -> tuple[tuple[Plan, str], ...]:
+    """`Content.related_to(plan)` from the plans naming it (`backward`, in site order)."""
+    named = {r.plan for r in plan.meta.related}
+    out = [(content.by_slug[r.plan], r.relation) for r in plan.meta.related]
+    out += [(p, relation) for p, relation in backward if p.slug not in named]
+    return tuple(out)
 
 
 def generate_site_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:

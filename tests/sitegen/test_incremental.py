@@ -59,9 +59,9 @@ def test_preview_after_edit_addition_and_removal_equals_a_full_build(tree, tmp_p
         "ke-hoach-2",
         edits=(*numbered(2), ("Nội dung kế hoạch.", "Giữ gìn an toàn vệ sinh lao động.")),
     )
-    changed, removed = preview.update()
-    assert "ke-hoach/ke-hoach-2.md" in changed
-    assert "ke-hoach/ke-hoach-1.md" not in changed
+    # first the plan's page, then (in a thread) what shows it among others
+    assert preview.update() == (["ke-hoach/ke-hoach-2.md"], [])
+    changed, removed = preview.wait()
     assert "lich/ke-hoach-2.ics" in changed
     assert "lich/ke-hoach-1.ics" not in changed
     assert removed == []
@@ -69,15 +69,52 @@ def test_preview_after_edit_addition_and_removal_equals_a_full_build(tree, tmp_p
 
     # an addition
     tree.plan("ke-hoach-4", edits=numbered(4))
-    changed, removed = preview.update()
-    assert {"ke-hoach/ke-hoach-4.md", "lich/ke-hoach-4.ics"} <= set(changed)
+    assert preview.update() == (["ke-hoach/ke-hoach-4.md"], [])
+    assert "lich/ke-hoach-4.ics" in preview.wait()[0]
     assert_same_as_full_build(preview, tree.root, tmp_path / "full-2")
 
     # a removal
     (tree.root / "plans" / "ke-hoach-1.md").unlink()
-    changed, removed = preview.update()
-    assert {"ke-hoach/ke-hoach-1.md", "lich/ke-hoach-1.ics"} <= set(removed)
+    assert preview.update() == ([], ["ke-hoach/ke-hoach-1.md"])
     assert not (preview.site_dir / "ke-hoach" / "ke-hoach-1").exists()
+    assert "lich/ke-hoach-1.ics" in preview.wait()[1]
+    assert_same_as_full_build(preview, tree.root, tmp_path / "full-3")
+
+
+def test_a_plan_page_follows_the_plans_it_is_related_to(tree, tmp_path, settings):
+    """A plan's page names the plans related to it either way: when one of
+    them is renumbered, or names it, or stops naming it, the page is made again."""
+
+    def relating(n: int, relation: str | None, number: str = "") -> None:
+        link = f"related:\n  - plan: ke-hoach-1\n    relation: {relation}\n"
+        edits = [*numbered(n), (f"{n}/KH-LĐLĐ", f"{number or n}/KH-LĐLĐ")]
+        if relation:
+            edits.append(("signature:\n", link + "signature:\n"))
+        tree.plan(f"ke-hoach-{n}", edits=tuple(edits))
+
+    tree.plan("ke-hoach-1", edits=numbered(1))
+    relating(2, "Cùng đợt")
+    preview = Preview(tree.root, tmp_path / "preview" / "site")
+    preview.build()
+    page = preview.site_dir / "ke-hoach" / "ke-hoach-1" / "index.html"
+    assert "Cùng đợt" in page.read_text(encoding="utf-8")
+
+    relating(2, "Cùng đợt", number="22")  # renumbered
+    changed, _ = preview.update()
+    assert set(changed) == {"ke-hoach/ke-hoach-1.md", "ke-hoach/ke-hoach-2.md"}
+    assert "22/KH-LĐLĐ" in page.read_text(encoding="utf-8")
+    assert_same_as_full_build(preview, tree.root, tmp_path / "full-1")
+
+    relating(3, "Tiếp nối")  # a new plan names it
+    changed, _ = preview.update()
+    assert set(changed) == {"ke-hoach/ke-hoach-1.md", "ke-hoach/ke-hoach-3.md"}
+    assert "Tiếp nối" in page.read_text(encoding="utf-8")
+    assert_same_as_full_build(preview, tree.root, tmp_path / "full-2")
+
+    relating(2, None)  # stops naming it
+    changed, _ = preview.update()
+    assert set(changed) == {"ke-hoach/ke-hoach-1.md", "ke-hoach/ke-hoach-2.md"}
+    assert "Cùng đợt" not in page.read_text(encoding="utf-8")
     assert_same_as_full_build(preview, tree.root, tmp_path / "full-3")
 
 
