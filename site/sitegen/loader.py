@@ -26,7 +26,15 @@ from pydantic_core import PydanticCustomError
 from . import yaml_hints
 from .errors import ContentError, Problem, display_path
 from .field_names import suggest_key
-from .models import FrontMatter, Issuer, Plan, nfc, normalise_number, parse_date
+from .models import (
+    FrontMatter,
+    Issuer,
+    Plan,
+    nfc,
+    normalise_number,
+    pack_text,
+    parse_date,
+)
 from .sources import compare_with_source
 
 log = logging.getLogger(__name__)
@@ -397,9 +405,9 @@ def load_plan_file(
         slug=slug,
         source=shown,
         meta=meta,
-        body=body.strip("\n") + "\n",
+        packed_body=pack_text(body.strip("\n") + "\n"),
         issuer=issuer,
-        source_text=source_text,
+        packed_source=None if source_text is None else pack_text(source_text),
     )
     return plan, [], doc
 
