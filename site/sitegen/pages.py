@@ -22,7 +22,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from html.parser import HTMLParser
 
 from cmarkgfm import _cmark, cmark
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -219,24 +218,9 @@ def keep_place_together(name: str) -> Markup:
     return Markup('{}<span class="vb-nowrap">{}</span>').format(head, place)
 
 
-class _TopLevel(HTMLParser):
-    """Offsets where the top-level elements of an HTML fragment start."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
-        self.starts: list[tuple[int, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        if self.depth == 0:
-            self.starts.append(self.getpos())
-        if tag not in _VOID_TAGS:
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        self.depth -= 1
-
-
+# A tag of cmark's output (it escapes every "<" and ">" of the text and of
+# attribute values, and writes no raw HTML here: see `render_body`).
+_TAG_AT_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
 _VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "wbr"}
 
 
@@ -246,15 +230,20 @@ def split_last_block(html: Markup) -> tuple[Markup, Markup]:
     The print keeps the last block with the signature, so that "Nơi nhận" and
     the signature never stand alone on the last page.
     """
-    parser = _TopLevel()
-    parser.feed(str(html))
-    parser.close()
-    if len(parser.starts) < 2:
-        return Markup(""), html
-    line, column = parser.starts[-1]
     text = str(html)
-    offset = sum(len(part) + 1 for part in text.split("\n")[: line - 1]) + column
-    return Markup(text[:offset]), Markup(text[offset:])
+    depth = 0
+    starts: list[int] = []
+    for tag in _TAG_AT_RE.finditer(text):
+        if tag[1]:
+            depth -= 1
+            continue
+        if depth == 0:
+            starts.append(tag.start())
+        if tag[2].lower() not in _VOID_TAGS:
+            depth += 1
+    if len(starts) < 2:
+        return Markup(""), html
+    return Markup(text[: starts[-1]]), Markup(text[starts[-1] :])
 
 
 def _capitalize_vi(text: str) -> str:
