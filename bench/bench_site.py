@@ -33,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -194,6 +195,9 @@ def _until(check, limit: float = 600.0) -> float:
     return time.perf_counter() - started
 
 
+FOLLOWED = "tệp khác"  # sitegen.build.Preview.follow_up's log line
+
+
 def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
     """`sitegen serve` on `count` plans: seconds from a save to the page served.
 
@@ -212,8 +216,20 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
     server = subprocess.Popen(
         [*command, "--addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    # The preview logs when the second part of an update (listings, home,
+    # feed, calendars) is written: the moments of those lines.
+    followed: list[float] = []
+
+    def read_log() -> None:
+        assert server.stderr is not None
+        for line in server.stderr:
+            if FOLLOWED in line:
+                followed.append(time.perf_counter())
+
+    threading.Thread(target=read_log, daemon=True).start()
     rows = []
     try:
         started = _until(lambda: _get(base)[0] == 200, limit=3600)
@@ -250,6 +266,9 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
             else:
                 _until(lambda url=url, marker=marker: marker in _get(url)[1])
             rows.append((f"{name}: page served", time.perf_counter() - saved))
+            _until(lambda saved=saved: any(t > saved for t in followed), limit=400)
+            moment = next(t for t in followed if t > saved)
+            rows.append((f"{name}: listings, feed, calendars", moment - saved))
             try:
                 _until(lambda before=before: index_dir() not in ("", before), limit=400)
                 rows.append((f"{name}: search index replaced", time.perf_counter() - saved))

@@ -25,8 +25,7 @@ def test_the_last_block_is_split_from_the_body_at_its_top_level_tag():
     from sitegen.pages import render_body, split_last_block
 
     body, _ = render_body(
-        "Đoạn một,  \nxuống dòng **đậm**.\n\n---\n\n- mục\n- mục hai\n\n"
-        "Nơi nhận:  \nLưu VP <b>\n"
+        "Đoạn một,  \nxuống dòng **đậm**.\n\n---\n\n- mục\n- mục hai\n\nNơi nhận:  \nLưu VP <b>\n"
     )
     before, last = split_last_block(body)
     assert before + last == body
