@@ -158,6 +158,7 @@ class Preview:
         build(config)
         self.session = last_session()
         self.settings = self.session.settings
+        self.session.env().get_template("main.html")  # compiled now, not on the first save
         _freeze()
         self._index(content)
 

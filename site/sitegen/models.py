@@ -644,6 +644,7 @@ class Plan(Strict):
         return next((n for n in self.meta.nominations if n.key == key), None)
 
 
+@functools.lru_cache(maxsize=1 << 17)  # asked for every plan on each preview update
 def normalise_number(number: str) -> str:
     """Fold a printed number for matching: '63 /KH-LĐLD' == '63/KH-LĐLĐ'."""
     folded = nfc(number).upper().replace("Đ", "D")
