@@ -16,6 +16,7 @@ removal) to the preview serving the change, and to the new search index.
     .venv/bin/python bench/bench_site.py                  # 100, 1000, 10000
     .venv/bin/python bench/bench_site.py 1000 10000 --browser
     .venv/bin/python bench/bench_site.py 100000           # fits 8 GB?
+    .venv/bin/python bench/bench_site.py 10000 --keep /tmp/plans   # plans kept for reruns
     .venv/bin/python bench/bench_site.py --serve 10000
 
 This is a benchmark, not a test: it asserts nothing.
@@ -29,6 +30,7 @@ import json
 import random
 import re
 import resource
+import shutil
 import socket
 import subprocess
 import sys
@@ -115,12 +117,27 @@ def generate(root: Path, count: int) -> None:
         (root / "plans" / f"ke-hoach-thu-nghiem-{i:05d}.md").write_text(text, encoding="utf-8")
 
 
-def run_one(count: int, workdir: Path) -> dict[str, float]:
+def generated(count: int, workdir: Path, keep: Path | None) -> Path:
+    """`count` synthetic plans under `workdir`, or under `keep` where an
+    earlier run left them (generation is deterministic: same plans)."""
+    if keep is None:
+        content = workdir / "content"
+        generate(content, count)
+        return content
+    content = keep / f"content-{count}"
+    done = keep / f"content-{count}.done"
+    if not done.exists():
+        shutil.rmtree(content, ignore_errors=True)
+        generate(content, count)
+        done.touch()
+    return content
+
+
+def run_one(count: int, workdir: Path, keep: Path | None = None) -> dict[str, float]:
     """In this process: generate, build (check, build, index) and report."""
     from sitegen.build import build_site
 
-    content = workdir / "content"
-    generate(content, count)
+    content = generated(count, workdir, keep)
     timings: dict[str, float] = {}
     build_site(content, workdir / "site", timings)
     timings["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -287,11 +304,17 @@ def main() -> None:
     parser.add_argument(
         "--serve", type=int, metavar="N", help="measure `sitegen serve` on N plans after saves"
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the generated plans in DIR and reuse them in later runs",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, Path(args.workdir))))
+        keep = Path(args.keep).resolve() if args.keep else None
+        print(json.dumps(run_one(args.one, Path(args.workdir), keep)))
         return
     if args.serve:
         with tempfile.TemporaryDirectory(prefix=f"bench-serve-{args.serve}-") as tmp:
@@ -314,7 +337,8 @@ def main() -> None:
     for count in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-site-{count}-") as tmp:
             done = subprocess.run(
-                [sys.executable, __file__, "--one", str(count), "--workdir", tmp],
+                [sys.executable, __file__, "--one", str(count), "--workdir", tmp]
+                + (["--keep", args.keep] if args.keep else []),
                 capture_output=True,
                 text=True,
                 check=True,
