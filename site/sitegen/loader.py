@@ -456,7 +456,12 @@ def _check_misprints(meta: FrontMatter, body: str, shown: str, doc: _Doc) -> lis
 def _check_links(docs: dict[str, _Doc], slugs: set[str]) -> list[Problem]:
     """Links between plans, on the raw data of every file (valid or not)."""
     problems: list[Problem] = []
-    for source, doc in sorted(docs.items()):
+    linking = [
+        (source, doc)
+        for source, doc in docs.items()
+        if isinstance(doc.data, dict) and ("implements" in doc.data or "related" in doc.data)
+    ]
+    for source, doc in sorted(linking):
         for key in ("implements", "related"):
             refs = doc.data.get(key) if isinstance(doc.data, dict) else None
             if not isinstance(refs, list):
@@ -482,7 +487,6 @@ def _check_numbers(plans: list[Plan], docs: dict[str, _Doc]) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[tuple[str, int | None, str], Plan] = {}
     for plan in sorted(plans, key=lambda p: p.source):
-        line = docs[plan.source].line_of
         if plan.meta.number:
             key = (plan.meta.issuer, plan.year, normalise_number(plan.meta.number))
             if key in seen:
@@ -490,7 +494,7 @@ def _check_numbers(plans: list[Plan], docs: dict[str, _Doc]) -> list[Problem]:
                 problems.append(
                     Problem(
                         plan.source,
-                        line(("number",)),
+                        docs[plan.source].line_of(("number",)),
                         "number",
                         f'số "{plan.meta.number}" của {plan.issuer.short_name} năm {plan.year} '
                         f"đã dùng cho {other.source}",

@@ -435,9 +435,11 @@ def plan_page_makers(
             related_from.setdefault(rel.plan, []).append((plan, rel.relation))
     makers = {}
     for plan in content.plans:
-        found = tuple(implementing.get(plan.slug, ()))
-        related = _related(plan, content, related_from.get(plan.slug, ()))
-        makers[f"{PLAN_DIR}/{plan.slug}.md"] = (
+        slug = plan.slug
+        found = tuple(implementing[slug]) if slug in implementing else ()
+        backward = related_from.get(slug, ())
+        related = _related(plan, content, backward) if backward or plan.meta.related else ()
+        makers[f"{PLAN_DIR}/{slug}.md"] = (
             (plan, found, related),
             page_title(plan),
             partial(render_plan_page, plan, content, settings, found, related),
