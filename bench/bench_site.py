@@ -140,8 +140,15 @@ def run_one(count: int, workdir: Path, keep: Path | None = None) -> dict[str, fl
     content = generated(count, workdir, keep)
     timings: dict[str, float] = {}
     build_site(content, workdir / "site", timings)
-    timings["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    timings["rss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timings["rss_self_mb"] = me.ru_maxrss / 1024
+    timings["rss_children_mb"] = children.ru_maxrss / 1024
+    # CPU seconds of the whole run (generation included when not kept),
+    # the build process and the index child apart: on a shared machine these
+    # move less with the load than the wall-clock stages.
+    timings["cpu_self_s"] = me.ru_utime + me.ru_stime
+    timings["cpu_children_s"] = children.ru_utime + children.ru_stime
     return timings
 
 
@@ -324,13 +331,25 @@ def main() -> None:
         if not args.sizes:
             return
     sizes = args.sizes or [100, 1000, 10000]
-    names = ("check", "build", "index", "total", "total s", "build MB", "index MB", "KB/plan")
+    names = (
+        "check",
+        "build",
+        "index",
+        "total",
+        "total s",
+        "build MB",
+        "index MB",
+        "KB/plan",
+        "cpu b",
+        "cpu i",
+    )
     header = f"{'plans':>7} " + " ".join(f"{name:>8}" for name in names)
     print(
         "ms per plan per stage (index = the wait for the search index after MkDocs: a child"
         " process writes it beside MkDocs); peak memory of the build process and of the"
         " indexing child (they run at the same time); KB/plan = growth of the larger of"
-        " the two from the previous size"
+        " the two from the previous size; cpu b / cpu i = CPU ms per plan of the build"
+        " process and of the index child (with --keep, generation is not counted)"
     )
     print(header)
     previous: tuple[int, float] | None = None
@@ -356,7 +375,9 @@ def main() -> None:
             print(
                 f"{count:>7} {per['check']:>8.2f} {per['build']:>8.2f} {per['index']:>8.2f} "
                 f"{total * 1000 / count:>8.2f} {total:>8.1f} {t['rss_self_mb']:>8.0f} "
-                f"{t['rss_children_mb']:>8.0f} {growth}",
+                f"{t['rss_children_mb']:>8.0f} {growth} "
+                f"{t['cpu_self_s'] * 1000 / count:>8.2f} "
+                f"{t['cpu_children_s'] * 1000 / count:>8.2f}",
                 flush=True,
             )
             if args.browser and count == max(sizes):
