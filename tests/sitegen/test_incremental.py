@@ -8,6 +8,7 @@ as the preview's first build wrote it (see sitegen.build.Preview).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,25 @@ def test_a_plan_page_follows_the_plans_it_is_related_to(tree, tmp_path, settings
     assert_same_as_full_build(preview, tree.root, tmp_path / "full-3")
 
 
+def test_the_browsers_are_told_to_reload_once_the_listings_are_written(tree, tmp_path, settings):
+    tree.plan("ke-hoach-1", edits=numbered(1))
+    listing = tmp_path / "preview" / "site" / "danh-sach" / "index.html"
+    seen: list[bool] = []
+    preview = Preview(
+        tree.root,
+        tmp_path / "preview" / "site",
+        on_ready=lambda: seen.append("ke-hoach-2" in listing.read_text(encoding="utf-8")),
+    )
+    preview.build()
+    tree.plan("ke-hoach-2", edits=numbered(2))
+    assert preview.update() == (["ke-hoach/ke-hoach-2.md"], [])
+    preview.wait()
+    assert seen == [True]
+    assert preview.update() == ([], [])  # nothing changed: no reload
+    preview.wait_for_index()
+    assert seen == [True]
+
+
 def test_preview_keeps_the_last_good_site_while_a_plan_has_problems(tree, tmp_path, settings):
     tree.plan("ke-hoach-1", edits=numbered(1))
     preview = Preview(tree.root, tmp_path / "preview" / "site")
@@ -136,3 +156,26 @@ def test_an_unchanged_content_updates_nothing(tree, tmp_path, settings):
     preview.build()
     assert preview.update() == ([], [])
     preview.wait_for_index()
+
+
+def test_the_live_reload_server_shows_a_new_version_when_told(tmp_path):
+    """`sitegen serve`'s hook into MkDocs' server: outside a build, the site's
+    version moves (browsers waiting on it reload); during one, the build's end does it."""
+    from mkdocs.livereload import LiveReloadServer
+    from sitegen.build import _Reload
+
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        reload = _Reload()
+        reload.server = server
+        before = server._visible_epoch
+        time.sleep(0.01)
+        reload()
+        assert server._visible_epoch > before
+        assert server._wanted_epoch == server._visible_epoch
+        server._wanted_epoch += 1000  # a build is running
+        during = server._visible_epoch
+        reload()
+        assert server._visible_epoch == during
+    finally:
+        server.server_close()
