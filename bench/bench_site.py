@@ -18,6 +18,7 @@ removal) to the preview serving the change, and to the new search index.
     .venv/bin/python bench/bench_site.py 100000           # fits 8 GB?
     .venv/bin/python bench/bench_site.py 10000 --keep /tmp/plans   # plans kept for reruns
     .venv/bin/python bench/bench_site.py --serve 10000
+    .venv/bin/python bench/bench_site.py --updates 10000 --keep /tmp/plans
 
 This is a benchmark, not a test: it asserts nothing.
 """
@@ -32,6 +33,7 @@ import re
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -304,6 +306,55 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
     return rows
 
 
+def measure_updates(count: int, workdir: Path, keep: Path | None, runs: int) -> list[str]:
+    """`sitegen serve`'s update, in this process, on `count` plans: for an
+    edit, an addition and a removal (each `runs` times), the wall-clock and
+    CPU seconds of the first part (the plan's page) and the wall-clock seconds
+    until the second part (listings, home, feed, calendars) is written. The
+    CPU seconds are the updating thread's own: on a shared machine they move
+    less with the load than the wall clock."""
+    from sitegen.build import Preview
+
+    content = generated(count, workdir, keep)
+    preview = Preview(content, workdir / "preview" / "site")
+    preview.build()
+    plan = content / "plans" / "ke-hoach-thu-nghiem-00000.md"
+    text = plan.read_text(encoding="utf-8")
+    added = plan.with_name("ke-hoach-moi.md")
+    other = text.replace('number: "0/KH-TN"', 'number: "99999/KH-TN"', 1)
+    times: dict[str, list[tuple[float, float, float]]] = {}
+    try:
+        for run in range(runs):
+            steps = (
+                (
+                    "edit one plan",
+                    lambda run=run: plan.write_text(
+                        text.replace("Đợt 0:", f"Đợt 0 (sửa {run}):", 1), encoding="utf-8"
+                    ),
+                ),
+                ("add one plan", lambda: added.write_text(other, encoding="utf-8")),
+                ("remove that plan", added.unlink),
+            )
+            for name, act in steps:
+                act()
+                wall, cpu = time.perf_counter(), time.thread_time()
+                preview.update()
+                first = (time.perf_counter() - wall, time.thread_time() - cpu)
+                preview.wait()
+                times.setdefault(name, []).append((*first, time.perf_counter() - wall))
+    finally:
+        plan.write_text(text, encoding="utf-8")
+        preview.close()
+    rows = []
+    for name, measured in times.items():
+        page, cpu, rest = (statistics.median(m[i] for m in measured) for i in range(3))
+        rows.append(
+            f"{name:>18}: page {page:.2f} s wall, {cpu:.2f} s CPU; "
+            f"listings, feed, calendars {rest:.2f} s wall (medians of {len(measured)})"
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, help="plans per build (100 1000 10000)")
@@ -316,6 +367,12 @@ def main() -> None:
         metavar="DIR",
         help="keep the generated plans in DIR and reuse them in later runs",
     )
+    parser.add_argument(
+        "--updates",
+        type=int,
+        metavar="N",
+        help="time the preview's update in-process on N plans (edit, add, remove; 3 runs)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -323,6 +380,14 @@ def main() -> None:
         keep = Path(args.keep).resolve() if args.keep else None
         print(json.dumps(run_one(args.one, Path(args.workdir), keep)))
         return
+    if args.updates:
+        keep = Path(args.keep).resolve() if args.keep else None
+        with tempfile.TemporaryDirectory(prefix=f"bench-updates-{args.updates}-") as tmp:
+            print(f"preview updates on {args.updates} plans, in-process")
+            for row in measure_updates(args.updates, Path(tmp), keep, runs=3):
+                print(row, flush=True)
+        if not args.sizes and not args.serve:
+            return
     if args.serve:
         with tempfile.TemporaryDirectory(prefix=f"bench-serve-{args.serve}-") as tmp:
             print(f"sitegen serve on {args.serve} plans: seconds after saving")
