@@ -82,6 +82,23 @@ def test_preview_after_edit_addition_and_removal_equals_a_full_build(tree, tmp_p
     assert_same_as_full_build(preview, tree.root, tmp_path / "full-3")
 
 
+def test_a_save_during_the_second_part_of_an_update_ends_equal_to_a_full_build(
+    tree, tmp_path, settings
+):
+    """A new save stops the listings' update of the previous one wherever it
+    is; the next update makes what it left."""
+    for n in range(1, 6):
+        tree.plan(f"ke-hoach-{n}", edits=numbered(n))
+    preview = Preview(tree.root, tmp_path / "preview" / "site")
+    preview.build()
+    for n in range(6, 10):  # additions in quick succession
+        tree.plan(f"ke-hoach-{n}", edits=numbered(n))
+        assert preview.update() == ([f"ke-hoach/ke-hoach-{n}.md"], [])
+    (tree.root / "plans" / "ke-hoach-6.md").unlink()
+    assert preview.update() == ([], ["ke-hoach/ke-hoach-6.md"])
+    assert_same_as_full_build(preview, tree.root, tmp_path / "full")
+
+
 def test_a_plan_page_follows_the_plans_it_is_related_to(tree, tmp_path, settings):
     """A plan's page names the plans related to it either way: when one of
     them is renumbered, or names it, or stops naming it, the page is made again."""
