@@ -151,7 +151,7 @@ class Preview:
         self._stop_follow_up()
         content = load_content(self.root, self.cache)
         _use_content(self.root)
-        use_loaded(content)
+        use_loaded(content, preview=True)
         config = load_config(config_file=str(CONFIG_FILE), site_dir=str(self.site_dir))
         if self.site_url:
             config.site_url = self.site_url

@@ -17,6 +17,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -63,6 +64,8 @@ def site_settings(config: MkDocsConfig) -> SiteSettings:
 _preloaded: dict[Path, Content] = {}
 # The content of the build in progress, for the search index.
 _current: list[Content] = []
+# Whether the next build is the editors' preview's (see use_loaded).
+_previewing: list[bool] = [False]
 
 
 class SitegenPage(Page):
@@ -113,14 +116,16 @@ class SitegenPage(Page):
 Maker = Callable[[], GeneratedPage]
 
 
-def use_loaded(content: Content) -> None:
+def use_loaded(content: Content, preview: bool = False) -> None:
     """Let the next build reuse `content` (loaded from `content.root`).
 
     `sitegen build` writes the search index itself, beside MkDocs; the hook
-    then does not write it again.
+    then does not write it again. A `preview` build keeps what later updates
+    reuse (the plans' calendar events).
     """
     _preloaded.clear()
     _preloaded[content.root] = content
+    _previewing[:] = [preview]
 
 
 def add_file(files: Files, config: MkDocsConfig, src_uri: str, output: Output) -> File:
@@ -131,9 +136,34 @@ def add_file(files: Files, config: MkDocsConfig, src_uri: str, output: Output) -
         file = File.generated(config, src_uri, content="")
         SitegenPage(output.title, file, config, output.make)  # type: ignore[arg-type]
     else:
-        file = File.generated(config, src_uri, content=output.make())  # type: ignore[arg-type]
+        file = MadeFile(config, src_uri, output.make)  # type: ignore[arg-type]
     files.append(file)
     return file
+
+
+class MadeFile(File):
+    """A generated file (feed, calendar) whose bytes are made when MkDocs
+    writes it and not held after: a site's calendars are about 10 KB a plan."""
+
+    def __init__(self, config: MkDocsConfig, src_uri: str, make: Callable[[], bytes]) -> None:
+        self.make = make
+        super().__init__(
+            src_uri,
+            src_dir=None,
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        self.generated_by = config.plugins._current_plugin or "<unknown>"
+        self.abs_src_path = None
+
+    @property  # type: ignore[override]
+    def _content(self) -> bytes:
+        return self.make()
+
+    @_content.setter
+    def _content(self, value: bytes | None) -> None:
+        if value is not None:
+            self.make = partial(bytes, value)
 
 
 def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
@@ -147,7 +177,8 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
     _current[:] = [] if preloaded is not None else [content]
-    events = EventCache()
+    events = EventCache(uses=None if _previewing[0] else 2)
+    _previewing[:] = [False]
     settings = site_settings(config)
     try:
         outputs = site_outputs(content, settings, events)
@@ -216,8 +247,8 @@ class Session:
                 self._pages = None
             elif isinstance(file.page, SitegenPage) and output.title is not None:
                 file.page.remake(output.title, output.make)  # type: ignore[arg-type]
-            elif output.title is None:
-                file.content_bytes = output.make()  # type: ignore[assignment]
+            elif isinstance(file, MadeFile):
+                file.make = output.make  # type: ignore[assignment]
             if isinstance(file.page, SitegenPage):
                 pages.append((src_uri, file.page))
             else:

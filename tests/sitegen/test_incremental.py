@@ -175,6 +175,29 @@ def test_an_unchanged_content_updates_nothing(tree, tmp_path, settings):
     preview.wait_for_index()
 
 
+def test_a_build_lets_go_of_each_plans_calendar_events_once_both_calendars_have_them(tree):
+    from sitegen.ical import generate_plan_calendar, generate_site_calendar, plan_events
+    from sitegen.loader import load_content
+    from sitegen.outputs import EventCache
+    from sitegen.settings import settings_for_day
+
+    for n in range(1, 4):
+        tree.plan(f"ke-hoach-{n}", edits=numbered(n))
+    content = load_content(tree.root)
+    settings = settings_for_day(None)
+    build, preview = EventCache(uses=2), EventCache()
+    for cache in (build, preview):
+        site = generate_site_calendar(content, settings, cache.events)
+        assert site == generate_site_calendar(content, settings)
+        assert len(cache) == 3
+    for plan in content.plans:
+        made = generate_plan_calendar(plan, settings, build.events(plan, settings))
+        assert made == generate_plan_calendar(plan, settings, plan_events(plan, settings))
+        preview.events(plan, settings)
+    assert len(build) == 0
+    assert len(preview) == 3
+
+
 def test_the_live_reload_server_shows_a_new_version_when_told(tmp_path):
     """`sitegen serve`'s hook into MkDocs' server: outside a build, the site's
     version moves (browsers waiting on it reload); during one, the build's end does it."""
