@@ -406,6 +406,7 @@ class DossierMailFacts:
     plan_label: str
     plan_title: str
     call_title: str
+    plan_and_call: str  # the plan's label, and the call's title when the plan has several
     issuer_name: str
     office_name: str
     office_email: str | None
@@ -483,6 +484,11 @@ def collect_dossier_facts(
         plan_label=plan_label(campaign.plan),
         plan_title=campaign.plan.meta.title,
         call_title=campaign.call.title,
+        plan_and_call=(
+            f"{plan_label(campaign.plan)} – {one_line(campaign.call.title, 100)}"
+            if len(campaign.plan.meta.nominations) > 1
+            else plan_label(campaign.plan)
+        ),
         issuer_name=campaign.plan.issuer.name,
         office_name=campaign.call.office or campaign.plan.issuer.name,
         office_email=office_address(campaign),
@@ -547,7 +553,7 @@ def queue_dossier_mails(
 
 def _dossier_subject(f: DossierMailFacts, start: str) -> str:
     unit = one_line(f.unit.union_name, 100)
-    subject = f"{start} – {unit} – {f.plan_label} – {f.count_text}"
+    subject = f"{start} – {unit} – {f.plan_and_call} – {f.count_text}"
     if f.revised:
         subject += f" – bản sửa đổi lần {f.revised}"
     return subject
