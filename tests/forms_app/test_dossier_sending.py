@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import threading
-import unicodedata
 from email.message import EmailMessage
 
 import pytest
@@ -16,7 +15,6 @@ from dossier_samples import (
     DISTRICT,
     THREE_PEOPLE,
     UNIT,
-    add_nominee,
     ensure_dossier_page,
     group,
     make_dossier,
