@@ -248,7 +248,7 @@ def test_an_edit_after_sending_sends_the_whole_dossier_as_revision_one(
         *CITY_FILES[4:8],
         "danh-sach-HS7K2M9Q-l2.xlsx",
     ]
-    assert "bản sửa đổi lần 1" in pdf_text(attachments(office)[0][1])
+    assert "(Bản sửa đổi lần 1)" in pdf_text(attachments(office)[0][1])
     assert roster_rows(attachments(office)[-1][1])[0][2] == 1986
     assert "(bản sửa đổi lần 1); bản này thay cho các bản đã gửi trước." in body(office)
     assert state(app, token)["mails"] == [
