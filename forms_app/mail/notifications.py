@@ -167,8 +167,7 @@ def _build(
 
 
 def _attach(message: EmailMessage, stored: StoredFile, filename: str) -> None:
-    maintype, _, subtype = stored.content_type.partition("/")
-    message.add_attachment(stored.content, maintype=maintype, subtype=subtype, filename=filename)
+    _attach_file(message, Attachment(filename, stored.content_type, stored.content))
 
 
 def _address(name: str, email: str) -> Address:
