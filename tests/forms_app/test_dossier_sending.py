@@ -332,9 +332,9 @@ def test_a_dossier_over_its_units_quota_is_refused_naming_it(mail_app):
     app = mail_app()
     token = make_dossier(app)
     quota(app, "", 5)  # every unit: 5, but this unit was given 2
-    quota(app, "cong doan co so cong ty tnhh co khi binh minh", 2)
+    quota(app, "Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh", 2)
     assert refused(app, token) == (
-        "Văn phòng công đoàn đã phân bổ cho “cong doan co so cong ty tnhh co khi binh minh” "
+        "Văn phòng công đoàn đã phân bổ cho “Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh” "
         "tối đa 2 người/tập thể trong đợt này; hồ sơ đang có 3. Hãy bỏ bớt 1 trước khi gửi."
     )
     assert state(app, token) == NOTHING_SENT
