@@ -130,3 +130,16 @@ def test_no_space_of_a_long_vietnamese_subject_is_lost_on_the_wire(app, length):
     office, receipt = build_mails(app, union.strip(), "Trần Văn Đức", "Nguyễn Văn Bình", ["Lê Tám"])
     for mail in (office, receipt):
         assert str(message_from_bytes(mail.raw, policy=default)["Subject"]) == mail.subject
+
+
+def test_markup_typed_by_a_unit_is_shown_as_text_in_the_html_mails(app):
+    office, receipt = build_mails(
+        app, "CĐCS <b>Bình Minh</b>", "Đức <script>x</script>", "Bình", ['Tám "&" <i>']
+    )
+    for mail in (office, receipt):
+        html = message_from_bytes(mail.raw, policy=default).get_body(("html",)).get_content()
+        assert "<b>" not in html and "<script>" not in html and "<i>" not in html
+        assert "CĐCS &lt;b&gt;Bình Minh&lt;/b&gt;" in html
+        assert "Tám &#34;&amp;&#34; &lt;i&gt;" in html
+    receipt_html = message_from_bytes(receipt.raw, policy=default).get_body(("html",))
+    assert "Kính gửi Đức &lt;script&gt;x&lt;/script&gt;," in receipt_html.get_content()
