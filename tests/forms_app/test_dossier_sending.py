@@ -22,6 +22,7 @@ from dossier_samples import (
     pdf_text,
     person,
 )
+from flask import url_for
 from mail_fixtures import run_pass, smtp_server  # noqa: F401  (smtp_server is a fixture)
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -197,8 +198,11 @@ def test_sending_mails_the_office_every_file_and_the_unit_a_confirmation(
         "(tức là trước 16:00 ngày 14/02/2020)\n"
     ) in receipt
     assert "Các tệp đã gửi:\n" + "".join(f"- {n}\n" for n in CITY_FILES) in receipt
-    assert f"http://localhost/ho-so/{token}\n" in receipt
-    assert f'<a href="http://localhost/ho-so/{token}">' in body(confirmation, "html")
+    with app.test_request_context():
+        link = url_for("dossiers.dossier_page", token=token, _external=True)
+    assert link.startswith(f"http://localhost/ho-so/{token}")
+    assert f"{link}\n" in receipt
+    assert f'<a href="{link}">' in body(confirmation, "html")
     assert [name for name, _ in attachments(confirmation)] == ["to-trinh-HS7K2M9Q-l1.pdf"]
     assert state(app, token) == {
         "revision": 1,
