@@ -500,3 +500,28 @@ def test_twenty_clicks_at_once_record_one_sending_and_two_mails(mail_app, databa
             assert session.scalar(select(func.count()).select_from(DossierSending)) == 1
     finally:
         app.extensions["forms_engine"].dispose()
+
+
+def test_attachments_are_split_in_order_whole_files_each_part_under_the_limit():
+    from forms_app.dossiers.packaging import Attachment
+    from forms_app.mail.notifications import split_attachments
+
+    def files(*sizes: int) -> list[Attachment]:
+        return [Attachment(f"{i}.pdf", "application/pdf", b"x" * s) for i, s in enumerate(sizes)]
+
+    def names(parts) -> list[list[str]]:
+        return [[item.filename for item in part] for part in parts]
+
+    assert names(split_attachments(files(4, 5, 1, 9, 2), 10)) == [
+        ["0.pdf", "1.pdf", "2.pdf"],
+        ["3.pdf"],
+        ["4.pdf"],
+    ]
+    # A file above the limit travels alone (the mail says so); the others keep their order.
+    assert names(split_attachments(files(3, 12, 3, 3), 10)) == [
+        ["0.pdf"],
+        ["1.pdf"],
+        ["2.pdf", "3.pdf"],
+    ]
+    assert names(split_attachments(files(10, 10), 10)) == [["0.pdf"], ["1.pdf"]]
+    assert names(split_attachments([], 10)) == [[]]
