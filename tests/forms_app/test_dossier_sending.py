@@ -525,3 +525,16 @@ def test_attachments_are_split_in_order_whole_files_each_part_under_the_limit():
     ]
     assert names(split_attachments(files(10, 10), 10)) == [["0.pdf"], ["1.pdf"]]
     assert names(split_attachments([], 10)) == [[]]
+
+
+def test_a_file_above_the_limit_goes_alone_and_its_mail_says_so(mail_app, smtp_server):  # noqa: F811
+    app = mail_app(MAIL_ATTACHMENT_LIMIT=1000, MAX_SCAN_BYTES=1000)
+    token = make_dossier(app)
+    send(app, token)
+    *office, _ = delivered(app, smtp_server)
+    assert [[name for name, _ in attachments(m)] for m in office] == [[n] for n in CITY_FILES]
+    for message, name in zip(office, CITY_FILES, strict=True):
+        assert (
+            f"Tệp {name} lớn hơn giới hạn 1 KB của một thư; nếu thư này không đến, hãy tải hồ sơ "
+            "tại trang văn phòng."
+        ) in body(message)
