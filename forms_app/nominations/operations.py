@@ -47,7 +47,7 @@ from ..store.models import (
     StoredFile,
     utc_now,
 )
-from ..store.ratelimit import allow_action, count_actions, record_action
+from ..store.ratelimit import allow_action
 from . import docx_export, drafts, pdf
 from .forms import ROW_LIMITS
 from .photos import PhotoError, process_photo
@@ -402,11 +402,6 @@ def save_draft(token: str, address: str, now: dt.datetime) -> str:
     ensure_open(preview.campaign, now, preview.dossier_token)
     if not draft.ready:
         raise NotFound(token)
-    if _over_save_limit(session, address):  # before any work; counted after the claim
-        session.refresh(draft)
-        if draft.sent_at is not None and draft.edit_token:  # another click just stored it
-            return draft.edit_token
-        raise _save_refused(draft)
     summary = _summary(preview, now)
     pdf_bytes, fill_ratio = _draft_pdf(preview, now)
     docx_bytes = docx_export.render_docx(summary, draft.photo)
@@ -425,30 +420,11 @@ def save_draft(token: str, address: str, now: dt.datetime) -> str:
         if draft.sent_at is None or not draft.edit_token:
             raise NotFound(token)
         return draft.edit_token
-    # Counted only by the request that stores, under the claim: repeated clicks on one
-    # draft are one save and all land on the dossier, never on a 429.
-    if _over_save_limit(session, address):
-        session.rollback()
-        raise _save_refused(draft)
-    record_action(session, address, "save", current_app.config["RATE_LIMIT_WINDOW"])
+    # No limit of its own: every save needs a draft the preview accepted, and previews are
+    # limited per address (RATE_LIMIT_PREVIEWS).
     _store_version(session, preview, address, stamp, pdf_bytes, fill_ratio, docx_bytes)
     session.commit()
     return draft.edit_token
-
-
-def _over_save_limit(session: Session, address: str) -> bool:
-    # Saving follows a preview, so it is bounded like previews (each renders a Word file).
-    config = current_app.config
-    saved = count_actions(session, address, "save", config["RATE_LIMIT_WINDOW"])
-    return saved >= config["RATE_LIMIT_PREVIEWS"]
-
-
-def _save_refused(draft: Draft) -> RateLimited:
-    return RateLimited(
-        "Địa chỉ của bạn đã lưu quá nhiều hồ sơ trong một giờ. Bản nháp vẫn được giữ; "
-        "hãy đợi một lúc rồi bấm “Lưu vào hồ sơ” lần nữa.",
-        draft.token,
-    )
 
 
 def lock_dossier(session: Session, dossier_id: int, stamp: dt.datetime) -> Dossier:
