@@ -113,7 +113,7 @@ class DossierView:
     dossier: Dossier
     campaign: Campaign
     rows: list[NomineeRow]
-    removed: list[Nomination]  # taken out after a sending, kept as the record
+    gone: list[Nomination]  # taken out after a sending, or withdrawn: kept as the record
     closed: str | None  # why nothing can change any more, or None
 
     @property
@@ -137,8 +137,8 @@ def dossier_view(token: str, now: dt.datetime) -> DossierView:
         _row(campaign, nomination, number, len(listed))
         for number, nomination in enumerate(listed, start=1)
     ]
-    removed = [n for n in dossier.nominations if n.status == NominationStatus.REMOVED]
-    return DossierView(dossier, campaign, rows, removed, describe_closure(campaign, now))
+    gone = [n for n in dossier.nominations if n not in listed]
+    return DossierView(dossier, campaign, rows, gone, describe_closure(campaign, now))
 
 
 def _row(campaign: Campaign, nomination: Nomination, number: int, count: int) -> NomineeRow:

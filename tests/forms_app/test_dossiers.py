@@ -308,7 +308,8 @@ def test_a_nominee_that_was_sent_is_kept_as_removed(app, client):
     action = csrf_token(client, f"/ho-so/{token}/")
     client.post(f"/ho-so/{token}/nguoi/{reference}/bo", data={"csrf_token": action})
     page = page_text(client.get(f"/ho-so/{token}/"))
-    assert "Đã bỏ khỏi hồ sơ sau khi gửi" in page
+    assert "Không còn trong hồ sơ" in page
+    assert f"Nguyễn Thị Lan Hương (mã {reference}) – Đã bỏ khỏi hồ sơ" in page
     assert "hãy gửi lại (bản sửa đổi lần 1)" in page
     with db(app) as session:
         nomination = session.scalar(select(Nomination))
