@@ -44,7 +44,9 @@ class ActionForm(VietnameseForm):
 def closed(error: Closed) -> tuple[str, int]:
     """After the deadline every change is refused with the plan's words (403 for a POST)."""
     status = 403 if request.method == "POST" else 200
-    back = url_for("dossiers.dossier", token=error.dossier_token) if error.dossier_token else None
+    back = (
+        url_for("dossiers.dossier_page", token=error.dossier_token) if error.dossier_token else None
+    )
     return render_template(
         "closed.html", campaign=error.campaign, message=error.message, dossier_url=back
     ), status
@@ -79,7 +81,7 @@ def start(plan_slug: str, call_key: str) -> Any:
             return _start_page(campaign, form, [CSRF_MESSAGE]), 400
         return _start_page(campaign, form, ["Thông tin đơn vị còn chỗ chưa hợp lệ."]), 422
     token = operations.open_dossier(campaign, form.unit_values(), client_address(), now)
-    return redirect(url_for("dossiers.dossier", token=token), 303)
+    return redirect(url_for("dossiers.dossier_page", token=token), 303)
 
 
 def _start_page(campaign: Any, form: UnitForm, problems: list[str]) -> str:
@@ -101,7 +103,7 @@ def _start_page(campaign: Any, form: UnitForm, problems: list[str]) -> str:
 
 
 @bp.get("/ho-so/<token>/")
-def dossier(token: str) -> str:
+def dossier_page(token: str) -> str:
     return _dossier_page(token)
 
 
@@ -114,7 +116,7 @@ def _dossier_page(token: str, unit_form: UnitForm | None = None, problems: Any =
         dossier=view.dossier,
         campaign=view.campaign,
         token=token,
-        link=url_for("dossiers.dossier", token=token, _external=True),
+        link=url_for("dossiers.dossier_page", token=token, _external=True),
         deadline=view.campaign.deadline_text,
         countdown=describe_countdown(view.campaign, now),
         adds=[
@@ -143,7 +145,7 @@ def unit(token: str) -> Any:
         return _unit_page(token, view, form, ["Thông tin đơn vị còn chỗ chưa hợp lệ."]), 422
     operations.update_unit(token, form.unit_values(), now)
     flash("Đã lưu thông tin đơn vị.")
-    return redirect(url_for("dossiers.dossier", token=token), 303)
+    return redirect(url_for("dossiers.dossier_page", token=token), 303)
 
 
 def _unit_page(token: str, view: Any, form: UnitForm, problems: list[str]) -> str:
@@ -179,14 +181,16 @@ def remove(token: str, reference: str) -> Any:
     _checked_action(token)
     name = operations.remove_nominee(token, reference, get_now())
     flash(f"Đã bỏ {name} khỏi hồ sơ.")
-    return redirect(url_for("dossiers.dossier", token=token), 303)
+    return redirect(url_for("dossiers.dossier_page", token=token), 303)
 
 
 @bp.post("/ho-so/<token>/nguoi/<reference>/<any(len, xuong):direction>")
 def move(token: str, reference: str, direction: str) -> Any:
     _checked_action(token)
     operations.move_nominee(token, reference, direction, get_now())
-    return redirect(url_for("dossiers.dossier", token=token, _anchor=f"nguoi-{reference}"), 303)
+    return redirect(
+        url_for("dossiers.dossier_page", token=token, _anchor=f"nguoi-{reference}"), 303
+    )
 
 
 @bp.post("/ho-so/<token>/nguoi/<reference>/sua")

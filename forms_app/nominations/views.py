@@ -61,7 +61,9 @@ class ConfirmForm(VietnameseForm):
 @bp.errorhandler(Closed)
 def closed(error: Closed) -> tuple[str, int]:
     status = 403 if request.method == "POST" else 200
-    back = url_for("dossiers.dossier", token=error.dossier_token) if error.dossier_token else None
+    back = (
+        url_for("dossiers.dossier_page", token=error.dossier_token) if error.dossier_token else None
+    )
     return render_template(
         "closed.html", campaign=error.campaign, message=error.message, dossier_url=back
     ), status
@@ -94,7 +96,7 @@ def form_url(dossier_token: str, subject: Subject, **args: Any) -> str:
 
 
 def dossier_url(dossier_token: str) -> str:
-    return url_for("dossiers.dossier", token=dossier_token)
+    return url_for("dossiers.dossier_page", token=dossier_token)
 
 
 def build_form(subject: Subject, campaign: Campaign, now: dt.datetime, **kwargs: Any) -> Any:

@@ -84,7 +84,7 @@ def requests_for_every_route(
         "static": [("GET", "/static/forms.css", 200), ("GET", "/static/office.css", 200)],
         "nominations.index": [("GET", "/", 200)],
         "dossiers.start": [("GET", CITY_CALL, 200), ("POST", CITY_CALL, 400)],  # no CSRF token
-        "dossiers.dossier": [("GET", dossier, 200)],
+        "dossiers.dossier_page": [("GET", dossier, 200)],
         "dossiers.unit": [("GET", f"{dossier}don-vi", 200), ("POST", f"{dossier}don-vi", 400)],
         "dossiers.edit": [("POST", f"{nominee}/sua", 400)],
         "dossiers.remove": [("POST", f"{nominee}/bo", 400)],
