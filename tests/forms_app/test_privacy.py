@@ -29,6 +29,7 @@ from forms_app.privacy.redact import redact
 from forms_app.store.models import (
     AccessLogEntry,
     Dossier,
+    DossierSending,
     Draft,
     Nomination,
     NominationVersion,
@@ -679,3 +680,33 @@ def test_the_office_sees_what_was_agreed(make_app):
     page = page_text(office.get(f"/van-phong/ho-so/{only_nomination(app).reference}"))
     assert "<tr><th>Công bố bản tóm tắt nếu được khen thưởng</th><td>Không</td></tr>" in page
     assert "<tr><th>Xử lý dữ liệu nhạy cảm (dân tộc)</th><td>Có</td></tr>" in page
+
+
+def test_my_data_lists_the_dossier_mails_that_carried_the_nominee(make_app):
+    app, client, edit_path = sent_nomination(make_app)
+    with db(app) as session:
+        nomination = session.scalars(select(Nomination)).one()
+        # A sending of the dossier that held this nominee, and one that no longer did.
+        for number, contents in ((1, [{"nomination_id": nomination.id, "version": 1}]), (2, [])):
+            session.add(
+                DossierSending(dossier_id=nomination.dossier_id, number=number, contents=contents)
+            )
+            session.add(
+                OutboxMail(
+                    dossier_id=nomination.dossier_id,
+                    version_number=number,
+                    kind="office",
+                    message_id=f"<lan-{number}@thidua.test>",
+                    sender="thidua@localhost",
+                    recipients=[OFFICE_ADDRESS],
+                    subject=f"Hồ sơ đề nghị khen thưởng – lần {number}",
+                    raw=b"",
+                    next_attempt_at=dt.datetime(2020, 2, 10, tzinfo=dt.UTC),
+                )
+            )
+        session.commit()
+    text = page_text(client.get(edit_path + "/du-lieu"))
+    assert "Hồ sơ gửi văn phòng: “Hồ sơ đề nghị khen thưởng – lần 1”" in text
+    assert "lần 2" not in text
+    data = json.loads(client.get(edit_path + "/du-lieu.json").get_data(as_text=True))
+    assert [m["subject"] for m in data["mails"]] == ["Hồ sơ đề nghị khen thưởng – lần 1"]
