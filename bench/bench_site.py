@@ -16,7 +16,9 @@ removal) to the preview serving the change, and to the new search index.
     .venv/bin/python bench/bench_site.py                  # 100, 1000, 10000
     .venv/bin/python bench/bench_site.py 1000 10000 --browser
     .venv/bin/python bench/bench_site.py 100000           # fits 8 GB?
+    .venv/bin/python bench/bench_site.py 10000 --keep /tmp/plans   # plans kept for reruns
     .venv/bin/python bench/bench_site.py --serve 10000
+    .venv/bin/python bench/bench_site.py --updates 10000 --keep /tmp/plans
 
 This is a benchmark, not a test: it asserts nothing.
 """
@@ -29,10 +31,13 @@ import json
 import random
 import re
 import resource
+import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -114,16 +119,38 @@ def generate(root: Path, count: int) -> None:
         (root / "plans" / f"ke-hoach-thu-nghiem-{i:05d}.md").write_text(text, encoding="utf-8")
 
 
-def run_one(count: int, workdir: Path) -> dict[str, float]:
+def generated(count: int, workdir: Path, keep: Path | None) -> Path:
+    """`count` synthetic plans under `workdir`, or under `keep` where an
+    earlier run left them (generation is deterministic: same plans)."""
+    if keep is None:
+        content = workdir / "content"
+        generate(content, count)
+        return content
+    content = keep / f"content-{count}"
+    done = keep / f"content-{count}.done"
+    if not done.exists():
+        shutil.rmtree(content, ignore_errors=True)
+        generate(content, count)
+        done.touch()
+    return content
+
+
+def run_one(count: int, workdir: Path, keep: Path | None = None) -> dict[str, float]:
     """In this process: generate, build (check, build, index) and report."""
     from sitegen.build import build_site
 
-    content = workdir / "content"
-    generate(content, count)
+    content = generated(count, workdir, keep)
     timings: dict[str, float] = {}
     build_site(content, workdir / "site", timings)
-    timings["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    timings["rss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    timings["rss_self_mb"] = me.ru_maxrss / 1024
+    timings["rss_children_mb"] = children.ru_maxrss / 1024
+    # CPU seconds of the whole run (generation included when not kept),
+    # the build process and the index child apart: on a shared machine these
+    # move less with the load than the wall-clock stages.
+    timings["cpu_self_s"] = me.ru_utime + me.ru_stime
+    timings["cpu_children_s"] = children.ru_utime + children.ru_stime
     return timings
 
 
@@ -194,6 +221,9 @@ def _until(check, limit: float = 600.0) -> float:
     return time.perf_counter() - started
 
 
+FOLLOWED = "tệp khác"  # sitegen.build.Preview.follow_up's log line
+
+
 def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
     """`sitegen serve` on `count` plans: seconds from a save to the page served.
 
@@ -212,8 +242,20 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
     server = subprocess.Popen(
         [*command, "--addr", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    # The preview logs when the second part of an update (listings, home,
+    # feed, calendars) is written: the moments of those lines.
+    followed: list[float] = []
+
+    def read_log() -> None:
+        assert server.stderr is not None
+        for line in server.stderr:
+            if FOLLOWED in line:
+                followed.append(time.perf_counter())
+
+    threading.Thread(target=read_log, daemon=True).start()
     rows = []
     try:
         started = _until(lambda: _get(base)[0] == 200, limit=3600)
@@ -250,6 +292,9 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
             else:
                 _until(lambda url=url, marker=marker: marker in _get(url)[1])
             rows.append((f"{name}: page served", time.perf_counter() - saved))
+            _until(lambda saved=saved: any(t > saved for t in followed), limit=400)
+            moment = next(t for t in followed if t > saved)
+            rows.append((f"{name}: listings, feed, calendars", moment - saved))
             try:
                 _until(lambda before=before: index_dir() not in ("", before), limit=400)
                 rows.append((f"{name}: search index replaced", time.perf_counter() - saved))
@@ -261,6 +306,55 @@ def measure_serve(count: int, workdir: Path) -> list[tuple[str, float]]:
     return rows
 
 
+def measure_updates(count: int, workdir: Path, keep: Path | None, runs: int) -> list[str]:
+    """`sitegen serve`'s update, in this process, on `count` plans: for an
+    edit, an addition and a removal (each `runs` times), the wall-clock and
+    CPU seconds of the first part (the plan's page) and the wall-clock seconds
+    until the second part (listings, home, feed, calendars) is written. The
+    CPU seconds are the updating thread's own: on a shared machine they move
+    less with the load than the wall clock."""
+    from sitegen.build import Preview
+
+    content = generated(count, workdir, keep)
+    preview = Preview(content, workdir / "preview" / "site")
+    preview.build()
+    plan = content / "plans" / "ke-hoach-thu-nghiem-00000.md"
+    text = plan.read_text(encoding="utf-8")
+    added = plan.with_name("ke-hoach-moi.md")
+    other = text.replace('number: "0/KH-TN"', 'number: "99999/KH-TN"', 1)
+    times: dict[str, list[tuple[float, float, float]]] = {}
+    try:
+        for run in range(runs):
+            steps = (
+                (
+                    "edit one plan",
+                    lambda run=run: plan.write_text(
+                        text.replace("Đợt 0:", f"Đợt 0 (sửa {run}):", 1), encoding="utf-8"
+                    ),
+                ),
+                ("add one plan", lambda: added.write_text(other, encoding="utf-8")),
+                ("remove that plan", added.unlink),
+            )
+            for name, act in steps:
+                act()
+                wall, cpu = time.perf_counter(), time.thread_time()
+                preview.update()
+                first = (time.perf_counter() - wall, time.thread_time() - cpu)
+                preview.wait()
+                times.setdefault(name, []).append((*first, time.perf_counter() - wall))
+    finally:
+        plan.write_text(text, encoding="utf-8")
+        preview.close()
+    rows = []
+    for name, measured in times.items():
+        page, cpu, rest = (statistics.median(m[i] for m in measured) for i in range(3))
+        rows.append(
+            f"{name:>18}: page {page:.2f} s wall, {cpu:.2f} s CPU; "
+            f"listings, feed, calendars {rest:.2f} s wall (medians of {len(measured)})"
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, help="plans per build (100 1000 10000)")
@@ -268,12 +362,32 @@ def main() -> None:
     parser.add_argument(
         "--serve", type=int, metavar="N", help="measure `sitegen serve` on N plans after saves"
     )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the generated plans in DIR and reuse them in later runs",
+    )
+    parser.add_argument(
+        "--updates",
+        type=int,
+        metavar="N",
+        help="time the preview's update in-process on N plans (edit, add, remove; 3 runs)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, Path(args.workdir))))
+        keep = Path(args.keep).resolve() if args.keep else None
+        print(json.dumps(run_one(args.one, Path(args.workdir), keep)))
         return
+    if args.updates:
+        keep = Path(args.keep).resolve() if args.keep else None
+        with tempfile.TemporaryDirectory(prefix=f"bench-updates-{args.updates}-") as tmp:
+            print(f"preview updates on {args.updates} plans, in-process")
+            for row in measure_updates(args.updates, Path(tmp), keep, runs=3):
+                print(row, flush=True)
+        if not args.sizes and not args.serve:
+            return
     if args.serve:
         with tempfile.TemporaryDirectory(prefix=f"bench-serve-{args.serve}-") as tmp:
             print(f"sitegen serve on {args.serve} plans: seconds after saving")
@@ -282,20 +396,33 @@ def main() -> None:
         if not args.sizes:
             return
     sizes = args.sizes or [100, 1000, 10000]
-    names = ("check", "build", "index", "total", "total s", "build MB", "index MB", "KB/plan")
+    names = (
+        "check",
+        "build",
+        "index",
+        "total",
+        "total s",
+        "build MB",
+        "index MB",
+        "KB/plan",
+        "cpu b",
+        "cpu i",
+    )
     header = f"{'plans':>7} " + " ".join(f"{name:>8}" for name in names)
     print(
         "ms per plan per stage (index = the wait for the search index after MkDocs: a child"
         " process writes it beside MkDocs); peak memory of the build process and of the"
         " indexing child (they run at the same time); KB/plan = growth of the larger of"
-        " the two from the previous size"
+        " the two from the previous size; cpu b / cpu i = CPU ms per plan of the build"
+        " process and of the index child (with --keep, generation is not counted)"
     )
     print(header)
     previous: tuple[int, float] | None = None
     for count in sizes:
         with tempfile.TemporaryDirectory(prefix=f"bench-site-{count}-") as tmp:
             done = subprocess.run(
-                [sys.executable, __file__, "--one", str(count), "--workdir", tmp],
+                [sys.executable, __file__, "--one", str(count), "--workdir", tmp]
+                + (["--keep", args.keep] if args.keep else []),
                 capture_output=True,
                 text=True,
                 check=True,
@@ -313,7 +440,9 @@ def main() -> None:
             print(
                 f"{count:>7} {per['check']:>8.2f} {per['build']:>8.2f} {per['index']:>8.2f} "
                 f"{total * 1000 / count:>8.2f} {total:>8.1f} {t['rss_self_mb']:>8.0f} "
-                f"{t['rss_children_mb']:>8.0f} {growth}",
+                f"{t['rss_children_mb']:>8.0f} {growth} "
+                f"{t['cpu_self_s'] * 1000 / count:>8.2f} "
+                f"{t['cpu_children_s'] * 1000 / count:>8.2f}",
                 flush=True,
             )
             if args.browser and count == max(sizes):

@@ -15,6 +15,7 @@ import signal
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -23,7 +24,8 @@ from mkdocs.config import load_config
 from .errors import ContentError
 from .loader import Content, LoadCache, load_content
 from .mkdocs_glue import Session, last_session, site_settings, use_loaded
-from .outputs import site_outputs
+from .outputs import Output, site_outputs
+from .pages import PLAN_DIR, plan_page_makers
 from .search import Indexing, IndexingError, start_indexing
 from .settings import SiteSettings
 
@@ -106,46 +108,69 @@ class Preview:
 
     The content stays loaded (a plan file is parsed again only when it
     changed, see `LoadCache`) and the MkDocs build stays in memory
-    (`mkdocs_glue.Session`): an update renders through the theme only the
-    pages whose key changed (the plan's page, the listing pages showing it,
-    the home page) and writes the files that changed (feed, calendars). The
-    search index is written again by a child process and replaces the old
-    one when it is ready, some seconds later on a large site. The sitemap is
-    left as the first build wrote it.
+    (`mkdocs_glue.Session`). An update comes in two parts:
+
+    1. `update` (the live-reload server waits for it before serving and
+       reloading): the pages of the plans whose key changed, added or
+       removed, rendered through the theme;
+    2. then, in a thread (`follow_up`), everything that shows those plans
+       among others: listing pages, the home page, the feed and the
+       calendars; `on_ready` is called when they are written, so that the
+       browsers reload again. The search index is written again by a child
+       process and replaces the old one when it is ready, some seconds
+       later on a large site.
+
+    A new change stops the second part of the previous one between two
+    files; what it did not write is made by the next. The sitemap is left as
+    the first build wrote it.
     """
 
-    def __init__(self, content_dir: Path, site_dir: Path, site_url: str | None = None) -> None:
+    def __init__(
+        self,
+        content_dir: Path,
+        site_dir: Path,
+        site_url: str | None = None,
+        on_ready: Callable[[], None] | None = None,
+    ) -> None:
         self.root = content_dir.resolve()
         self.site_dir = site_dir.resolve()
         self.site_url = site_url
+        self.on_ready = on_ready
         self.cache = LoadCache()
         self.session: Session | None = None
         self.settings: SiteSettings | None = None
         self.indexing: Indexing | None = None
+        self.followed: tuple[list[str], list[str]] = ([], [])
         self._lock = threading.Lock()
         self._waiters: list[threading.Thread] = []
+        self._follower: threading.Thread | None = None
+        self._stop_following = threading.Event()
 
     def build(self) -> None:
         """Everything, as `sitegen build` would (raises ContentError, Abort)."""
+        self._stop_follow_up()
         content = load_content(self.root, self.cache)
         _use_content(self.root)
-        use_loaded(content)
+        use_loaded(content, preview=True)
         config = load_config(config_file=str(CONFIG_FILE), site_dir=str(self.site_dir))
         if self.site_url:
             config.site_url = self.site_url
         build(config)
         self.session = last_session()
-        self.settings = site_settings(config)
+        self.settings = self.session.settings
+        self.session.env().get_template("main.html")  # compiled now, not on the first save
         _freeze()
         self._index(content)
 
     def update(self) -> tuple[list[str], list[str]]:
-        """After a change under the content folder: (changed, removed) paths
-        under docs/ (["*"] when a new day made it build everything again).
+        """After a change under the content folder: the plan pages written
+        and removed, as paths under docs/ (["*"] when a new day made it build
+        everything again). The rest follows in a thread (`wait`).
 
         Problems in the content are logged, and the last good site stays.
         """
         assert self.session is not None, "build() first"
+        self._stop_follow_up()
         try:
             content = load_content(self.root, self.cache)
         except ContentError as exc:
@@ -158,13 +183,48 @@ class Preview:
             self.build()  # a new day: statuses change everywhere
             return ["*"], []
         # The first build's moment stays the preview's "now" for the day.
-        outputs = site_outputs(content, self.settings, self.session.events)
-        changed, removed = self.session.update(outputs)
-        _freeze()
-        if changed or removed:
-            self._index(content)
-        log.info("Đã cập nhật %d tệp, xóa %d tệp.", len(changed), len(removed))
+        pages = {
+            src: Output(key, make, title)
+            for src, (key, title, make) in plan_page_makers(content, self.settings).items()
+        }
+        changed, removed = self.session.update(pages, scope=_is_plan_page)
+        log.info("Đã cập nhật %d trang kế hoạch, xóa %d trang.", len(changed), len(removed))
+        self._stop_following = stop = threading.Event()
+        self._follower = threading.Thread(
+            target=self.follow_up, args=(content, bool(changed or removed), stop), daemon=True
+        )
+        self._follower.start()
         return changed, removed
+
+    def follow_up(self, content: Content, touched: bool, stop: threading.Event) -> None:
+        """The second part of an update: every other output of the site."""
+        assert self.session is not None and self.settings is not None
+        outputs = site_outputs(content, self.settings, self.session.events)
+        if stop.is_set():
+            return
+        changed, removed = self.session.update(outputs, stop=stop.is_set)
+        if stop.is_set():
+            return
+        _freeze()
+        self.followed = (changed, removed)
+        if touched or changed or removed:
+            self._index(content)
+            log.info("Đã cập nhật %d tệp khác, xóa %d tệp.", len(changed), len(removed))
+            if self.on_ready is not None:
+                self.on_ready()
+
+    def _stop_follow_up(self) -> None:
+        self._stop_following.set()
+        if self._follower is not None:
+            self._follower.join()
+            self._follower = None
+
+    def wait(self) -> tuple[list[str], list[str]]:
+        """Until the second part of the last update is written: its (changed,
+        removed) paths under docs/."""
+        if self._follower is not None:
+            self._follower.join()
+        return self.followed
 
     def _index(self, content: Content) -> None:
         staging = Path(tempfile.mkdtemp(prefix=".search-", dir=self.site_dir.parent))
@@ -190,17 +250,23 @@ class Preview:
         log.info("Đã cập nhật chỉ mục tìm kiếm.")
 
     def close(self) -> None:
-        """Stop an index child still running."""
+        """Stop the second part of an update and an index child still running."""
+        self._stop_follow_up()
         with self._lock:
             if self.indexing is not None:
                 self.indexing.cancel()
                 self.indexing = None
 
     def wait_for_index(self) -> None:
-        """Until the search index of the last build or update is in place."""
-        for waiter in self._waiters:
+        """Until the last update is written whole and its search index is in place."""
+        self.wait()
+        for waiter in list(self._waiters):
             waiter.join()
         self._waiters.clear()
+
+
+def _is_plan_page(src: str) -> bool:
+    return src.startswith(f"{PLAN_DIR}/")
 
 
 def _freeze() -> None:
@@ -223,10 +289,11 @@ def serve_site(content_dir: Path, addr: str) -> None:
     signal.signal(signal.SIGTERM, _interrupt)
     with tempfile.TemporaryDirectory(prefix="sitegen-serve-") as tmp:
         site_dir = Path(tmp) / "site"
-        preview = Preview(content_dir, site_dir, site_url=url)
+        reload = _Reload()
+        preview = Preview(content_dir, site_dir, site_url=url, on_ready=reload)
         try:
             preview.build()
-            _serve(preview, site_dir, content_dir, host, int(port))
+            _serve(preview, reload, site_dir, content_dir, host, int(port))
         except KeyboardInterrupt:
             log.info("Dừng xem trước.")
         finally:
@@ -237,11 +304,37 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _serve(preview: Preview, site_dir: Path, content_dir: Path, host: str, port: int) -> None:
+class _Reload:
+    """Tells the browsers of the live-reload server to reload, outside its builds
+    (when the second part of an update is written)."""
+
+    def __init__(self) -> None:
+        self.server: object | None = None
+
+    def __call__(self) -> None:
+        from mkdocs.livereload import _timestamp
+
+        server = self.server
+        if server is None:
+            return
+        # MkDocs' server shows a new version of the site when its "visible
+        # epoch" moves; while one of its builds runs (the two epochs differ),
+        # the build's end reloads the browsers anyway.
+        with server._epoch_cond:  # type: ignore[attr-defined]
+            if server._visible_epoch == server._wanted_epoch:  # type: ignore[attr-defined]
+                epoch = _timestamp()
+                server._wanted_epoch = server._visible_epoch = epoch  # type: ignore[attr-defined]
+                server._epoch_cond.notify_all()  # type: ignore[attr-defined]
+
+
+def _serve(
+    preview: Preview, reload: _Reload, site_dir: Path, content_dir: Path, host: str, port: int
+) -> None:
     import watchdog.observers
     from mkdocs.livereload import LiveReloadServer
 
     server = LiveReloadServer(builder=preview.update, host=host, port=port, root=str(site_dir))
+    reload.server = server
     # MkDocs polls the watched folders (every 0.5 s, a stat of every file):
     # with 10,000 plans that costs seconds of CPU per save and holds the
     # interpreter while the update runs. The system's file notifications

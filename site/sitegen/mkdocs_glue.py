@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -62,6 +64,8 @@ def site_settings(config: MkDocsConfig) -> SiteSettings:
 _preloaded: dict[Path, Content] = {}
 # The content of the build in progress, for the search index.
 _current: list[Content] = []
+# Whether the next build is the editors' preview's (see use_loaded).
+_previewing: list[bool] = [False]
 
 
 class SitegenPage(Page):
@@ -112,14 +116,16 @@ class SitegenPage(Page):
 Maker = Callable[[], GeneratedPage]
 
 
-def use_loaded(content: Content) -> None:
+def use_loaded(content: Content, preview: bool = False) -> None:
     """Let the next build reuse `content` (loaded from `content.root`).
 
     `sitegen build` writes the search index itself, beside MkDocs; the hook
-    then does not write it again.
+    then does not write it again. A `preview` build keeps what later updates
+    reuse (the plans' calendar events).
     """
     _preloaded.clear()
     _preloaded[content.root] = content
+    _previewing[:] = [preview]
 
 
 def add_file(files: Files, config: MkDocsConfig, src_uri: str, output: Output) -> File:
@@ -130,9 +136,34 @@ def add_file(files: Files, config: MkDocsConfig, src_uri: str, output: Output) -
         file = File.generated(config, src_uri, content="")
         SitegenPage(output.title, file, config, output.make)  # type: ignore[arg-type]
     else:
-        file = File.generated(config, src_uri, content=output.make())  # type: ignore[arg-type]
+        file = MadeFile(config, src_uri, output.make)  # type: ignore[arg-type]
     files.append(file)
     return file
+
+
+class MadeFile(File):
+    """A generated file (feed, calendar) whose bytes are made when MkDocs
+    writes it and not held after: a site's calendars are about 10 KB a plan."""
+
+    def __init__(self, config: MkDocsConfig, src_uri: str, make: Callable[[], bytes]) -> None:
+        self.make = make
+        super().__init__(
+            src_uri,
+            src_dir=None,
+            dest_dir=config.site_dir,
+            use_directory_urls=config.use_directory_urls,
+        )
+        self.generated_by = config.plugins._current_plugin or "<unknown>"
+        self.abs_src_path = None
+
+    @property  # type: ignore[override]
+    def _content(self) -> bytes:
+        return self.make()
+
+    @_content.setter
+    def _content(self, value: bytes | None) -> None:
+        if value is not None:
+            self.make = partial(bytes, value)
 
 
 def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
@@ -146,14 +177,16 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
     _current[:] = [] if preloaded is not None else [content]
-    events = EventCache()
+    events = EventCache(uses=None if _previewing[0] else 2)
+    _previewing[:] = [False]
+    settings = site_settings(config)
     try:
-        outputs = site_outputs(content, site_settings(config), events)
+        outputs = site_outputs(content, settings, events)
     except DuplicateOutput as exc:
         raise Abort(str(exc)) from None
     for src_uri, output in outputs.items():
         add_file(files, config, src_uri, output)
-    _sessions[:] = [Session(config, files, outputs, events)]
+    _sessions[:] = [Session(config, files, outputs, settings, events)]
     return files
 
 
@@ -164,6 +197,7 @@ class Session:
     config: MkDocsConfig
     files: Files
     outputs: dict[str, Output]
+    settings: SiteSettings  # the build's: its moment stays the session's "now"
     events: EventCache = field(default_factory=EventCache)
     _env: jinja2.Environment | None = None
     _nav: Navigation | None = None
@@ -175,45 +209,63 @@ class Session:
             self._env = self.config.theme.get_env()
         return self._env
 
-    def update(self, outputs: dict[str, Output]) -> tuple[list[str], list[str]]:
+    def update(
+        self,
+        outputs: dict[str, Output],
+        scope: Callable[[str], bool] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> tuple[list[str], list[str]]:
         """Make and write what changed since the build (or the last update),
         remove what is gone; returns (changed, removed) paths under docs/.
 
-        A page that exists keeps its File and page objects (the navigation
-        refers to them); only what makes its HTML is replaced.
+        With `scope`, only the paths it accepts are compared (`outputs` then
+        holds those only). With `stop`, the update ends early when it answers
+        true between two files: what was written is remembered, so the next
+        update makes the rest. A page that exists keeps its File and page
+        objects (the navigation refers to them); only what makes its HTML is
+        replaced. Files are replaced whole (written aside, then renamed): the
+        preview serves them while a later part of an update runs.
         """
-        changed, removed = changed_outputs(self.outputs, outputs)
+        before = (
+            self.outputs if scope is None else {k: v for k, v in self.outputs.items() if scope(k)}
+        )
+        changed, removed = changed_outputs(before, outputs)
+        site_dir = Path(self.config.site_dir)
         for src_uri in removed:
             file = self.files.get_file_from_path(src_uri)
             if file is not None:
                 self.files.remove(file)
-                _remove_output(Path(file.abs_dest_path), Path(self.config.site_dir))
-        pages: list[SitegenPage] = []
+                _remove_output(Path(file.abs_dest_path), site_dir)
+            del self.outputs[src_uri]
+            self._pages = None
+        pages: list[tuple[str, SitegenPage]] = []
         for src_uri in changed:
             output = outputs[src_uri]
             file = self.files.get_file_from_path(src_uri)
             if file is None:
                 file = add_file(self.files, self.config, src_uri, output)
+                self._pages = None
             elif isinstance(file.page, SitegenPage) and output.title is not None:
                 file.page.remake(output.title, output.make)  # type: ignore[arg-type]
-            elif output.title is None:
-                file.content_bytes = output.make()  # type: ignore[assignment]
+            elif isinstance(file, MadeFile):
+                file.make = output.make  # type: ignore[assignment]
             if isinstance(file.page, SitegenPage):
-                pages.append(file.page)
+                pages.append((src_uri, file.page))
             else:
-                file.copy_file()
+                _write(Path(file.abs_dest_path), file.content_bytes)
+                self.outputs[src_uri] = output
         if pages:
-            if removed or any(src not in self.outputs for src in changed):
-                self._pages = None
             if self._nav is None:
                 self._nav = get_navigation(self.files, self.config)
             if self._pages is None:
                 self._pages = self.files.documentation_pages()
             template = self.env().get_template("main.html")
-            for page in pages:  # every title known before any page shows it (nav)
+            for _, page in pages:  # every title known before any page shows it (nav)
                 page.read_source(self.config)
                 page.render(self.config, self.files)
-            for page in pages:
+            for src_uri, page in pages:
+                if stop is not None and stop():
+                    return changed, removed
                 page.active = True
                 try:
                     page.prepare()
@@ -221,11 +273,21 @@ class Session:
                 finally:
                     page.release()
                     page.active = False
-                dest = Path(page.file.abs_dest_path)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
-        self.outputs = outputs
+                _write(
+                    Path(page.file.abs_dest_path),
+                    html.encode("utf-8", errors="xmlcharrefreplace"),
+                )
+                self.outputs[src_uri] = outputs[src_uri]
+        self.outputs.update(outputs)  # the unchanged too: let go of the old content
         return changed, removed
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Replace `path` whole: a reader sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    aside = path.with_name(f".{path.name}.new")
+    aside.write_bytes(data)
+    os.replace(aside, path)
 
 
 def _remove_output(path: Path, site_dir: Path) -> None:

@@ -53,23 +53,42 @@ def _ready(value: GeneratedPage | bytes) -> Output:
 
 class EventCache:
     """Each plan's calendar events, made once while the plan object lives on
-    (the site calendar holds every plan's: 10,000 plans took seconds)."""
+    (the site calendar holds every plan's: 10,000 plans took seconds).
 
-    def __init__(self) -> None:
+    With `uses`, a plan's events are forgotten once asked for that many
+    times: a build asks twice (the site calendar, then the plan's own) and
+    need not hold them all to its end; the preview keeps them (`uses=None`).
+    """
+
+    def __init__(self, uses: int | None = None) -> None:
         self._made: dict[int, tuple[Plan, SiteSettings, bytes]] = {}
+        self._asked: dict[int, int] = {}
+        self.uses = uses
 
     def events(self, plan: Plan, settings: SiteSettings) -> bytes:
-        known = self._made.get(id(plan))
+        key = id(plan)
+        known = self._made.get(key)
         if known is not None and known[0] is plan and known[1] == settings:
-            return known[2]
-        made = plan_events(plan, settings)
-        self._made[id(plan)] = (plan, settings, made)
+            made = known[2]
+        else:
+            made = plan_events(plan, settings)
+            self._made[key] = (plan, settings, made)
+            self._asked[key] = 0
+        if self.uses is not None:
+            self._asked[key] += 1
+            if self._asked[key] >= self.uses:
+                del self._made[key], self._asked[key]
         return made
+
+    def __len__(self) -> int:
+        """How many plans' events are held."""
+        return len(self._made)
 
     def keep_only(self, plans: tuple[Plan, ...]) -> None:
         alive = {id(plan) for plan in plans}
         for gone in [key for key in self._made if key not in alive]:
             del self._made[gone]
+            self._asked.pop(gone, None)
 
 
 def _plan_calendar(plan: Plan, settings: SiteSettings, cache: EventCache) -> bytes:
@@ -98,7 +117,11 @@ def site_outputs(
         },
         {
             FEED_PATH: _ready(generate_atom(content, settings)),
-            ALL_FILE: _ready(generate_site_calendar(content, settings, cache.events)),
+            # Made when written (it holds every plan's events); the same
+            # plans, in the same order, make the same calendar.
+            ALL_FILE: Output(
+                content.plans, partial(generate_site_calendar, content, settings, cache.events)
+            ),
         },
         {
             f"{CAL_DIR}/{plan.slug}.ics": Output(

@@ -19,10 +19,9 @@ import ctypes
 import datetime as dt
 import html as html_lib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from html.parser import HTMLParser
 
 from cmarkgfm import _cmark, cmark
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -219,24 +218,9 @@ def keep_place_together(name: str) -> Markup:
     return Markup('{}<span class="vb-nowrap">{}</span>').format(head, place)
 
 
-class _TopLevel(HTMLParser):
-    """Offsets where the top-level elements of an HTML fragment start."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.depth = 0
-        self.starts: list[tuple[int, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: object) -> None:
-        if self.depth == 0:
-            self.starts.append(self.getpos())
-        if tag not in _VOID_TAGS:
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        self.depth -= 1
-
-
+# A tag of cmark's output (it escapes every "<" and ">" of the text and of
+# attribute values, and writes no raw HTML here: see `render_body`).
+_TAG_AT_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^>]*>")
 _VOID_TAGS = {"br", "hr", "img", "input", "meta", "link", "wbr"}
 
 
@@ -246,15 +230,20 @@ def split_last_block(html: Markup) -> tuple[Markup, Markup]:
     The print keeps the last block with the signature, so that "Nơi nhận" and
     the signature never stand alone on the last page.
     """
-    parser = _TopLevel()
-    parser.feed(str(html))
-    parser.close()
-    if len(parser.starts) < 2:
-        return Markup(""), html
-    line, column = parser.starts[-1]
     text = str(html)
-    offset = sum(len(part) + 1 for part in text.split("\n")[: line - 1]) + column
-    return Markup(text[:offset]), Markup(text[offset:])
+    depth = 0
+    starts: list[int] = []
+    for tag in _TAG_AT_RE.finditer(text):
+        if tag[1]:
+            depth -= 1
+            continue
+        if depth == 0:
+            starts.append(tag.start())
+        if tag[2].lower() not in _VOID_TAGS:
+            depth += 1
+    if len(starts) < 2:
+        return Markup(""), html
+    return Markup(text[: starts[-1]]), Markup(text[starts[-1] :])
 
 
 def _capitalize_vi(text: str) -> str:
@@ -283,15 +272,29 @@ def _env() -> Environment:
     return env
 
 
+def status_badge(start: dt.date | None, end: dt.date | None, today: dt.date) -> Markup:
+    """A plan's status on `today`, with its dates for assets/status.js to
+    recompute it on the reader's day. (A function, not a template macro:
+    listings show it in every row, and macro calls were a tenth of a build.)"""
+    if not (start and end):
+        return Markup('<span class="sg-status sg-status--unknown">Chưa rõ thời gian</span>')
+    status = schedule.status_on(start, end, today)
+    return Markup(
+        '<span class="sg-status sg-status--{}" data-sg-status data-start="{}" data-end="{}">'
+        "{}</span>"
+    ).format(status.value, start.isoformat(), end.isoformat(), status.label)
+
+
 def render_template(name: str, settings: SiteSettings, **values: object) -> str:
     """Render one template with the helpers that depend on the build's moment."""
     now = settings.now
+    today = settings.today
     return (
         _env()
         .get_template(name)
         .render(
             settings=settings,
-            status_on=lambda start, end: schedule.status_on(start, end, settings.today),
+            status_badge=lambda start, end: status_badge(start, end, today),
             countdown_label=lambda closes_at: schedule.countdown_label(closes_at, now),
             is_open=lambda closes_at: now < closes_at,
             within=lambda closes_at: schedule.is_within(closes_at, now, HOME_WINDOW_DAYS),
@@ -317,6 +320,7 @@ def render_plan_page(
     content: Content,
     settings: SiteSettings,
     implementing: tuple[Plan, ...] | None = None,
+    related: tuple[tuple[Plan, str], ...] | None = None,
 ) -> GeneratedPage:
     """The Markdown of one plan's page: header, metadata, full text, signature."""
     m = plan.meta
@@ -335,7 +339,7 @@ def render_plan_page(
         implementing=content.implementing(plan) if implementing is None else implementing,
         open_calls=[n for n in m.nominations if n.deadline is not None],
         any_open=any(n.is_open(settings.now) for n in m.nominations),
-        related=content.related_to(plan),
+        related=content.related_to(plan) if related is None else related,
         number_misprint=next((x for x in m.misprints if x.text == m.number), None),
     )
     return GeneratedPage(page_title(plan), html, toc)
@@ -431,22 +435,40 @@ def plan_page_makers(
     A large site renders its plan pages one at a time, each just before it is
     written, so that their HTML is never all in memory at once.
     """
-    # Who implements whom, in one pass (Content.implementing scans every plan).
+    # Who implements whom and who relates to whom, in one pass (Content's
+    # `implementing` and `related_to` scan every plan: per page, that made a
+    # build's time grow with the square of the number of plans).
     implementing: dict[str, list[Plan]] = {}
+    related_from: dict[str, list[tuple[Plan, str]]] = {}
     for plan in content.plans:
         for ref in plan.meta.implements:
             found = implementing.setdefault(ref.plan, []) if ref.plan else None
             if found is not None and (not found or found[-1].slug != plan.slug):
                 found.append(plan)
+        for rel in plan.meta.related:
+            related_from.setdefault(rel.plan, []).append((plan, rel.relation))
     makers = {}
     for plan in content.plans:
-        found = tuple(implementing.get(plan.slug, ()))
-        makers[f"{PLAN_DIR}/{plan.slug}.md"] = (
-            (plan, found),
+        slug = plan.slug
+        found = tuple(implementing[slug]) if slug in implementing else ()
+        backward = related_from.get(slug, ())
+        related = _related(plan, content, backward) if backward or plan.meta.related else ()
+        makers[f"{PLAN_DIR}/{slug}.md"] = (
+            (plan, found, related),
             page_title(plan),
-            partial(render_plan_page, plan, content, settings, found),
+            partial(render_plan_page, plan, content, settings, found, related),
         )
     return makers
+
+
+def _related(
+    plan: Plan, content: Content, backward: Iterable[tuple[Plan, str]]
+) -> tuple[tuple[Plan, str], ...]:
+    """`Content.related_to(plan)` from the plans naming it (`backward`, in site order)."""
+    named = {r.plan for r in plan.meta.related}
+    out = [(content.by_slug[r.plan], r.relation) for r in plan.meta.related]
+    out += [(p, relation) for p, relation in backward if p.slug not in named]
+    return tuple(out)
 
 
 def generate_site_pages(content: Content, settings: SiteSettings) -> dict[str, GeneratedPage]:

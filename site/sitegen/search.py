@@ -69,6 +69,7 @@ import subprocess
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -290,6 +291,14 @@ class IndexBuilder:
 
     def files(self) -> tuple[dict[str, bytes], dict[str, object]]:
         """Every file of the index (name -> bytes) and the manifest, without the folder."""
+        files: dict[str, bytes] = {}
+        manifest = self.write(files.__setitem__)
+        return files, manifest
+
+    def write(self, sink: Callable[[str, bytes], None]) -> dict[str, object]:
+        """Hand every file of the index to `sink(name, data)`, one at a time
+        (a large index is never whole in memory); returns the manifest,
+        without the folder. The builder's postings are used up."""
         n = len(self.lengths)
         years = sorted({f[0] for f in self.facts if f[0]}, reverse=True)
         issuers = sorted({f[1] for f in self.facts})
@@ -328,7 +337,7 @@ class IndexBuilder:
         buckets = 1
         while buckets * BUCKET_BYTES < total:
             buckets *= 2
-        files: dict[str, bytes] = {"docs.bin": self._docs_table(years, issuers, types)}
+        sink("docs.bin", self._docs_table(years, issuers, types))
         by_bucket: dict[int, list[str]] = {}
         by_prefix: dict[int, dict[str, list[list[object]]]] = {}
         for key in blocks:
@@ -342,11 +351,11 @@ class IndexBuilder:
             _varint(out, len(keys))
             for key in keys:
                 out += blocks.pop(key)
-            files[f"t{bucket}.bin"] = bytes(out)
+            sink(f"t{bucket}.bin", bytes(out))
         for bucket, vocab in by_prefix.items():
-            files[f"v{bucket}.json"] = _json(vocab)
+            sink(f"v{bucket}.json", _json(vocab))
         for start in range(0, n, META_SHARD):
-            files[f"m{start // META_SHARD}.json"] = _json(self.rows[start : start + META_SHARD])
+            sink(f"m{start // META_SHARD}.json", _json(self.rows[start : start + META_SHARD]))
         manifest: dict[str, object] = {
             "version": FORMAT_VERSION,
             "docs": n,
@@ -358,7 +367,7 @@ class IndexBuilder:
             "issuers": issuers,
             "types": types,
         }
-        return files, manifest
+        return manifest
 
 
 def _metadata(plan: Plan) -> list[str]:
@@ -394,15 +403,42 @@ def write_index(content: Content, site_dir: Path) -> Path:
 
 def write_files(files: dict[str, bytes], manifest: dict[str, object], site_dir: Path) -> Path:
     """Write an index's files into its hashed folder, then the manifest naming it."""
-    digest = hashlib.sha256()
-    for name in sorted(files):
-        digest.update(name.encode() + b"\0" + files[name])
-    folder_name = f"{INDEX_FILES}/{digest.hexdigest()[:12]}"
-    root = site_dir / INDEX_DIR
-    folder = root / folder_name
-    folder.mkdir(parents=True, exist_ok=True)
+    return write_streamed(lambda sink: _hand_over(files, sink, manifest), site_dir)
+
+
+def _hand_over(
+    files: dict[str, bytes], sink: Callable[[str, bytes], None], manifest: dict[str, object]
+) -> dict[str, object]:
     for name, data in files.items():
-        (folder / name).write_bytes(data)
+        sink(name, data)
+    return manifest
+
+
+def write_streamed(
+    produce: Callable[[Callable[[str, bytes], None]], dict[str, object]], site_dir: Path
+) -> Path:
+    """Write the files `produce(sink)` hands over into a folder, name the folder
+    by their hash (files read back in name order), then write the manifest."""
+    root = site_dir / INDEX_DIR
+    partial = root / INDEX_FILES / ".partial"
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    names: list[str] = []
+
+    def sink(name: str, data: bytes) -> None:
+        (partial / name).write_bytes(data)
+        names.append(name)
+
+    manifest = produce(sink)
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        digest.update(name.encode() + b"\0" + (partial / name).read_bytes())
+    folder_name = f"{INDEX_FILES}/{digest.hexdigest()[:12]}"
+    folder = root / folder_name
+    if folder.exists():
+        shutil.rmtree(partial)  # the same index is there already
+    else:
+        partial.rename(folder)
     manifest["dir"] = folder_name
     (root / MANIFEST).write_bytes(_json(manifest))
     return root / MANIFEST
@@ -466,7 +502,7 @@ def _lower_priority() -> None:
     os.nice(10)
 
 
-def index_plan_files(root: Path, slugs: list[str]) -> tuple[dict[str, bytes], dict[str, object]]:
+def index_plan_files(root: Path, slugs: list[str]) -> IndexBuilder:
     """The index of the plans `slugs` (in this order) under `root`, read one by one."""
     issuers, problems = load_issuers(root)
     builder = IndexBuilder()
@@ -476,14 +512,14 @@ def index_plan_files(root: Path, slugs: list[str]) -> tuple[dict[str, bytes], di
         if plan is None or problems:
             raise IndexingError("\n".join(p.format() for p in problems) or slug)
         builder.add(plan)
-    return builder.files()
+    return builder
 
 
 def main(argv: list[str]) -> int:
     gc.disable()  # a short-lived process whose objects all live to its end
     root, order, staging = (Path(a) for a in argv)
     slugs = order.read_text(encoding="utf-8").split()
-    write_files(*index_plan_files(root, slugs), staging)
+    write_streamed(index_plan_files(root, slugs).write, staging)
     return 0
 
 

@@ -19,3 +19,16 @@ SAMPLE = (
 )
 def test_gfm_to_html_renders_as_cmarkgfm_does(text):
     assert gfm_to_html(text) == cmarkgfm.github_flavored_markdown_to_html(text)
+
+
+def test_the_last_block_is_split_from_the_body_at_its_top_level_tag():
+    from sitegen.pages import render_body, split_last_block
+
+    body, _ = render_body(
+        "Đoạn một,  \nxuống dòng **đậm**.\n\n---\n\n- mục\n- mục hai\n\nNơi nhận:  \nLưu VP <b>\n"
+    )
+    before, last = split_last_block(body)
+    assert before + last == body
+    assert last.startswith("<p>Nơi nhận:<br />")
+    assert before.endswith("</ul>\n")
+    assert split_last_block(render_body("Một đoạn.")[0])[0] == ""
