@@ -1,9 +1,8 @@
 """The same one-page summary as a .docx, for offices that edit in Word.
 
-This module owns the Word layout: A4 portrait, the decree's margins (top and
-bottom 20 mm, left 30 mm, right 15 mm), Times New Roman 13 pt (Liberation
-Serif, shipped for the PDF, has its metrics; LibreOffice substitutes it), the
-header, the photo at top right and the sections of the official summary. It
+This module owns the summary's Word layout: the header, the photo at top
+right and the sections of the official summary, on the page every .docx of the
+app shares (`docx_layout`: A4, the decree's margins, Times New Roman 13 pt). It
 receives the summary built by services.py and returns bytes; it must not
 validate, store or decide anything. python-docx escapes text itself.
 """
@@ -14,94 +13,28 @@ import io
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-FONT = "Times New Roman"
-BODY_PT = 13
-TABLE_PT = 12
+from ..docx_layout import (
+    add_paragraph,
+    add_rows_table,
+    keep_row_whole,
+    set_widths,
+    style_document,
+)
+
+# Exact line height, a little tighter than the PDF's 13 pt × 1.15, so that a
+# summary the PDF check accepts also stays on one page in Word and LibreOffice.
 LINE_PT = 14.2
-
-
-def _style_document(document: Any) -> None:
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width = Mm(210)
-    section.page_height = Mm(297)
-    section.top_margin = Mm(20)
-    section.bottom_margin = Mm(20)
-    section.left_margin = Mm(30)
-    section.right_margin = Mm(15)
-    section.header_distance = Mm(10)
-    section.footer_distance = Mm(10)
-    normal = document.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    # East Asian and complex-script slots too, or Word picks another font for them.
-    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(slot), FONT)
-    paragraph = normal.paragraph_format
-    paragraph.space_before = Pt(0)
-    paragraph.space_after = Pt(0)
-    # Exact line height, a little tighter than the PDF's 13 pt × 1.15, so that a
-    # summary the PDF check accepts also stays on one page in Word and LibreOffice.
-    paragraph.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    paragraph.line_spacing = Pt(LINE_PT)
-
-
-def _paragraph(
-    container: Any,
-    text: str = "",
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    size: int | None = None,
-    align: Any = None,
-    before: int = 0,
-) -> Any:
-    paragraph = container.add_paragraph()
-    if text:
-        run = paragraph.add_run(text)
-        run.bold = bold
-        run.italic = italic
-        if size:
-            run.font.size = Pt(size)
-    if align is not None:
-        paragraph.alignment = align
-    if before:
-        paragraph.paragraph_format.space_before = Pt(before)
-    return paragraph
 
 
 def _labelled(container: Any, label: str, value: Any, *, bold_value: bool = False) -> None:
     paragraph = container.add_paragraph()
     paragraph.add_run(f"- {label}: ")
     paragraph.add_run(f"{value}.").bold = bold_value
-
-
-def _cell_text(cell: Any, text: Any, *, bold: bool = False, align: Any = None) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    run = paragraph.add_run("" if text is None else str(text))
-    run.bold = bold
-    run.font.size = Pt(TABLE_PT)
-    if align is not None:
-        paragraph.alignment = align
-
-
-def _set_widths(table: Any, widths: list[int]) -> None:
-    # Word reads the cell widths, LibreOffice the grid columns: set both.
-    table.autofit = False
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = Mm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = Mm(width)
 
 
 def _no_side_margins(cell: Any) -> None:
@@ -115,23 +48,9 @@ def _no_side_margins(cell: Any) -> None:
     cell._tc.get_or_add_tcPr().append(margins)
 
 
-def _rows_table(document: Any, headers: list[str], rows: list[list[Any]], widths: list[int]) -> Any:
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
-        _cell_text(cell, header, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            _cell_text(cell, value)
-    _set_widths(table, widths)
-    return table
-
-
 def _heading(document: Any, summary: dict[str, Any]) -> None:
     table = document.add_table(rows=1, cols=2)
-    _set_widths(table, [70, 95])
+    set_widths(table, [70, 95])
     left, right = table.rows[0].cells
     for cell, lines in (
         (left, [(summary["issuer_name"].upper(), False), (summary["union_name"].upper(), True)]),
@@ -158,7 +77,7 @@ def _heading(document: Any, summary: dict[str, Any]) -> None:
 def _title_and_photo(document: Any, summary: dict[str, Any], photo: bytes | None) -> Any:
     """Title and facts on the left, the 3×4 photo in the right cell, as on the PDF."""
     table = document.add_table(rows=1, cols=2)
-    _set_widths(table, [131, 34])
+    set_widths(table, [131, 34])
     text_cell, photo_cell = table.rows[0].cells
     photo_cell.text = ""
     holder = photo_cell.paragraphs[0]
@@ -177,8 +96,8 @@ def _title_and_photo(document: Any, summary: dict[str, Any], photo: bytes | None
     title = first.add_run("TÓM TẮT THÀNH TÍCH")
     title.bold = True
     title.font.size = Pt(14)
-    _paragraph(text_cell, summary["award_line"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(
+    add_paragraph(text_cell, summary["award_line"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_paragraph(
         text_cell,
         f"({summary['subject_label']} – {summary['category_name']})",
         bold=True,
@@ -190,12 +109,12 @@ def _title_and_photo(document: Any, summary: dict[str, Any], photo: bytes | None
 def render_docx(summary: dict[str, Any], photo: bytes | None) -> bytes:
     """The summary as .docx bytes."""
     document = Document()
-    _style_document(document)
+    style_document(document, line_pt=LINE_PT)
     _heading(document, summary)
-    _paragraph(document, summary["date_line"], italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    add_paragraph(document, summary["date_line"], italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     cell = _title_and_photo(document, summary, photo)
     if summary["subject"] == "individual":
-        _paragraph(cell, "I. SƠ LƯỢC LÝ LỊCH", bold=True, before=2)
+        add_paragraph(cell, "I. SƠ LƯỢC LÝ LỊCH", bold=True, before=2)
         paragraph = cell.add_paragraph("- Họ và tên: ")
         paragraph.add_run(summary["full_name"]).bold = True
         ethnicity = f"; dân tộc: {summary['ethnicity']}" if summary["ethnicity"] else ""
@@ -206,28 +125,28 @@ def render_docx(summary: dict[str, Any], photo: bytes | None) -> bytes:
         _labelled(cell, "Đơn vị công tác", summary["workplace"])
         _labelled(cell, "Công đoàn cơ sở", summary["grassroots_union"])
         _labelled(cell, "Trình độ chuyên môn", summary["qualification"])
-        _paragraph(document, "II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=2)
-        _paragraph(document, "1. Nhiệm vụ được giao", bold=True, italic=True)
-        _paragraph(document, summary["duties"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        _paragraph(document, "2. Thành tích nổi bật", bold=True, italic=True)
-        _paragraph(document, summary["achievements"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        _paragraph(document, "3. Sáng kiến cải tiến kỹ thuật, giải pháp", bold=True, italic=True)
+        add_paragraph(document, "II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=2)
+        add_paragraph(document, "1. Nhiệm vụ được giao", bold=True, italic=True)
+        add_paragraph(document, summary["duties"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        add_paragraph(document, "2. Thành tích nổi bật", bold=True, italic=True)
+        add_paragraph(document, summary["achievements"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        add_paragraph(document, "3. Sáng kiến cải tiến kỹ thuật, giải pháp", bold=True, italic=True)
         if summary["initiatives"]:
             rows = [
                 [str(n), i["title"], i["year"], i["level"], i["benefit_text"]]
                 for n, i in enumerate(summary["initiatives"], start=1)
             ]
             rows.append(["", "Tổng cộng", "", "", summary["total_benefit_text"]])
-            _rows_table(
+            add_rows_table(
                 document,
                 ["TT", "Tên sáng kiến", "Năm", "Cấp công nhận", "Giá trị làm lợi (đồng)"],
                 rows,
                 [10, 68, 14, 33, 40],
             )
         else:
-            _paragraph(document, "Không có.")
+            add_paragraph(document, "Không có.")
     else:
-        _paragraph(cell, "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", bold=True, before=2)
+        add_paragraph(cell, "I. SƠ LƯỢC ĐẶC ĐIỂM, TÌNH HÌNH", bold=True, before=2)
         paragraph = cell.add_paragraph("- Tên tập thể: ")
         paragraph.add_run(summary["unit_name"]).bold = True
         paragraph.add_run(".")
@@ -240,23 +159,23 @@ def render_docx(summary: dict[str, Any], photo: bytes | None) -> bytes:
             workers += f" (nữ: {summary['workers_women']})"
         cell.add_paragraph(f"- Số đoàn viên: {members}; số lao động: {workers}.")
         _labelled(cell, "Người đứng đầu", summary["leader"])
-        _paragraph(document, summary["features"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-        _paragraph(document, "II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=2)
-        _paragraph(document, summary["achievements"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    _paragraph(document, "III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN", bold=True, before=2)
+        add_paragraph(document, summary["features"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+        add_paragraph(document, "II. THÀNH TÍCH ĐẠT ĐƯỢC", bold=True, before=2)
+        add_paragraph(document, summary["achievements"], align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    add_paragraph(document, "III. CÁC HÌNH THỨC KHEN THƯỞNG ĐÃ ĐƯỢC GHI NHẬN", bold=True, before=2)
     if summary["awards"]:
-        _rows_table(
+        add_rows_table(
             document,
             ["Năm", "Danh hiệu / hình thức khen thưởng", "Số quyết định", "Cơ quan ban hành"],
             [[a["year"], a["title"], a["decision"], a["issuer"]] for a in summary["awards"]],
             [14, 66, 35, 50],
         )
     else:
-        _paragraph(document, "Chưa có.")
+        add_paragraph(document, "Chưa có.")
     signatures = document.add_table(rows=1, cols=2)
-    _set_widths(signatures, [82, 83])
+    set_widths(signatures, [82, 83])
     # Keep the signature row whole: a page break inside it would orphan the name.
-    signatures.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    keep_row_whole(signatures.rows[0])
     for sign_cell, (role, note, name) in zip(
         signatures.rows[0].cells,
         (
@@ -269,9 +188,9 @@ def render_docx(summary: dict[str, Any], photo: bytes | None) -> bytes:
         head = sign_cell.paragraphs[0]
         head.alignment = WD_ALIGN_PARAGRAPH.CENTER
         head.add_run(role).bold = True
-        _paragraph(sign_cell, note, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        add_paragraph(sign_cell, note, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         if name:
-            _paragraph(sign_cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=22)
+            add_paragraph(sign_cell, name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=22)
     document.core_properties.title = f"Tóm tắt thành tích – {summary['nominee']}"
     document.core_properties.author = summary["union_name"]
     buffer = io.BytesIO()

@@ -3,8 +3,10 @@
 This module owns the page template's rendering, the shipped font, the URL
 fetcher (only the package's own assets and inline `data:` images: no
 `file://`, no network) and the fit measurement (where the end marker lands,
-which sections are the longest). It must not validate input, touch the
-database or decide what to do when a summary is too long (services.py).
+which sections are the longest). The dossier's Tờ trình is laid out through
+the same `layout_html` (fonts, fetcher, lock, cached stylesheets). It must not
+validate input, touch the database or decide what to do when a summary is too
+long (services.py).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ _environment = Environment(
 # fonts are loaded and the CSS parsed (selectors compiled) once per process.
 _render_lock = threading.Lock()
 _font_config: FontConfiguration | None = None
-_stylesheet: CSS | None = None
+_stylesheets: dict[str, CSS] = {}
 
 
 class FontMissingError(RuntimeError):
@@ -138,28 +140,47 @@ def render_html(summary: dict[str, Any], *, screen: bool = False, asset_base: st
 
 
 def _page_html(summary: dict[str, Any], **options: Any) -> str:
-    template = _environment.get_template("summary/page.html")
     options["asset_base"] = options.get("asset_base") or ASSET_SCHEME
-    return template.render(s=summary, **options)
+    return render_template("summary/page.html", s=summary, **options)
 
 
-def _layout(summary: dict[str, Any]) -> Any:
-    """Lay the page out for print: the same HTML, its stylesheet parsed once per process.
+def render_template(name: str, **context: Any) -> str:
+    """A template of the package's print documents (autoescaped), e.g. the summary page."""
+    return _environment.get_template(name).render(**context)
 
-    The stylesheet comes in as a user sheet, not the document's own; it only overrides
-    the browser defaults either way (no other author sheet), so the page is the same.
+
+def layout_html(html: str, stylesheet: str) -> Any:
+    """Lay `html` out for print with the package's stylesheet template `stylesheet`.
+
+    Every printed document of the app goes through here: the shipped fonts, the
+    asset-only fetcher, one render at a time, and each stylesheet parsed once per
+    process. The stylesheet comes in as a user sheet, not the document's own; it only
+    overrides the browser defaults either way (no other author sheet), so the page is
+    the same.
     """
-    global _font_config, _stylesheet
-    html = _page_html(summary, screen=False, inline_style=False)
+    global _font_config
     with _render_lock:
         if _font_config is None:
             _font_config = FontConfiguration()
-        if _stylesheet is None:
-            css = _environment.get_template("summary/summary.css").render(asset_base=ASSET_SCHEME)
-            _stylesheet = CSS(string=css, url_fetcher=AssetFetcher(), font_config=_font_config)
+        sheet = _stylesheets.get(stylesheet)
+        if sheet is None:
+            css = render_template(stylesheet, asset_base=ASSET_SCHEME)
+            sheet = CSS(string=css, url_fetcher=AssetFetcher(), font_config=_font_config)
+            _stylesheets[stylesheet] = sheet
         return HTML(string=html, url_fetcher=AssetFetcher(), base_url=None).render(
-            stylesheets=[_stylesheet], font_config=_font_config
+            stylesheets=[sheet], font_config=_font_config
         )
+
+
+def write_pdf(document: Any) -> bytes:
+    """The PDF of a laid-out document (under the same lock as the layout)."""
+    with _render_lock:
+        return document.write_pdf()
+
+
+def _layout(summary: dict[str, Any]) -> Any:
+    """Lay the page out for print: the same HTML, its stylesheet parsed once per process."""
+    return layout_html(_page_html(summary, screen=False, inline_style=False), "summary/summary.css")
 
 
 def _walk(box: Any):
@@ -206,6 +227,4 @@ def render_pdf(summary: dict[str, Any]) -> tuple[bytes, Fit]:
     """The PDF and its measurement from one layout."""
     document = _layout(summary)
     fit = measure(document)
-    with _render_lock:
-        data = document.write_pdf()
-    return data, fit
+    return write_pdf(document), fit

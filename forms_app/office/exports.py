@@ -23,10 +23,10 @@ from sitegen.models import Subject
 from sitegen.pages import plan_label
 
 from ..campaigns import Campaign
+from ..dossiers.documents.roster import neutralise_csv, set_text_cell
 from ..mail.notifications import ascii_filename
 from ..store.models import FileKind, Nomination, NominationStatus
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "STT",
     "Họ và tên",
@@ -102,15 +102,6 @@ def build_rows(campaign: Campaign, nominations: list[Nomination]) -> list[Nomine
     return rows
 
 
-def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def neutralise_csv(value: object) -> object:
-    """An apostrophe before text a spreadsheet would take for a formula."""
-    return f"'{value}" if is_formula_like(value) else value
-
-
 def render_csv(rows: list[NomineeRow]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Vietnamese text correctly."""
     out = io.StringIO(newline="")
@@ -127,7 +118,9 @@ def render_xlsx(campaign: Campaign, rows: list[NomineeRow]) -> bytes:
     sheet.title = "Danh sách trích ngang"
     sheet["A1"] = "DANH SÁCH TRÍCH NGANG"
     sheet["A1"].font = Font(bold=True, size=14)
-    _text(sheet.cell(row=2, column=1), f"{plan_label(campaign.plan)} – {campaign.call.title}")
+    set_text_cell(
+        sheet.cell(row=2, column=1), f"{plan_label(campaign.plan)} – {campaign.call.title}"
+    )
     header_row = 4
     for column, (title, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
         cell = sheet.cell(row=header_row, column=column, value=title)
@@ -138,7 +131,7 @@ def render_xlsx(campaign: Campaign, rows: list[NomineeRow]) -> bytes:
         for column, value in enumerate(row.values(), start=1):
             cell = sheet.cell(row=header_row + offset, column=column)
             if isinstance(value, str):
-                _text(cell, value)
+                set_text_cell(cell, value)
             else:
                 cell.value = value
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -146,14 +139,6 @@ def render_xlsx(campaign: Campaign, rows: list[NomineeRow]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def _text(cell, value: str) -> None:
-    # openpyxl stores any string starting with "=" as a formula: force a text cell.
-    cell.value = value
-    cell.data_type = "s"
-    if is_formula_like(value):
-        cell.quotePrefix = True
 
 
 def render_zip(campaign: Campaign, nominations: list[Nomination], rows: list[NomineeRow]) -> bytes:

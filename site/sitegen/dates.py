@@ -18,6 +18,12 @@ def format_date_line(day: dt.date) -> str:
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
+def format_date_words(day: dt.date) -> str:
+    """'ngày 21 tháng 8 năm 2023', as a text cites another document's date (the leading
+    zeros are for the date line only)."""
+    return f"ngày {day.day} tháng {day.month} năm {day.year}"
+
+
 def format_date(day: dt.date) -> str:
     """'05/02/2020', as tables and metadata panels show a date."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
 
-import pytest
 from docx import Document
+from docx_checks import docx_to_pdf, needs_soffice, page_setup_mm
 from pdf_checks import page_sizes, read_pdf, text, visible_image_boxes
 from photo_samples import phone_photo
 from summary_samples import INITIATIVES, collective, individual, summary_of
@@ -17,50 +14,10 @@ from forms_app.nominations import pdf
 from forms_app.nominations.docx_export import render_docx
 from forms_app.nominations.photos import process_photo
 
-SOFFICE = shutil.which("soffice")
-needs_soffice = pytest.mark.skipif(
-    SOFFICE is None and os.environ.get("CI") != "true",
-    reason="LibreOffice (soffice) is not installed; CI installs it and runs this test",
-)
-
-
-def docx_to_pdf(data: bytes, folder) -> bytes:
-    source = folder / "summary.docx"
-    source.write_bytes(data)
-    subprocess.run(
-        [
-            SOFFICE or "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{folder}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return (folder / "summary.pdf").read_bytes()
-
 
 def test_render_docx_a4_margins_font():
     document = Document(io.BytesIO(render_docx(summary_of(individual()), None)))
-    section = document.sections[0]
-    # Word stores twentieths of a point: compare in whole millimetres.
-    sizes = [
-        round(length.mm)
-        for length in (
-            section.page_width,
-            section.page_height,
-            section.top_margin,
-            section.bottom_margin,
-            section.left_margin,
-            section.right_margin,
-        )
-    ]
-    assert sizes == [210, 297, 20, 20, 30, 15]
+    assert page_setup_mm(document) == [210, 297, 20, 20, 30, 15]
     normal = document.styles["Normal"].font
     assert (normal.name, normal.size.pt) == ("Times New Roman", 13.0)
 

@@ -26,10 +26,10 @@ def test_render_pdf_individual_one_a4_page_fonts_embedded_text_extractable():
     assert fit.pages == 1
     # Named after the @font-face family: the shipped files, never a system fallback.
     assert fonts(reader) == {
-        "Summary-Serif": True,
-        "Summary-Serif-Bold": True,
-        "Summary-Serif-Italic": True,
-        "Summary-Serif-Bold-Italic": True,
+        "Document-Serif": True,
+        "Document-Serif-Bold": True,
+        "Document-Serif-Italic": True,
+        "Document-Serif-Bold-Italic": True,
     }
     extracted = squash(text(reader))
     for expected in [
