@@ -19,7 +19,8 @@ EVERY_UNIT = ""  # union_key of the call-wide quota
 
 
 def union_key(union_name: str) -> str:
-    return " ".join(fold(union_name).split())
+    """'CĐCS Trường THCS  Lê Lợi' -> 'cdcs truong thcs le loi': no marks, case or extra spaces."""
+    return " ".join(fold(union_name).lower().split())
 
 
 def quota_for(session: Session, plan_slug: str, call_key: str, union_name: str) -> UnitQuota | None:

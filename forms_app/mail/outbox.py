@@ -96,9 +96,13 @@ def queue_mail(
     kind: MailKind,
     nomination: Nomination | None = None,
     version_number: int | None = None,
+    dossier_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> OutboxMail:
     """Record `message` for delivery in `session`'s transaction; the caller commits.
+
+    A dossier's mails name the dossier (`dossier_id`) and its sending's number
+    (`version_number`); a nomination's name the nomination and its version.
 
     The Message-ID and Date are set here, once: a retry or a resend sends the
     same bytes, so receivers can recognise a duplicate.
@@ -124,6 +128,7 @@ def queue_mail(
     mail = OutboxMail(
         nomination=nomination,
         version_number=version_number,
+        dossier_id=dossier_id,
         kind=kind,
         state=MailState.PENDING,
         message_id=str(message["Message-ID"]),
