@@ -70,7 +70,7 @@ def _rendered(call: str, data_json: str) -> tuple[bytes, bytes, float]:
     data = json.loads(data_json)
     campaign = find_campaign(get_content(), PLAN, call)
     category = campaign.category(Subject(data["subject"]), data["category"])
-    summary = build_summary(campaign, category, data, None, NOW)
+    summary = build_summary(campaign, category, data, None, NOW, union_name=UNIT["union_name"])
     pdf_bytes, fit = pdf.render_pdf(summary)
     return pdf_bytes, docx_export.render_docx(summary, None), fit.used
 

@@ -197,8 +197,8 @@ def test_sending_mails_the_office_every_file_and_the_unit_a_confirmation(
         "(tức là trước 16:00 ngày 14/02/2020)\n"
     ) in receipt
     assert "Các tệp đã gửi:\n" + "".join(f"- {n}\n" for n in CITY_FILES) in receipt
-    assert f"http://localhost/ho-so/{token}\n" in receipt
-    assert f'<a href="http://localhost/ho-so/{token}">' in body(confirmation, "html")
+    assert f"http://localhost/ho-so/{token}/\n" in receipt
+    assert f'<a href="http://localhost/ho-so/{token}/">' in body(confirmation, "html")
     assert [name for name, _ in attachments(confirmation)] == ["to-trinh-HS7K2M9Q-l1.pdf"]
     assert state(app, token) == {
         "revision": 1,
