@@ -27,7 +27,7 @@ from ..errors import BadAction
 from ..form_messages import VietnameseForm
 from ..nominations import operations as nominee_operations
 from ..nominations.criteria import describe_criteria
-from ..nominations.operations import Closed, RateLimited, find_call
+from ..nominations.operations import Closed, find_call
 from ..nominations.views import CSRF_MESSAGE, HONEYPOT_MESSAGE, normalise_formdata
 from ..privacy.notice import build_notice
 from ..web import client_address
@@ -40,28 +40,6 @@ bp = Blueprint("dossiers", __name__)
 
 class ActionForm(VietnameseForm):
     """A button that changes the dossier: only the CSRF token."""
-
-
-@bp.errorhandler(Closed)
-def closed(error: Closed) -> tuple[str, int]:
-    """After the deadline every change is refused with the plan's words (403 for a POST)."""
-    status = 403 if request.method == "POST" else 200
-    back = (
-        url_for("dossiers.dossier_page", token=error.dossier_token) if error.dossier_token else None
-    )
-    return render_template(
-        "closed.html", campaign=error.campaign, message=error.message, dossier_url=back
-    ), status
-
-
-@bp.errorhandler(RateLimited)
-def rate_limited(error: RateLimited) -> tuple[str, int]:
-    back = None
-    if request.view_args and "token" in request.view_args:
-        back = url_for("dossiers.dossier_page", token=request.view_args["token"])
-    return render_template(
-        "message.html", title="Gửi quá nhiều lần", message=error.message, back_url=back
-    ), 429
 
 
 @bp.errorhandler(DossierRefused)

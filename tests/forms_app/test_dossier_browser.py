@@ -14,13 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
-import subprocess
 from email.header import decode_header, make_header
-from pathlib import Path
 
 import pytest
 from docx import Document
+from docx_checks import docx_to_pdf
 from mail_fixtures import smtp_server  # noqa: F401  (a fixture)
 from openpyxl import load_workbook
 from paths import CONTENT
@@ -96,30 +94,6 @@ def save(page) -> None:  # noqa: F811
     expect(page.get_by_role("heading", name="Xem trước bản tóm tắt thành tích")).to_be_visible()
     page.get_by_role("button", name="Lưu vào hồ sơ").click()
     expect(page.get_by_role("heading", name=re.compile("^Hồ sơ của "))).to_be_visible()
-
-
-def docx_pages(data: bytes, folder: Path) -> int:
-    """Pages of a .docx as LibreOffice lays it out (converted to PDF)."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.fail("LibreOffice (soffice) is required to count the Word file's pages")
-    (folder / "to-trinh.docx").write_bytes(data)
-    subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{folder}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(folder / "to-trinh.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return len(page_sizes(read_pdf((folder / "to-trinh.pdf").read_bytes())))
 
 
 def subject_of(message) -> str:
@@ -240,7 +214,7 @@ def test_a_unit_builds_sends_and_revises_its_dossier(
         word = download(page, "Tải tờ trình Word (.docx)", tmp_path)
         section = Document(io.BytesIO(word)).sections[0]
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-        assert docx_pages(word, tmp_path) == len(reader.pages)
+        assert len(page_sizes(read_pdf(docx_to_pdf(word, tmp_path)))) == len(reader.pages)
 
         # Sent: one office mail with every file, one confirmation.
         page.get_by_role("button", name="Gửi hồ sơ").click()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import io
 import re
 
@@ -25,6 +24,7 @@ from openpyxl import load_workbook
 from pdf_checks import read_pdf, text
 from photo_samples import phone_photo
 from sqlalchemy import select
+from test_app import page_text, problems
 
 from forms_app.nominations.drafts import hash_token
 from forms_app.nominations.operations import REFERENCE_ALPHABET
@@ -40,16 +40,6 @@ from forms_app.store.models import (
 
 # After seed 003's city-level deadline (16:00 on 14 February 2020).
 AFTER_DEADLINE = "2020-02-14T16:00:00+07:00"
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def problems(response) -> list[str]:
-    body = response.get_data(as_text=True)
-    found = re.findall(r'<(?:li|p) class="(?:problem|error)"[^>]*>(.*?)</(?:li|p)>', body, re.S)
-    return [html.unescape(text) for text in found]
 
 
 def db(app):
@@ -503,3 +493,26 @@ def test_signed_scan_upload_is_checked_and_kept(app, client):
     removed = client.post(f"/ho-so/{token}/ban-ky/xoa", data={"csrf_token": action})
     assert removed.status_code == 303
     assert client.get(f"/ho-so/{token}/to-trinh-da-ky.pdf").status_code == 404
+
+
+def test_a_refused_sending_links_back_to_the_dossier(make_app):
+    app = make_app(RATE_LIMIT_SUBMISSIONS=1)
+    client = app.test_client()
+    token = open_dossier(client)
+    add_nominee(client, token, individual_fields(), photo=phone_photo())
+    action = csrf_token(client, f"/ho-so/{token}/")
+    sent = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": "0"})
+    assert sent.status_code == 303
+    removed = client.post(
+        f"/ho-so/{token}/nguoi/{reference_of(app, 'Nguyễn Thị Lan Hương')}/bo",
+        data={"csrf_token": action},
+    )
+    assert removed.status_code == 303
+    add_nominee(client, token, second_individual(), photo=phone_photo())
+    refused = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": "1"})
+    assert refused.status_code == 429
+    assert problems(refused) == [
+        "Địa chỉ của bạn đã gửi quá nhiều hồ sơ trong một giờ. Hồ sơ vẫn được giữ nguyên; "
+        "hãy đợi một lúc rồi bấm “Gửi hồ sơ” lần nữa."
+    ]
+    assert f'<a href="/ho-so/{token}/">Về trang hồ sơ</a>' in refused.get_data(as_text=True)
