@@ -13,7 +13,7 @@ import re
 import zipfile
 
 import pytest
-from form_data import open_dossier
+from form_data import add_nominee, individual_fields, open_dossier
 from mail_fixtures import PLAN, run_pass, submit_with_mails
 from openpyxl import load_workbook
 from photo_samples import phone_photo
@@ -29,6 +29,7 @@ from forms_app.privacy.redact import redact
 from forms_app.store.models import (
     AccessLogEntry,
     Dossier,
+    DossierSending,
     Draft,
     Nomination,
     NominationVersion,
@@ -192,6 +193,7 @@ def test_purge_removes_what_expired_with_its_files_and_mails_and_is_idempotent(m
     assert output == [
         "Bản nháp đã xóa: 1",
         "Hồ sơ đã xóa: 1 (OLDAAA22)",
+        "Hồ sơ của đơn vị (tờ trình, danh sách) đã xóa: 0",
         "Phiên bản hồ sơ đã xóa: 1",
         "Tệp đã xóa: 3",
         "Thư trong hàng đợi đã xóa: 2",
@@ -217,6 +219,30 @@ def test_purge_removes_what_expired_with_its_files_and_mails_and_is_idempotent(m
     # A year later the nomination whose plan is gone goes too, by its stored deadline.
     later = make_app(NOW="2023-02-15T09:00:00+07:00", OUTBOX_SEND_AFTER_COMMIT=False)
     assert purge(later)[1] == "Hồ sơ đã xóa: 1 (GONECC44)"
+
+
+def test_purge_removes_a_units_dossier_with_its_nominees(make_app):
+    app = make_app(OUTBOX_SEND_AFTER_COMMIT=False)
+    client = app.test_client()
+    token = open_dossier(client)
+    submit_ok(client)  # a dossier of its own, with one nominee
+    add_nominee(client, token, individual_fields(), photo=PHOTO)
+    with db(app) as session:
+        references = sorted(session.scalars(select(Dossier.reference)))
+        nominees = sorted(session.scalars(select(Nomination.reference)))
+        assert session.scalar(select(func.count()).select_from(Draft)) == 2  # saved pointers
+    assert (len(references), len(nominees)) == (2, 2)
+    late = make_app(NOW=AFTER_24_MONTHS, OUTBOX_SEND_AFTER_COMMIT=False)
+    output = purge(late)
+    assert output[1:3] == [
+        f"Hồ sơ đã xóa: 2 ({', '.join(nominees)})",
+        f"Hồ sơ của đơn vị (tờ trình, danh sách) đã xóa: 2 ({', '.join(references)})",
+    ]
+    assert counts(late)["nomination"] == 0
+    with db(late) as session:
+        assert session.scalar(select(func.count()).select_from(Dossier)) == 0
+        assert session.scalar(select(func.count()).select_from(Draft)) == 0
+    assert client.get(f"/ho-so/{token}/").status_code == 404
 
 
 def test_purge_waits_for_the_configured_time(make_app):
@@ -654,3 +680,33 @@ def test_the_office_sees_what_was_agreed(make_app):
     page = page_text(office.get(f"/van-phong/ho-so/{only_nomination(app).reference}"))
     assert "<tr><th>Công bố bản tóm tắt nếu được khen thưởng</th><td>Không</td></tr>" in page
     assert "<tr><th>Xử lý dữ liệu nhạy cảm (dân tộc)</th><td>Có</td></tr>" in page
+
+
+def test_my_data_lists_the_dossier_mails_that_carried_the_nominee(make_app):
+    app, client, edit_path = sent_nomination(make_app)
+    with db(app) as session:
+        nomination = session.scalars(select(Nomination)).one()
+        # A sending of the dossier that held this nominee, and one that no longer did.
+        for number, contents in ((1, [{"nomination_id": nomination.id, "version": 1}]), (2, [])):
+            session.add(
+                DossierSending(dossier_id=nomination.dossier_id, number=number, contents=contents)
+            )
+            session.add(
+                OutboxMail(
+                    dossier_id=nomination.dossier_id,
+                    version_number=number,
+                    kind="office",
+                    message_id=f"<lan-{number}@thidua.test>",
+                    sender="thidua@localhost",
+                    recipients=[OFFICE_ADDRESS],
+                    subject=f"Hồ sơ đề nghị khen thưởng – lần {number}",
+                    raw=b"",
+                    next_attempt_at=dt.datetime(2020, 2, 10, tzinfo=dt.UTC),
+                )
+            )
+        session.commit()
+    text = page_text(client.get(edit_path + "/du-lieu"))
+    assert "Hồ sơ gửi văn phòng: “Hồ sơ đề nghị khen thưởng – lần 1”" in text
+    assert "lần 2" not in text
+    data = json.loads(client.get(edit_path + "/du-lieu.json").get_data(as_text=True))
+    assert [m["subject"] for m in data["mails"]] == ["Hồ sơ đề nghị khen thưởng – lần 1"]
