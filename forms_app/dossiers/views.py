@@ -27,7 +27,7 @@ from ..errors import BadAction
 from ..form_messages import VietnameseForm
 from ..nominations import operations as nominee_operations
 from ..nominations.criteria import describe_criteria
-from ..nominations.operations import Closed, find_call
+from ..nominations.operations import find_call
 from ..nominations.views import CSRF_MESSAGE, HONEYPOT_MESSAGE, normalise_formdata
 from ..privacy.notice import build_notice
 from ..web import client_address
@@ -63,9 +63,7 @@ def start(plan_slug: str, call_key: str) -> Any:
         return render_template(
             "message.html", title="Không nhận hồ sơ", message=HONEYPOT_MESSAGE
         ), 400
-    closure = describe_closure(campaign, now)
-    if closure:
-        raise Closed(campaign, closure)
+    nominee_operations.ensure_open(campaign, now)  # closed: refused before any field is judged
     if not form.validate():
         if form.csrf_token.errors:
             form.csrf_token.errors = []
@@ -98,7 +96,7 @@ def dossier_page(token: str) -> str:
     return _dossier_page(token)
 
 
-def _dossier_page(token: str, unit_form: UnitForm | None = None, problems: Any = ()) -> str:
+def _dossier_page(token: str, problems: Any = ()) -> str:
     now = get_now()
     view = operations.dossier_view(token, now)
     return render_template(
