@@ -19,8 +19,7 @@ EVERY_UNIT = ""  # union_key of the call-wide quota
 
 
 def union_key(union_name: str) -> str:
-    """'CĐCS Trường THCS  Lê Lợi' -> 'cdcs truong thcs le loi': no marks, case or extra spaces."""
-    return " ".join(fold(union_name).lower().split())
+    return " ".join(fold(union_name).split())
 
 
 def quota_for(session: Session, plan_slug: str, call_key: str, union_name: str) -> UnitQuota | None:

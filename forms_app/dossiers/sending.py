@@ -51,6 +51,7 @@ from ..store.models import (
 )
 from ..store.ratelimit import count_actions, record_action
 from . import assemble, quotas
+from .documents import render_proposal_docx, render_proposal_pdf, render_roster_xlsx
 from .facts import DossierFacts
 from .scan import CONTENT_TYPE as SCAN_CONTENT_TYPE
 from .scan import ScanError, check_scan
@@ -196,8 +197,6 @@ def _prepare(
 
 
 def _render(facts: DossierFacts, number: int) -> list[tuple[DossierFileKind, str, str, bytes]]:
-    from .documents import render_proposal_docx, render_proposal_pdf, render_roster_xlsx
-
     def name(stem: str, extension: str) -> str:
         return notifications.ascii_filename(
             stem, facts.reference, f"l{number}", extension=extension

@@ -1,14 +1,18 @@
-"""The mails a nomination causes: one function per event, each queued in the outbox.
+"""The mails the app sends: one function per event, each queued in the outbox.
 
-This module owns what the mails say: the dossier to the office the plan
-names (subject with the plan's number, the category, the nominee and the
-reference; key facts; the PDF and DOCX attached under ASCII file names) and
-the confirmation to the submitter (reference, what was sent and where, the
-edit link, the deadline), and to the office a person's withdrawal of consent
-and a person's request about their data (with its due date). Each mail is a
-text + HTML template pair in templates/mail/ (HTML autoescaped). It must not send anything or open a
-transaction: `queue_nomination_mails` adds rows to the caller's session and
-the caller commits them together with the nomination.
+This module owns what the mails say. A dossier's sending: to the office the
+plan names, the unit, the plan (and call), the number of nominees, "bản sửa
+đổi lần n" from the second sending on, and every file of the sending
+(`dossiers.packaging.sending_files`, the list the office's ZIP uses too),
+split into numbered mails "(phần 1/2)" above MAIL_ATTACHMENT_LIMIT; to the
+unit, a confirmation of what was sent, what the plan asks on paper, where,
+by when, and its private link. A single nomination's mails (the summary to
+the office, the submitter's confirmation), and to the office a person's
+withdrawal of consent and a person's request about their data (with its due
+date). Files travel under ASCII names. Each mail is a text + HTML template
+pair in templates/mail/ (HTML autoescaped). It must not send anything or
+open a transaction: the queue_* functions add rows to the caller's session
+and the caller commits them with what the mails are about.
 """
 
 from __future__ import annotations
@@ -163,8 +167,7 @@ def _build(
 
 
 def _attach(message: EmailMessage, stored: StoredFile, filename: str) -> None:
-    maintype, _, subtype = stored.content_type.partition("/")
-    message.add_attachment(stored.content, maintype=maintype, subtype=subtype, filename=filename)
+    _attach_file(message, Attachment(filename, stored.content_type, stored.content))
 
 
 def _address(name: str, email: str) -> Address:

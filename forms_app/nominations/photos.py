@@ -36,7 +36,9 @@ class NotAnImage(PhotoError):
 
 
 def megabytes(size: int) -> str:
-    """'1,5 MB', '10 MB': a size as a Vietnamese message writes it."""
+    """'1,5 MB', '10 MB' ('80 KB' below 0,1 MB): a size as a Vietnamese message writes it."""
+    if size < 1024 * 1024 // 10:
+        return f"{-(-size // 1024)} KB"
     return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " MB"
 
 

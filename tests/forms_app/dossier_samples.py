@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 
+from mail_fixtures import stored
 from sitegen.models import Subject
 from summary_samples import NOW, PLAN, collective, individual
 
@@ -26,7 +27,6 @@ from forms_app.store.models import (
     Nomination,
     NominationStatus,
     NominationVersion,
-    StoredFile,
 )
 
 CITY = "cap-thanh-pho"  # individuals only, closes 2020-02-14 16:00
@@ -75,17 +75,6 @@ def _rendered(call: str, data_json: str) -> tuple[bytes, bytes, float]:
     return pdf_bytes, docx_export.render_docx(summary, None), fit.used
 
 
-def _stored(kind: FileKind, name: str, content_type: str, content: bytes) -> StoredFile:
-    return StoredFile(
-        kind=kind,
-        filename=name,
-        content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
-    )
-
-
 def add_nominee(session, dossier: Dossier, data: dict, position: int, reference: str) -> Nomination:
     """A pending nominee of `dossier` with one version and its real summary (not committed)."""
     pdf_bytes, docx_bytes, used = _rendered(
@@ -115,8 +104,8 @@ def add_nominee(session, dossier: Dossier, data: dict, position: int, reference:
     version.fill_ratio = used
     base = f"tom-tat-thanh-tich-{reference}-v1"
     for item in (
-        _stored(FileKind.PDF, f"{base}.pdf", "application/pdf", pdf_bytes),
-        _stored(FileKind.DOCX, f"{base}.docx", DOCX_TYPE, docx_bytes),
+        stored(FileKind.PDF, f"{base}.pdf", "application/pdf", pdf_bytes),
+        stored(FileKind.DOCX, f"{base}.docx", DOCX_TYPE, docx_bytes),
     ):
         item.version = version
     session.add(nomination)
@@ -134,8 +123,8 @@ def new_version(session, nomination: Nomination, data: dict) -> NominationVersio
     )
     base = f"tom-tat-thanh-tich-{nomination.reference}-v{number}"
     for item in (
-        _stored(FileKind.PDF, f"{base}.pdf", "application/pdf", pdf_bytes),
-        _stored(FileKind.DOCX, f"{base}.docx", DOCX_TYPE, docx_bytes),
+        stored(FileKind.PDF, f"{base}.pdf", "application/pdf", pdf_bytes),
+        stored(FileKind.DOCX, f"{base}.docx", DOCX_TYPE, docx_bytes),
     ):
         item.version = version
     nomination.nominee_name = data.get("full_name") or data["unit_name"]

@@ -257,6 +257,10 @@ def test_render_proposal_pdf_seed_003_a4_fonts_embedded_text_extractable():
     facts = city_three()
     reader = read_pdf(render_proposal_pdf(facts))
     assert page_sizes(reader) == [(595, 842)]
+    assert (reader.metadata.title, reader.metadata.author) == (
+        "Tờ trình đề nghị khen thưởng – Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành",
+        "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành",
+    )
     # The shipped font, every style embedded: never a system fallback.
     assert fonts(reader) == {
         "Document-Serif": True,
@@ -398,13 +402,24 @@ def test_render_proposal_docx_page_font_tables_and_the_same_strings():
 
 @needs_soffice
 def test_render_proposal_docx_same_page_count_in_libreoffice_as_the_pdf(tmp_path):
+    # 1, 3 and 12 nominees, and the lists on either side of a page break in the PDF
+    # (4 | 5 and 21 | 22 two-line rows): the .docx breaks at the same rows.
     cases = {
         "one": many(1),
         "three": city_three(revision=1),
         "twelve": many(12, unit=unit(signer_title="Phó Chủ tịch")),
+        **{f"rows-{n}": many(n) for n in (4, 5, 21, 22)},
     }
     pdf_pages = {name: len(read_pdf(render_proposal_pdf(f)).pages) for name, f in cases.items()}
-    assert pdf_pages == {"one": 1, "three": 1, "twelve": 2}
+    assert pdf_pages == {
+        "one": 1,
+        "three": 1,
+        "twelve": 2,
+        "rows-4": 1,
+        "rows-5": 2,
+        "rows-21": 2,
+        "rows-22": 3,
+    }
     docx = {name: render_proposal_docx(f) for name, f in cases.items()}
     converted = docx_files_to_pdfs(docx, tmp_path)
     assert {name: len(read_pdf(data).pages) for name, data in converted.items()} == pdf_pages
@@ -579,7 +594,7 @@ VIETNAMESE = (
     "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 )
 LETTERS = VIETNAMESE + VIETNAMESE.upper() + "0123456789 .,-–()'\"&<>/"
-readable = st.text(alphabet=LETTERS, min_size=1, max_size=160).map(lambda s: " ".join(s.split()))
+readable = st.text(alphabet=LETTERS, min_size=1, max_size=300).map(lambda s: " ".join(s.split()))
 wild = st.text(min_size=0, max_size=300).map(clean_text)
 
 

@@ -22,6 +22,7 @@ from dossier_samples import (
     pdf_text,
     person,
 )
+from flask import url_for
 from mail_fixtures import run_pass, smtp_server  # noqa: F401  (smtp_server is a fixture)
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -197,8 +198,11 @@ def test_sending_mails_the_office_every_file_and_the_unit_a_confirmation(
         "(tức là trước 16:00 ngày 14/02/2020)\n"
     ) in receipt
     assert "Các tệp đã gửi:\n" + "".join(f"- {n}\n" for n in CITY_FILES) in receipt
-    assert f"http://localhost/ho-so/{token}/\n" in receipt
-    assert f'<a href="http://localhost/ho-so/{token}/">' in body(confirmation, "html")
+    with app.test_request_context():
+        link = url_for("dossiers.dossier_page", token=token, _external=True)
+    assert link.startswith(f"http://localhost/ho-so/{token}")
+    assert f"{link}\n" in receipt
+    assert f'<a href="{link}">' in body(confirmation, "html")
     assert [name for name, _ in attachments(confirmation)] == ["to-trinh-HS7K2M9Q-l1.pdf"]
     assert state(app, token) == {
         "revision": 1,
@@ -248,7 +252,7 @@ def test_an_edit_after_sending_sends_the_whole_dossier_as_revision_one(
         *CITY_FILES[4:8],
         "danh-sach-HS7K2M9Q-l2.xlsx",
     ]
-    assert "bản sửa đổi lần 1" in pdf_text(attachments(office)[0][1])
+    assert "(Bản sửa đổi lần 1)" in pdf_text(attachments(office)[0][1])
     assert roster_rows(attachments(office)[-1][1])[0][2] == 1986
     assert "(bản sửa đổi lần 1); bản này thay cho các bản đã gửi trước." in body(office)
     assert state(app, token)["mails"] == [
@@ -332,9 +336,9 @@ def test_a_dossier_over_its_units_quota_is_refused_naming_it(mail_app):
     app = mail_app()
     token = make_dossier(app)
     quota(app, "", 5)  # every unit: 5, but this unit was given 2
-    quota(app, "cong doan co so cong ty tnhh co khi binh minh", 2)
+    quota(app, "Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh", 2)
     assert refused(app, token) == (
-        "Văn phòng công đoàn đã phân bổ cho “cong doan co so cong ty tnhh co khi binh minh” "
+        "Văn phòng công đoàn đã phân bổ cho “Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh” "
         "tối đa 2 người/tập thể trong đợt này; hồ sơ đang có 3. Hãy bỏ bớt 1 trước khi gửi."
     )
     assert state(app, token) == NOTHING_SENT
@@ -496,3 +500,41 @@ def test_twenty_clicks_at_once_record_one_sending_and_two_mails(mail_app, databa
             assert session.scalar(select(func.count()).select_from(DossierSending)) == 1
     finally:
         app.extensions["forms_engine"].dispose()
+
+
+def test_attachments_are_split_in_order_whole_files_each_part_under_the_limit():
+    from forms_app.dossiers.packaging import Attachment
+    from forms_app.mail.notifications import split_attachments
+
+    def files(*sizes: int) -> list[Attachment]:
+        return [Attachment(f"{i}.pdf", "application/pdf", b"x" * s) for i, s in enumerate(sizes)]
+
+    def names(parts) -> list[list[str]]:
+        return [[item.filename for item in part] for part in parts]
+
+    assert names(split_attachments(files(4, 5, 1, 9, 2), 10)) == [
+        ["0.pdf", "1.pdf", "2.pdf"],
+        ["3.pdf"],
+        ["4.pdf"],
+    ]
+    # A file above the limit travels alone (the mail says so); the others keep their order.
+    assert names(split_attachments(files(3, 12, 3, 3), 10)) == [
+        ["0.pdf"],
+        ["1.pdf"],
+        ["2.pdf", "3.pdf"],
+    ]
+    assert names(split_attachments(files(10, 10), 10)) == [["0.pdf"], ["1.pdf"]]
+    assert names(split_attachments([], 10)) == [[]]
+
+
+def test_a_file_above_the_limit_goes_alone_and_its_mail_says_so(mail_app, smtp_server):  # noqa: F811
+    app = mail_app(MAIL_ATTACHMENT_LIMIT=1000, MAX_SCAN_BYTES=1000)
+    token = make_dossier(app)
+    send(app, token)
+    *office, _ = delivered(app, smtp_server)
+    assert [[name for name, _ in attachments(m)] for m in office] == [[n] for n in CITY_FILES]
+    for message, name in zip(office, CITY_FILES, strict=True):
+        assert (
+            f"Tệp {name} lớn hơn giới hạn 1 KB của một thư; nếu thư này không đến, hãy tải hồ sơ "
+            "tại trang văn phòng."
+        ) in body(message)

@@ -44,7 +44,6 @@ NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TITLE = "TỜ TRÌNH"
 ON_BEHALF = "TM. BAN CHẤP HÀNH"
-SIGNER_ROLES = {"Chủ tịch": "CHỦ TỊCH", "Phó Chủ tịch": "PHÓ CHỦ TỊCH"}
 TABLE_HEADERS = ("STT", "Họ và tên / Tên tập thể", "Chức vụ, đơn vị", "Hình thức đề nghị")
 NO_AWARD = "Khen thưởng theo kế hoạch"
 
@@ -86,6 +85,7 @@ class Proposal:
     signer_name: str
     reference: str  # printed small, so the office can find the dossier
     document_title: str  # the file's own title (PDF metadata, .docx properties)
+    author: str  # the union, as it writes its name
 
 
 def two_digits(count: int) -> str:
@@ -245,8 +245,10 @@ def build_proposal(facts: DossierFacts) -> Proposal:
         closing=closing,
         recipients=tuple(recipients),
         on_behalf=ON_BEHALF,
-        signer_role=SIGNER_ROLES.get(unit.signer_title, unit.signer_title.upper()),
+        # Chủ tịch or Phó Chủ tịch (facts.SIGNER_TITLES), in capitals under the TM. line.
+        signer_role=unit.signer_title.upper(),
         signer_name=unit.signer_name,
         reference=f"Mã hồ sơ {facts.reference}" if facts.reference else "",
         document_title=f"Tờ trình đề nghị khen thưởng – {union}",
+        author=union,
     )

@@ -207,7 +207,7 @@ def render_proposal_docx(facts: DossierFacts) -> bytes:
         reference = add_paragraph(document, p.reference, size=9, before=6)
         _exact(reference, 11)
     document.core_properties.title = p.document_title
-    document.core_properties.author = facts.unit.union_name
+    document.core_properties.author = p.author
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
