@@ -21,7 +21,7 @@ from sqlalchemy import select
 from ..campaigns import Campaign, describe_closure, get_content, get_now
 from ..dossiers.access import find_nominee
 from ..mail import notifications
-from ..nominations.operations import NotFound, find_call
+from ..nominations.operations import NotFound, find_call, mark_changed
 from ..office import queries
 from ..store.database import get_session
 from ..store.models import (
@@ -152,6 +152,8 @@ def withdraw_consent(token: str, reference: str) -> str:
     now = _now_utc()
     nomination.status = NominationStatus.WITHDRAWN
     nomination.updated_at = now
+    if nomination.dossier is not None:
+        mark_changed(nomination.dossier)  # the dossier the office has no longer holds them
     request = _new_request(nomination, RequestKind.WITHDRAW, "", now)
     request.state = RequestState.DONE
     request.handled_at = now

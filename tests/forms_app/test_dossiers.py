@@ -516,3 +516,22 @@ def test_a_refused_sending_links_back_to_the_dossier(make_app):
         "hãy đợi một lúc rồi bấm “Gửi hồ sơ” lần nữa."
     ]
     assert f'<a href="/ho-so/{token}/">Về trang hồ sơ</a>' in refused.get_data(as_text=True)
+
+
+def test_a_withdrawal_after_sending_asks_for_the_dossier_again(app, client):
+    token = open_dossier(client)
+    add_nominee(client, token, individual_fields(), photo=phone_photo())
+    with db(app) as session:
+        session.scalar(select(Dossier)).revision = 1  # as a sending leaves it
+        session.scalar(select(Nomination)).status = NominationStatus.SUBMITTED
+        session.commit()
+    reference = reference_of(app, "Nguyễn Thị Lan Hương")
+    data_page = f"/ho-so/{token}/nguoi/{reference}/du-lieu"
+    withdrawn = client.post(
+        f"/ho-so/{token}/nguoi/{reference}/rut-dong-y",
+        data={"csrf_token": csrf_token(client, data_page)},
+    )
+    assert withdrawn.status_code == 303
+    page = page_text(client.get(f"/ho-so/{token}/"))
+    assert "hãy gửi lại (bản sửa đổi lần 1)" in page
+    assert names_in_table(client.get(f"/ho-so/{token}/")) == []

@@ -414,6 +414,8 @@ def test_right_to_withdraw_consent_withdraws_and_tells_the_office(make_app):
     assert f"Đã rút lại sự đồng ý: hồ sơ {reference} đã được rút, văn phòng đã được báo." in page
     assert '<strong class="status">Đã rút lại sự đồng ý</strong>' in page
     assert only_nomination(app).status.value == "withdrawn"
+    with db(app) as session:
+        assert session.scalar(select(Dossier)).changed_since_sent is False  # never sent
     [mail] = office_mails(app, "withdrawal")
     assert mail.recipients == [OFFICE_ADDRESS]
     assert mail.subject == (
