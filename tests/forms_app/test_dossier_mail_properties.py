@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sitegen.models import Subject
 from sitegen.text import clean_text
-from summary_samples import PLAN
+from summary_samples import NOW, PLAN
 
 from forms_app.campaigns import find_campaign, get_content
 from forms_app.dossiers.facts import DossierFacts, Nominee, Unit
@@ -39,7 +39,6 @@ words = st.text(st.characters(), min_size=1, max_size=120).map(clean_text).filte
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from conftest import OPEN_NOW
     from paths import CONTENT
 
     from forms_app import create_app
@@ -52,7 +51,7 @@ def app(tmp_path_factory):
             "INSTANCE_PATH": str(folder / "instance"),
             "DATABASE_URL": f"sqlite:///{folder / 'forms.sqlite3'}",
             "CONTENT_DIR": str(CONTENT),
-            "NOW": OPEN_NOW,
+            "NOW": NOW,
             "OUTBOX_SEND_AFTER_COMMIT": False,
         }
     )
