@@ -11,6 +11,7 @@ responses or read the request.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -23,8 +24,10 @@ from sqlalchemy import select
 
 from ..campaigns import Campaign, describe_closure
 from ..errors import BadAction, NotFound
+from ..mail.notifications import ascii_filename
 from ..nominations.criteria import check_criteria
 from ..nominations.operations import (
+    DOCX_TYPE,
     RateLimited,
     copy_unit,
     ensure_open,
@@ -39,8 +42,10 @@ from ..store.database import get_session
 from ..store.models import Dossier, Nomination, NominationStatus, utc_now
 from ..store.ratelimit import allow_action
 from . import access
-from .assemble import listed_nominations
+from .assemble import build_facts, listed_nominations
+from .documents import render_proposal_docx, render_proposal_pdf, render_roster_xlsx
 from .forms import UNIT_FIELDS
+from .sending import EMPTY_MESSAGE, XLSX_TYPE, DossierRefused
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +120,10 @@ class DossierView:
     rows: list[NomineeRow]
     gone: list[Nomination]  # taken out after a sending, or withdrawn: kept as the record
     closed: str | None  # why nothing can change any more, or None
+
+    @property
+    def next_sending(self) -> int:
+        return next_sending(self.dossier)
 
     @property
     def unit(self) -> dict[str, Any]:
@@ -244,3 +253,54 @@ def move_nominee(token: str, reference: str, direction: str, now: dt.datetime) -
         mark_changed(dossier)
     session.commit()
     session.expire_all()
+
+
+# --- the documents as the dossier stands ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+# name in the URL -> (file name stem, extension, content type, renderer of the facts)
+DOCUMENTS = {
+    "to-trinh.pdf": ("to-trinh", "pdf", "application/pdf", render_proposal_pdf),
+    "to-trinh.docx": ("to-trinh", "docx", DOCX_TYPE, render_proposal_docx),
+    "danh-sach.xlsx": ("danh-sach", "xlsx", XLSX_TYPE, lambda facts: render_roster_xlsx([facts])),
+}
+
+
+def next_sending(dossier: Dossier) -> int:
+    """The number of the sending the dossier's documents belong to now: the last one while
+    nothing changed since it, else the next (its Tờ trình says "bản sửa đổi lần n-1")."""
+    if dossier.revision and not dossier.changed_since_sent:
+        return dossier.revision
+    return dossier.revision + 1
+
+
+def document(token: str, name: str, now: dt.datetime) -> Download:
+    """The Tờ trình (PDF, Word) or the danh sách (XLSX) of the dossier as it stands now,
+    made from the same facts as the sending's, to print, sign and stamp before sending."""
+    if name not in DOCUMENTS:
+        raise NotFound(name)
+    stem, extension, content_type, render = DOCUMENTS[name]
+    dossier = _dossier(token)
+    if not listed_nominations(dossier):
+        raise DossierRefused(EMPTY_MESSAGE)
+    campaign = find_call(dossier.plan_slug, dossier.call_key)
+    number = next_sending(dossier)
+    facts = dataclasses.replace(build_facts(campaign, dossier, now), revision=number - 1)
+    filename = ascii_filename(stem, dossier.reference, f"l{number}", extension=extension)
+    return Download(filename, content_type, render(facts))
+
+
+def signed_scan(token: str) -> Download:
+    """The signed Tờ trình the unit uploaded (checked and re-written as a clean PDF)."""
+    dossier = _dossier(token)
+    if dossier.scan is None:
+        raise NotFound("ban-ky")
+    filename = ascii_filename("to-trinh-da-ky", dossier.reference, extension="pdf")
+    return Download(filename, dossier.scan_content_type or "application/pdf", dossier.scan)

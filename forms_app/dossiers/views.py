@@ -23,15 +23,17 @@ from flask import (
 )
 
 from ..campaigns import SUBJECT_SLUGS, describe_closure, describe_countdown, get_now
+from ..errors import BadAction
 from ..form_messages import VietnameseForm
 from ..nominations import operations as nominee_operations
 from ..nominations.criteria import describe_criteria
-from ..nominations.operations import Closed, RateLimited, find_call
+from ..nominations.operations import find_call
 from ..nominations.views import CSRF_MESSAGE, HONEYPOT_MESSAGE, normalise_formdata
 from ..privacy.notice import build_notice
 from ..web import client_address
-from . import operations
+from . import operations, sending
 from .forms import UnitForm
+from .sending import DossierRefused
 
 bp = Blueprint("dossiers", __name__)
 
@@ -40,21 +42,10 @@ class ActionForm(VietnameseForm):
     """A button that changes the dossier: only the CSRF token."""
 
 
-@bp.errorhandler(Closed)
-def closed(error: Closed) -> tuple[str, int]:
-    """After the deadline every change is refused with the plan's words (403 for a POST)."""
-    status = 403 if request.method == "POST" else 200
-    back = (
-        url_for("dossiers.dossier_page", token=error.dossier_token) if error.dossier_token else None
-    )
-    return render_template(
-        "closed.html", campaign=error.campaign, message=error.message, dossier_url=back
-    ), status
-
-
-@bp.errorhandler(RateLimited)
-def rate_limited(error: RateLimited) -> tuple[str, int]:
-    return render_template("message.html", title="Gửi quá nhiều lần", message=error.message), 429
+@bp.errorhandler(DossierRefused)
+def refused(error: DossierRefused) -> tuple[str, int]:
+    """An empty dossier, one over its quota, a bad scan: the dossier page says why."""
+    return _dossier_page(request.view_args["token"], problems=[error.message]), 422
 
 
 # --- the call's start page -----------------------------------------------------------
@@ -72,9 +63,7 @@ def start(plan_slug: str, call_key: str) -> Any:
         return render_template(
             "message.html", title="Không nhận hồ sơ", message=HONEYPOT_MESSAGE
         ), 400
-    closure = describe_closure(campaign, now)
-    if closure:
-        raise Closed(campaign, closure)
+    nominee_operations.ensure_open(campaign, now)  # closed: refused before any field is judged
     if not form.validate():
         if form.csrf_token.errors:
             form.csrf_token.errors = []
@@ -107,7 +96,7 @@ def dossier_page(token: str) -> str:
     return _dossier_page(token)
 
 
-def _dossier_page(token: str, unit_form: UnitForm | None = None, problems: Any = ()) -> str:
+def _dossier_page(token: str, problems: Any = ()) -> str:
     now = get_now()
     view = operations.dossier_view(token, now)
     return render_template(
@@ -219,3 +208,59 @@ def nominee_file(token: str, reference: str, name: str) -> Response:
             "X-Content-SHA256": stored.sha256,
         },
     )
+
+
+@bp.get("/ho-so/<token>/<any('to-trinh.pdf', 'to-trinh.docx', 'danh-sach.xlsx'):name>")
+def document(token: str, name: str) -> Response:
+    """The Tờ trình or the danh sách as the dossier stands now."""
+    return _attachment(operations.document(token, name, get_now()))
+
+
+@bp.get("/ho-so/<token>/to-trinh-da-ky.pdf")
+def signed_scan(token: str) -> Response:
+    return _attachment(operations.signed_scan(token))
+
+
+def _attachment(download: Any) -> Response:
+    return Response(
+        download.content,
+        mimetype=download.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{download.filename}"'},
+    )
+
+
+@bp.post("/ho-so/<token>/ban-ky")
+def upload_scan(token: str) -> Any:
+    """The signed and stamped Tờ trình, scanned (PDF or image), checked strictly."""
+    _checked_action(token)
+    sending.upload_scan(token, request.files.get("scan"), get_now())
+    flash("Đã nhận bản tờ trình đã ký; bản này được gửi kèm hồ sơ.")
+    return redirect(url_for("dossiers.dossier_page", token=token, _anchor="gui-ho-so"), 303)
+
+
+@bp.post("/ho-so/<token>/ban-ky/xoa")
+def remove_scan(token: str) -> Any:
+    _checked_action(token)
+    sending.remove_scan(token, get_now())
+    flash("Đã bỏ bản tờ trình đã ký.")
+    return redirect(url_for("dossiers.dossier_page", token=token, _anchor="gui-ho-so"), 303)
+
+
+@bp.post("/ho-so/<token>/gui")
+def send(token: str) -> Any:
+    """The "Gửi hồ sơ" button: the whole dossier to the office, once per revision shown."""
+    _checked_action(token)
+    shown = request.form.get("revision", "")
+    if not shown.isdigit() or len(shown) > 6:
+        raise BadAction(shown)
+    result = sending.send_dossier(token, int(shown), client_address(), get_now())
+    what = "hồ sơ" if result.number == 1 else f"bản sửa đổi lần {result.number - 1} của hồ sơ"
+    if result.repeat:
+        # A repeated click, or nothing changed since: the office already has this dossier.
+        flash(f"Văn phòng đã nhận {what} {result.reference}; không có gì gửi lại.")
+    else:
+        flash(
+            f"Đã gửi {what} {result.reference} tới văn phòng; thư xác nhận được gửi tới "
+            "email liên hệ của đơn vị."
+        )
+    return redirect(url_for("dossiers.dossier_page", token=token, _anchor="gui-ho-so"), 303)

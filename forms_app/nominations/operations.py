@@ -184,7 +184,9 @@ def _read_photo(upload: Any) -> tuple[bytes | None, str | None]:
 def _keep_draft(session: Session, target: Target, form: Any, photo: bytes | None) -> Draft:
     """Store what was typed in the form's draft (a new one if it has none)."""
     draft = _draft_for(session, form.draft.data, target)
-    if draft is not None and draft.sent_at is not None:
+    if draft is None or draft.sent_at is not None:
+        if draft is None:
+            drafts.delete_expired_drafts(session, current_app.config["DRAFT_MAX_AGE_DAYS"])
         # Typed again after saving: a new version of what was saved, never a second nominee.
         draft = drafts.new_draft(
             session,
@@ -193,15 +195,6 @@ def _keep_draft(session: Session, target: Target, form: Any, photo: bytes | None
             dossier=target.dossier,
             dossier_token=target.dossier_token,
             nomination=_edited(session, draft),
-        )
-    if draft is None:
-        drafts.delete_expired_drafts(session, current_app.config["DRAFT_MAX_AGE_DAYS"])
-        draft = drafts.new_draft(
-            session,
-            target.campaign,
-            target.subject.value,
-            dossier=target.dossier,
-            dossier_token=target.dossier_token,
         )
     drafts.keep_typed(draft, typed_values(form), photo)
     return draft

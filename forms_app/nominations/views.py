@@ -58,22 +58,35 @@ class ConfirmForm(VietnameseForm):
     """The preview's "Lưu vào hồ sơ" button: only a CSRF token."""
 
 
-@bp.errorhandler(Closed)
+# App-wide: the dossier's pages (dossiers/views.py) refuse with the same two pages.
+@bp.app_errorhandler(Closed)
 def closed(error: Closed) -> tuple[str, int]:
+    """The call is closed: a GET shows why (200), a change is refused (403); the
+    dossier, if the action came from one, stays readable."""
     status = 403 if request.method == "POST" else 200
-    back = (
-        url_for("dossiers.dossier_page", token=error.dossier_token) if error.dossier_token else None
-    )
+    back = None
+    if error.dossier_token:
+        back = url_for("dossiers.dossier_page", token=error.dossier_token)
     return render_template(
         "closed.html", campaign=error.campaign, message=error.message, dossier_url=back
     ), status
 
 
-@bp.errorhandler(RateLimited)
+@bp.app_errorhandler(RateLimited)
 def rate_limited(error: RateLimited) -> tuple[str, int]:
-    back = url_for("nominations.preview", token=error.draft_token) if error.draft_token else None
+    """Too many actions: back to the kept draft, or to the dossier the action came from."""
+    back, label = None, None
+    if error.draft_token:
+        back = url_for("nominations.preview", token=error.draft_token)
+    elif (request.endpoint or "").startswith("dossiers.") and "token" in (request.view_args or {}):
+        back = url_for("dossiers.dossier_page", token=request.view_args["token"])
+        label = "Về trang hồ sơ"
     return render_template(
-        "message.html", title="Gửi quá nhiều lần", message=error.message, back_url=back
+        "message.html",
+        title="Gửi quá nhiều lần",
+        message=error.message,
+        back_url=back,
+        back_label=label,
     ), 429
 
 

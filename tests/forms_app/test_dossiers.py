@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import html
+import io
 import re
 
 import pytest
@@ -20,8 +20,11 @@ from form_data import (
     save_nominee,
     unit_fields,
 )
+from openpyxl import load_workbook
+from pdf_checks import read_pdf, text
 from photo_samples import phone_photo
 from sqlalchemy import select
+from test_app import page_text, problems
 
 from forms_app.nominations.drafts import hash_token
 from forms_app.nominations.operations import REFERENCE_ALPHABET
@@ -37,16 +40,6 @@ from forms_app.store.models import (
 
 # After seed 003's city-level deadline (16:00 on 14 February 2020).
 AFTER_DEADLINE = "2020-02-14T16:00:00+07:00"
-
-
-def page_text(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
-
-
-def problems(response) -> list[str]:
-    body = response.get_data(as_text=True)
-    found = re.findall(r'<(?:li|p) class="(?:problem|error)"[^>]*>(.*?)</(?:li|p)>', body, re.S)
-    return [html.unescape(text) for text in found]
 
 
 def db(app):
@@ -356,6 +349,8 @@ def test_after_the_deadline_the_dossier_is_read_only(make_app, tmp_path):
     text = page_text(page)
     assert "Đã hết hạn nộp hồ sơ" in text and "Hồ sơ chỉ còn xem và tải về" in text
     assert "Thêm cá nhân" not in text and ">Sửa</button>" not in text
+    assert "Gửi hồ sơ</button>" not in text and 'name="scan"' not in text
+    assert late_client.get(f"/ho-so/{token}/to-trinh.pdf").status_code == 200
     assert late_client.get(f"/ho-so/{token}/nguoi/{reference}/tom-tat.pdf").status_code == 200
     refused = [
         late_client.post(f"/ho-so/{token}/nguoi/{reference}/{verb}", data={"csrf_token": action})
@@ -368,6 +363,10 @@ def test_after_the_deadline_the_dossier_is_read_only(make_app, tmp_path):
         late_client.post(nominee_url(token), data={**individual_fields(), "csrf_token": action})
     )
     refused.append(late_client.post(CITY_CALL, data={**unit_fields(), "csrf_token": action}))
+    for path in ("gui", "ban-ky", "ban-ky/xoa"):
+        refused.append(
+            late_client.post(f"/ho-so/{token}/{path}", data={"csrf_token": action, "revision": "0"})
+        )
     for response in refused:
         assert response.status_code == 403
         assert "Đã hết hạn nộp hồ sơ" in page_text(response)
@@ -395,9 +394,128 @@ def test_nominee_form_ignores_unit_fields_sent_anyway(app, client, field):
         assert "kẻ gian" not in (nomination.union_name, nomination.submitter_email)
 
 
+# --- the documents and the sending, through the dossier page --------------------------
+
+
 def reference_of(app, name: str) -> str:
     with db(app) as session:
         return session.scalar(select(Nomination.reference).where(Nomination.nominee_name == name))
+
+
+def test_documents_as_the_dossier_stands(app, client):
+    token = open_dossier(client)
+    empty = client.get(f"/ho-so/{token}/to-trinh.pdf")
+    assert empty.status_code == 422
+    assert "Hồ sơ chưa có cá nhân hoặc tập thể nào" in page_text(empty)
+    add_nominee(client, token, individual_fields(), photo=phone_photo())
+    add_nominee(client, token, second_individual(), photo=phone_photo())
+    page = page_text(client.get(f"/ho-so/{token}/"))
+    assert "Tải tờ trình PDF" in page and "Tải danh sách trích ngang (.xlsx)" in page
+    proposal = client.get(f"/ho-so/{token}/to-trinh.pdf")
+    assert proposal.status_code == 200 and proposal.mimetype == "application/pdf"
+    words = " ".join(text(read_pdf(proposal.data)).split())
+    for expected in ("TỜ TRÌNH", "Nguyễn Thị Lan Hương", "Lê Văn Bình", "Phạm Văn Hùng"):
+        assert expected in words, expected
+    assert client.get(f"/ho-so/{token}/to-trinh.docx").data[:2] == b"PK"
+    roster = client.get(f"/ho-so/{token}/danh-sach.xlsx")
+    assert roster.headers["Content-Disposition"].endswith('.xlsx"')
+    sheet = load_workbook(io.BytesIO(roster.data)).active
+    names = [row[1] for row in sheet.iter_rows(values_only=True)]
+    assert names.index("Lê Văn Bình") == names.index("Nguyễn Thị Lan Hương") + 1
+
+
+def test_send_from_the_page_then_edit_and_send_the_revision(app, client):
+    token = open_dossier(client)
+    action = csrf_token(client, nominee_url(token))
+    refused = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": "0"})
+    assert refused.status_code == 422
+    assert "Hồ sơ chưa có cá nhân hoặc tập thể nào" in " ".join(problems(refused))
+    add_nominee(client, token, individual_fields(), photo=phone_photo())
+    assert client.post(f"/ho-so/{token}/gui", data={"revision": "0"}).status_code == 400
+    sent = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": "0"})
+    assert sent.status_code == 303
+    page = page_text(client.get(f"/ho-so/{token}/"))
+    assert "Đã gửi hồ sơ" in page and "Lần 1: " in page and "Đã gửi</td>" in page
+    assert "Văn phòng đã nhận hồ sơ như hiện tại." in page
+    # The same page's button again: nothing new is sent.
+    again = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": "0"})
+    assert again.status_code == 303
+    assert "không có gì gửi lại" in page_text(client.get(f"/ho-so/{token}/"))
+    # An edit before the deadline: the dossier is to be sent again, as a revision.
+    reference = reference_of(app, "Nguyễn Thị Lan Hương")
+    started = client.post(f"/ho-so/{token}/nguoi/{reference}/sua", data={"csrf_token": action})
+    form = page_text(client.get(started.location))
+    draft = re.search(r'id="draft" name="draft" type="hidden" value="([^"]+)"', form)[1]
+    add_nominee(client, token, individual_fields(draft=draft, position="Tổ phó"))
+    page = page_text(client.get(f"/ho-so/{token}/"))
+    assert "Gửi lại hồ sơ (bản sửa đổi lần 1)" in page
+    assert 'name="revision" type="hidden" value="1"' in page.replace(
+        'type="hidden" name="revision"', 'name="revision" type="hidden"'
+    )
+    resent = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": "1"})
+    assert resent.status_code == 303
+    assert "Đã gửi bản sửa đổi lần 1 của hồ sơ" in page_text(client.get(f"/ho-so/{token}/"))
+    with db(app) as session:
+        dossier = session.scalar(select(Dossier))
+        assert (dossier.revision, dossier.changed_since_sent) == (2, False)
+        assert [s.contents for s in dossier.sendings] == [
+            [{"nomination_id": 1, "version": 1}],
+            [{"nomination_id": 1, "version": 2}],
+        ]
+    for bad in ("x", "-1", "9" * 40):
+        answer = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": bad})
+        assert answer.status_code == 400, bad
+
+
+def test_signed_scan_upload_is_checked_and_kept(app, client):
+    token = open_dossier(client)
+    add_nominee(client, token, individual_fields(), photo=phone_photo())
+    action = csrf_token(client, f"/ho-so/{token}/")
+    fake = client.post(
+        f"/ho-so/{token}/ban-ky",
+        data={"csrf_token": action, "scan": (io.BytesIO(b"not a scan"), "to-trinh.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert fake.status_code == 422
+    assert problems(fake)  # the scan's own check says why, in Vietnamese
+    with db(app) as session:
+        assert session.scalar(select(Dossier)).scan is None
+    uploaded = client.post(
+        f"/ho-so/{token}/ban-ky",
+        data={"csrf_token": action, "scan": (io.BytesIO(phone_photo()), "to-trinh-da-ky.jpg")},
+        content_type="multipart/form-data",
+    )
+    assert uploaded.status_code == 303
+    page = page_text(client.get(f"/ho-so/{token}/"))
+    assert "Đã nhận bản tờ trình đã ký" in page and "tờ trình đã ký (PDF)" in page
+    scan = client.get(f"/ho-so/{token}/to-trinh-da-ky.pdf")
+    assert scan.status_code == 200 and scan.data.startswith(b"%PDF")
+    removed = client.post(f"/ho-so/{token}/ban-ky/xoa", data={"csrf_token": action})
+    assert removed.status_code == 303
+    assert client.get(f"/ho-so/{token}/to-trinh-da-ky.pdf").status_code == 404
+
+
+def test_a_refused_sending_links_back_to_the_dossier(make_app):
+    app = make_app(RATE_LIMIT_SUBMISSIONS=1)
+    client = app.test_client()
+    token = open_dossier(client)
+    add_nominee(client, token, individual_fields(), photo=phone_photo())
+    action = csrf_token(client, f"/ho-so/{token}/")
+    sent = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": "0"})
+    assert sent.status_code == 303
+    removed = client.post(
+        f"/ho-so/{token}/nguoi/{reference_of(app, 'Nguyễn Thị Lan Hương')}/bo",
+        data={"csrf_token": action},
+    )
+    assert removed.status_code == 303
+    add_nominee(client, token, second_individual(), photo=phone_photo())
+    refused = client.post(f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": "1"})
+    assert refused.status_code == 429
+    assert problems(refused) == [
+        "Địa chỉ của bạn đã gửi quá nhiều hồ sơ trong một giờ. Hồ sơ vẫn được giữ nguyên; "
+        "hãy đợi một lúc rồi bấm “Gửi hồ sơ” lần nữa."
+    ]
+    assert f'<a href="/ho-so/{token}/">Về trang hồ sơ</a>' in refused.get_data(as_text=True)
 
 
 def test_a_withdrawal_after_sending_asks_for_the_dossier_again(app, client):

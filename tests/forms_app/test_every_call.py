@@ -23,7 +23,8 @@ from paths import CONTENT
 from photo_samples import phone_photo
 from sitegen.loader import load_content
 from sqlalchemy import select
-from test_dossiers import names_in_table, page_text
+from test_app import page_text
+from test_dossiers import names_in_table
 
 from forms_app.campaigns import SUBJECT_SLUGS, list_campaigns
 from forms_app.store.models import Dossier, Nomination

@@ -49,7 +49,7 @@ OFFICE_CAMPAIGN = f"/van-phong/dot/{PLAN}/cap-thanh-pho/"
 
 @dataclass(frozen=True)
 class Site:
-    base: str  # the app: a dossier with one nominee, a draft at its preview, an office account
+    base: str  # the app: a dossier with one nominee, sent; a draft at its preview; an office
     limited: str  # the same app allowing one preview per hour (to reach the 429 page)
     late: str  # the same database after the city call's deadline (the dossier read-only)
     preview: str  # path of a draft's preview
@@ -304,6 +304,8 @@ def site(browser, tmp_path_factory):
         page.get_by_role("button", name="Lưu vào hồ sơ").click()
         expect(page.get_by_role("heading", name=re.compile("^Hồ sơ của "))).to_be_visible()
         reference = page.locator(".nominee-table tbody tr").get_attribute("id")[len("nguoi-") :]
+        page.get_by_role("button", name="Gửi hồ sơ").click()  # the office has a dossier
+        expect(page.locator(".sendings")).to_be_visible()
         page.goto(f"{base}{dossier}nguoi/{reference}/du-lieu")
         page.get_by_role("button", name="Yêu cầu xóa dữ liệu").click()
         expect(page.get_by_text("Đã gửi yêu cầu xóa")).to_be_visible()

@@ -3,8 +3,9 @@
 Every field gets arbitrary Unicode (controls pasted from Word, combining
 marks, non-characters, very long text), odd email addresses and any number of
 rows. The properties: the app never answers 5xx; whatever the unit form
-accepts opens a dossier that shows it; whatever the preview accepts is saved
-into the dossier.
+accepts opens a dossier that shows it and, sent, is confirmed to the address
+it was given; whatever the preview accepts is saved into the dossier, sent,
+and turned by the outbox into mails a real SMTP server on loopback receives.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from email.headerregistry import Address
 
 import pytest
 from form_data import (
@@ -24,17 +26,17 @@ from form_data import (
 )
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from mail_fixtures import SmtpServer, free_port
+from mail_fixtures import SmtpServer, free_port, run_pass
 from markupsafe import escape
 from paths import CONTENT
 from PIL import Image
 from sitegen.text import EmailAddressError, normalise_email
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from forms_app import create_app
-from forms_app.store.models import Dossier, Nomination
+from forms_app.store.models import Dossier, MailState, Nomination, OutboxMail
 
 EXAMPLES = 200  # per form; every accepted example renders a PDF and a DOCX
 PASTED = [
@@ -190,6 +192,24 @@ def check_unit(app, call_url: str, unit: dict) -> None:
     assert str(escape(dossier.union_name)) in page.get_data(as_text=True)
     edit = client.get(f"/ho-so/{token}/don-vi")
     assert edit.status_code == 200
+    return token
+
+
+def send_and_deliver(app, smtp, client, token: str) -> list:
+    """Send the dossier from its page; the outbox delivers its two mails; what arrived."""
+    page = client.get(f"/ho-so/{token}/").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    sent = client.post(f"/ho-so/{token}/gui", data={"csrf_token": csrf, "revision": "0"})
+    assert sent.status_code == 303, sent.status_code
+    before = len(smtp.handler.received)
+    report = run_pass(app)
+    assert (report.sent, report.failed, report.retried) == (2, 0, 0)
+    with app.extensions["forms_sessionmaker"]() as session:
+        pending = session.scalar(
+            select(func.count()).select_from(OutboxMail).where(OutboxMail.state != MailState.SENT)
+        )
+        assert pending == 0
+    return smtp.handler.messages()[before:]
 
 
 def check_round_trip(app, smtp, call_url: str, subject_slug: str, fields: dict) -> None:
@@ -216,6 +236,16 @@ def check_round_trip(app, smtp, call_url: str, subject_slug: str, fields: dict) 
         nomination = session.scalars(select(Nomination).order_by(Nomination.id.desc())).first()
         assert f'<tr id="nguoi-{nomination.reference}">' in page.get_data(as_text=True)
         assert nomination.submitter_email == "congdoan@binhminh.vn"
+        reference = nomination.reference
+    token = dossier_url.removeprefix("/ho-so/").strip("/")
+    received = send_and_deliver(app, smtp, client, token)
+    office = [m for m in received if m["To"].addresses[0].addr_spec == "hoanghaldld206@gmail.com"]
+    [summary] = [
+        part
+        for part in office[0].iter_attachments()
+        if part.get_filename().endswith(f"{reference}-v1.pdf")
+    ]
+    assert summary.get_content().startswith(b"%PDF")
 
 
 UNIT_TEXT = [
@@ -297,6 +327,31 @@ def test_collective_form_never_fails_and_what_preview_accepts_is_saved(app, smtp
 @given(fields=form_posts(unit_fields(), UNIT_TEXT, {}))
 def test_unit_form_never_fails_and_what_it_accepts_opens_a_dossier(app, fields):
     check_unit(app, CITY_CALL, fields)
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(address=addresses)
+def test_a_dossier_sent_is_confirmed_to_the_address_the_unit_gave(app, smtp, address):
+    """Each accepted address, with one nominee saved and the dossier sent: the confirmation
+    reaches it (normalised as the mailer writes it)."""
+    client = app.test_client()
+    opened = open_dossier(client, CITY_CALL, unit_fields(contact_email=address))
+    assert opened.status_code < 500
+    if opened.status_code != 303:
+        assert opened.status_code == 422
+        return
+    token = opened.headers["Location"].removeprefix("/ho-so/").strip("/")
+    url = nominee_url(token, "ca-nhan")
+    saved = post(client, url, individual_fields())
+    assert saved.status_code == 303
+    csrf = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"',
+        client.get(saved.headers["Location"]).get_data(as_text=True),
+    )[1]
+    client.post(saved.headers["Location"] + "gui", data={"csrf_token": csrf})
+    received = send_and_deliver(app, smtp, client, token)
+    recipients = {a.addr_spec for m in received for a in m["To"].addresses}
+    assert Address(addr_spec=normalise_email(address)).addr_spec in recipients
 
 
 @pytest.mark.parametrize("address", ODD_ADDRESSES[:3])

@@ -94,6 +94,15 @@ def requests_for_every_route(
             ("GET", f"{nominee}/tom-tat.docx", 200),
             ("GET", f"{nominee}/anh.jpg", 200),
         ],
+        "dossiers.document": [
+            ("GET", f"{dossier}to-trinh.pdf", 200),
+            ("GET", f"{dossier}to-trinh.docx", 200),
+            ("GET", f"{dossier}danh-sach.xlsx", 200),
+        ],
+        "dossiers.signed_scan": [("GET", f"{dossier}to-trinh-da-ky.pdf", 404)],  # none uploaded
+        "dossiers.upload_scan": [("POST", f"{dossier}ban-ky", 400)],
+        "dossiers.remove_scan": [("POST", f"{dossier}ban-ky/xoa", 400)],
+        "dossiers.send": [("POST", f"{dossier}gui", 400)],
         "nominations.nomination_form": [("GET", form, 200), ("POST", form, 400)],
         "nominations.preview": [("GET", f"{draft_base}/", 200)],
         "nominations.preview_page": [("GET", f"{draft_base}/trang", 200)],
