@@ -32,7 +32,6 @@ from sqlalchemy.orm import Session
 from ..campaigns import Campaign
 from ..errors import BadAction, NotFound
 from ..mail import notifications
-from ..nominations import drafts
 from ..nominations.operations import (
     DOCX_TYPE,
     RateLimited,
@@ -51,6 +50,7 @@ from ..store.models import (
 )
 from ..store.ratelimit import count_actions, record_action
 from . import assemble, quotas
+from .access import find_dossier
 from .documents import render_proposal_docx, render_proposal_pdf, render_roster_xlsx
 from .facts import DossierFacts
 from .scan import CONTENT_TYPE as SCAN_CONTENT_TYPE
@@ -78,13 +78,6 @@ class SendResult:
     reference: str  # the dossier's reference
     number: int  # the sending's number (1 for the first)
     repeat: bool  # True when nothing new was sent: a repeated click, or nothing changed
-
-
-def find_dossier(session: Session, token: str | None) -> Dossier | None:
-    """The dossier behind a private link (only the token's hash is stored)."""
-    if not drafts.is_token(token):
-        return None
-    return session.scalar(select(Dossier).where(Dossier.token_hash == drafts.hash_token(token)))
 
 
 # --- sending ---------------------------------------------------------------------

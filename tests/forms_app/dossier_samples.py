@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
-import inspect
 import io
 import json
 
@@ -71,12 +70,7 @@ def _rendered(call: str, data_json: str) -> tuple[bytes, bytes, float]:
     data = json.loads(data_json)
     campaign = find_campaign(get_content(), PLAN, call)
     category = campaign.category(Subject(data["subject"]), data["category"])
-    # The dossier's union is printed on the summary; once the dossier pages (issue-12d) are
-    # in, build_summary takes it apart from the nominee's data. Drop this test then.
-    union = {"union_name": UNIT["union_name"]}
-    if "union_name" not in inspect.signature(build_summary).parameters:
-        union = {}
-    summary = build_summary(campaign, category, data, None, NOW, **union)
+    summary = build_summary(campaign, category, data, None, NOW, union_name=UNIT["union_name"])
     pdf_bytes, fit = pdf.render_pdf(summary)
     return pdf_bytes, docx_export.render_docx(summary, None), fit.used
 
