@@ -1,11 +1,12 @@
-"""Load run: concurrent submissions through the real HTTP form flow against gunicorn.
+"""Load run: concurrent submissions through the real HTTP dossier flow against gunicorn.
 
 For each database (SQLite file, PostgreSQL) it starts gunicorn (workers ×
-threads) on loopback, then N clients at once each do what a person does: open
-the individual form of seed 003's campaign (CSRF token), post it with a photo,
-open the preview, send, land on the confirmation (/sua/<edit token>).
+threads) on loopback, then N clients at once each do what a unit of one
+nominee does: open a dossier for seed 003's city call (the unit's form), open
+the individual form (CSRF token), post it with a photo, open the preview, save
+it into the dossier, and send the dossier from its page (/ho-so/<token>/).
 Afterwards it checks that no request was lost and none answered 5xx, that
-every nomination is stored with its two mails in the outbox, and that
+every dossier is stored with its two mails in the outbox, and that
 `outbox send` delivers them all (file backend: .eml files).
 
 It prints throughput, latency percentiles and the server's CPU: the CPU
@@ -52,8 +53,7 @@ from PIL import Image
 PROJECT = Path(__file__).resolve().parent.parent
 # The form fields and the HTTP client are the test suite's (one definition of each).
 sys.path[:0] = [str(PROJECT / "tests"), str(PROJECT / "tests" / "forms_app")]
-from form_data import INDIVIDUAL_URL as FORM_PATH  # noqa: E402
-from form_data import individual_fields  # noqa: E402
+from form_data import CITY_CALL, individual_fields, nominee_url, unit_fields  # noqa: E402
 from web_client import WebClient  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
@@ -79,7 +79,6 @@ def fields(number: int) -> dict[str, str]:
     """The test suite's individual nomination, made unique per client."""
     return individual_fields(
         full_name=f"Nguyễn Thị Lan Hương {number:03d}",
-        contact_email=f"congdoan{number}@binhminh.vn",
         achievements="Năm năm liền hoàn thành xuất sắc nhiệm vụ; ba sáng kiến được áp dụng.",
     )
 
@@ -98,12 +97,21 @@ def submit_one(base: str, number: int, photo: bytes, start: threading.Barrier) -
     start.wait()
     began = time.perf_counter()
     try:
-        preview = client.preview(FORM_PATH, fields(number), photo)
-        sent = client.post(preview + "gui", {"csrf_token": client.send_token(preview)})
+        unit = unit_fields(contact_email=f"congdoan{number}@binhminh.vn")
+        opened = client.post(CITY_CALL, {**unit, "csrf_token": client.get(CITY_CALL).csrf_token()})
+        if opened.status != 303:
+            raise RuntimeError(f"opening the dossier answered {opened.status}")
+        dossier = opened.location.removeprefix(base)
+        form = nominee_url(dossier.removeprefix("/ho-so/").strip("/"))
+        preview = client.preview(form, fields(number), photo)
+        saved = client.post(preview + "gui", {"csrf_token": client.send_token(preview)})
+        if saved.status != 303:
+            raise RuntimeError(f"saving answered {saved.status}")
+        page = client.get(dossier)
+        sent = client.post(dossier + "gui", {"csrf_token": page.csrf_token(), "revision": "0"})
         if sent.status != 303:
-            raise RuntimeError(f"send answered {sent.status}")
-        confirmation = client.get(sent.location.removeprefix(base))
-        outcome.reference = REFERENCE_RE.search(confirmation.text)[1]
+            raise RuntimeError(f"sending answered {sent.status}")
+        outcome.reference = REFERENCE_RE.search(client.get(dossier).text)[1]
     except Exception as error:
         outcome.error = f"{type(error).__name__}: {error}"
     outcome.seconds = time.perf_counter() - began
@@ -168,10 +176,10 @@ def count_rows(database_url: str) -> tuple[int, int, dict[str, int]]:
     engine = create_engine(database_url)
     with engine.connect() as connection:
         nominations = connection.execute(text("SELECT count(*) FROM nomination")).scalar_one()
-        per_nomination = connection.execute(
+        per_nomination = connection.execute(  # per dossier: its office mail and confirmation
             text(
-                "SELECT n.reference, count(m.id) FROM nomination n "
-                "LEFT JOIN outbox_mail m ON m.nomination_id = n.id GROUP BY n.reference"
+                "SELECT d.reference, count(m.id) FROM dossier d "
+                "LEFT JOIN outbox_mail m ON m.dossier_id = d.id GROUP BY d.reference"
             )
         ).all()
         mails = connection.execute(text("SELECT count(*) FROM outbox_mail")).scalar_one()
@@ -331,7 +339,7 @@ def print_table(results: list[dict]) -> None:
         lost = r["count"] - r["ok"]
         print(
             f"{r['label']}: {lost} lost, {len(r['missing'])} confirmed but not stored, "
-            f"{r['without_two_mails']} nominations without exactly 2 mails; "
+            f"{r['without_two_mails']} dossiers without exactly 2 mails; "
             f"{r['elapsed']:.1f} s wall; final `outbox send`: {r['final_send']}"
         )
         for error in r["errors"][:5]:

@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config as config_module
 from . import nominations, web
 from .campaigns import load_campaign_content
+from .dossiers.views import bp as dossiers_bp
 from .mail.cli import register_commands as register_mail_commands
 from .nominations.pdf import check_fonts
 from .office import register_office
@@ -40,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["TRUST_PROXY"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     app.register_blueprint(nominations.bp)
+    app.register_blueprint(dossiers_bp)
     web.register_error_pages(app)
     web.register_security_headers(app)
     register_office(app)

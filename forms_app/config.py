@@ -41,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     "AUTO_MIGRATE": True,  # run Alembic migrations to head at start-up
     "MAX_PHOTO_BYTES": 10 * MB,
     "MAX_CONTENT_LENGTH": 12 * MB,
+    "MAX_SCAN_BYTES": 10 * MB,  # the signed Tờ trình's scan (PDF or image), as uploaded
+    # Raw bytes of attachments in one office mail: a dossier above it goes as numbered parts
+    # ("phần 1/2"), whole files each. Most mail servers refuse 20-25 MB once base64 adds a third.
+    "MAIL_ATTACHMENT_LIMIT": 15 * MB,
     # A person may spend an afternoon on a summary: the token must outlive it.
     "WTF_CSRF_TIME_LIMIT": 24 * 3600,
     "RATE_LIMIT_SUBMISSIONS": 10,  # final submissions per address per window
@@ -225,6 +229,8 @@ def validate_config(config: Any) -> list[str]:
     for key in (
         "MAX_PHOTO_BYTES",
         "MAX_CONTENT_LENGTH",
+        "MAX_SCAN_BYTES",
+        "MAIL_ATTACHMENT_LIMIT",
         "RATE_LIMIT_SUBMISSIONS",
         "RATE_LIMIT_PREVIEWS",
         "RATE_LIMIT_WINDOW",
@@ -256,6 +262,15 @@ def validate_config(config: Any) -> list[str]:
         problems.append(
             "FORMS_MAX_CONTENT_LENGTH must be larger than FORMS_MAX_PHOTO_BYTES, "
             "or a photo of the allowed size could never be sent with its form."
+        )
+    if (
+        _is_positive_int(config["MAX_SCAN_BYTES"])
+        and _is_positive_int(config["MAIL_ATTACHMENT_LIMIT"])
+        and config["MAIL_ATTACHMENT_LIMIT"] < config["MAX_SCAN_BYTES"]
+    ):
+        problems.append(
+            "FORMS_MAIL_ATTACHMENT_LIMIT must be at least FORMS_MAX_SCAN_BYTES, "
+            "or a signed scan of the allowed size would not fit in any office mail."
         )
     if config["MAIL_BACKEND"] not in MAIL_BACKENDS:
         problems.append(f"FORMS_MAIL_BACKEND must be smtp or file, got {config['MAIL_BACKEND']!r}.")

@@ -43,6 +43,12 @@ from .mailer import MailSettings, PermanentMailError, TemporaryMailError, delive
 log = logging.getLogger(__name__)
 
 MAX_ERROR_LENGTH = 1000
+# Headers are folded only past RFC 5322's hard limit of 998 characters. At the usual 78,
+# Python's folder (3.11) splits Vietnamese subjects into encoded words at a space and
+# puts the space between them, where RFC 2047 decoders drop it: "LĐLĐ quận" arrived
+# as "LĐLĐquận" in most long subjects. Unfolded, every space stays inside one encoded
+# word; a subject (at most 250 characters) stays far below 998 once encoded.
+WIRE_POLICY = SMTP.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -96,9 +102,13 @@ def queue_mail(
     kind: MailKind,
     nomination: Nomination | None = None,
     version_number: int | None = None,
+    dossier_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> OutboxMail:
     """Record `message` for delivery in `session`'s transaction; the caller commits.
+
+    A dossier's mails name the dossier (`dossier_id`) and its sending's number
+    (`version_number`); a nomination's name the nomination and its version.
 
     The Message-ID and Date are set here, once: a retry or a resend sends the
     same bytes, so receivers can recognise a duplicate.
@@ -124,13 +134,14 @@ def queue_mail(
     mail = OutboxMail(
         nomination=nomination,
         version_number=version_number,
+        dossier_id=dossier_id,
         kind=kind,
         state=MailState.PENDING,
         message_id=str(message["Message-ID"]),
         sender=sender,
         recipients=recipients,
         subject=str(message["Subject"] or ""),
-        raw=message.as_bytes(policy=SMTP),
+        raw=message.as_bytes(policy=WIRE_POLICY),
         attempts=0,
         permanent_failures=0,
         next_attempt_at=moment,

@@ -1,11 +1,12 @@
-"""Drafts: what was typed between the form, the preview and the sending, and its lookups.
+"""Drafts: what was typed between the form, the preview and the saving, and their lookups.
 
 This module owns the draft rows (typed data, the processed photo, the checked
 data and the rendered PDF once the preview accepted it) keyed by a random
-token, and finding nominations by their private edit token. A draft that has
-been sent is kept (without its data) so that a repeated click on "send" finds
-where the first one went. It must not check criteria, render or send mail;
-the operations call it inside their transactions.
+token. A draft belongs to a dossier and keeps the dossier's link (`edit_token`)
+to return to; one that has been saved is kept (without its data) so that a
+repeated click on "Lưu vào hồ sơ" finds where the first one went. It must not
+check criteria, render or send mail; the operations call it inside their
+transactions.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..campaigns import Campaign
-from ..store.models import Draft, FileKind, Nomination, utc_now
+from ..store.models import Dossier, Draft, FileKind, Nomination, utc_now
 
 # What new_token() makes (URL-safe base64); anything else cannot be a token and never
 # reaches the database (a NUL in a query parameter is an error on PostgreSQL).
@@ -45,12 +46,6 @@ def find_draft(session: Session, token: str | None) -> Draft | None:
     return session.scalar(select(Draft).where(Draft.token == token))
 
 
-def find_by_edit_token(session: Session, token: str | None) -> Nomination | None:
-    if not is_token(token):
-        return None
-    return session.scalar(select(Nomination).where(Nomination.edit_token_hash == hash_token(token)))
-
-
 def delete_expired_drafts(
     session: Session, max_age_days: int, now: dt.datetime | None = None
 ) -> int:
@@ -64,9 +59,11 @@ def new_draft(
     campaign: Campaign,
     subject_value: str,
     *,
+    dossier: Dossier,
+    dossier_token: str,
     nomination: Nomination | None = None,
-    edit_token: str | None = None,
 ) -> Draft:
+    """A draft for a nominee of `dossier`; it keeps the dossier's link to return to."""
     now = utc_now()
     draft = Draft(
         token=new_token(),
@@ -75,7 +72,8 @@ def new_draft(
         subject=subject_value,
         data={},
         nomination_id=nomination.id if nomination else None,
-        edit_token=edit_token,
+        dossier_id=dossier.id,
+        edit_token=dossier_token,
         created_at=now,
         updated_at=now,
     )
@@ -107,13 +105,18 @@ def mark_ready(
 
 
 def draft_for_edit(
-    session: Session, nomination: Nomination, campaign: Campaign, edit_token: str
+    session: Session, nomination: Nomination, campaign: Campaign, dossier_token: str
 ) -> Draft:
-    """A draft holding the latest version, so the person edits what they sent."""
+    """A draft holding the latest version, so the unit edits what it saved."""
     latest = nomination.latest
     photo = latest.file(FileKind.PHOTO)
     draft = new_draft(
-        session, campaign, nomination.subject, nomination=nomination, edit_token=edit_token
+        session,
+        campaign,
+        nomination.subject,
+        dossier=nomination.dossier,
+        dossier_token=dossier_token,
+        nomination=nomination,
     )
     draft.data = {"typed": latest.data["typed"]}
     draft.photo = photo.content if photo else None

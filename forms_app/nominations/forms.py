@@ -59,11 +59,26 @@ def make_choice(value: str, label: str) -> Any:
     return SelectChoice(value, label) if SelectChoice else (value, label)
 
 
-def _limit(maximum: int) -> Length:
+def check_email(form: Any, field: Any) -> None:
+    """An email address by the mailer's own rule: what passes can be written in a header."""
+    if field.data:
+        try:
+            normalise_email(field.data)
+        except EmailAddressError as error:
+            raise ValidationError(str(error)) from None
+
+
+def check_phone(form: Any, field: Any) -> None:
+    """A phone number as people write it: digits, spaces, dots, dashes, brackets, a plus."""
+    if field.data and not PHONE_RE.match(field.data.strip()):
+        raise ValidationError("Số điện thoại chỉ gồm chữ số (8 đến 20 ký tự), ví dụ 0982 206 192.")
+
+
+def max_length(maximum: int) -> Length:
     return Length(max=maximum, message=f"Tối đa {maximum} ký tự.")
 
 
-def _required(what: str) -> InputRequired:
+def required_text(what: str) -> InputRequired:
     return InputRequired(message=f"Hãy nhập {what}.")
 
 
@@ -111,20 +126,20 @@ class InitiativeRow(Form):
 
     title = StringField(
         "Tên sáng kiến",
-        [Optional(), _limit(300)],
+        [Optional(), max_length(300)],
         description="Tên đúng như trong quyết định công nhận.",
     )
     year = StringField(
-        "Năm công nhận", [Optional(), _limit(4)], description="Năm có 4 chữ số, ví dụ 2018."
+        "Năm công nhận", [Optional(), max_length(4)], description="Năm có 4 chữ số, ví dụ 2018."
     )
     level = StringField(
         "Cấp công nhận",
-        [Optional(), _limit(100)],
+        [Optional(), max_length(100)],
         description="Ví dụ: cấp cơ sở, cấp quận, cấp thành phố.",
     )
     benefit = StringField(
         "Giá trị làm lợi (đồng)",
-        [Optional(), _limit(40)],
+        [Optional(), max_length(40)],
         description="Ví dụ: 60.000.000 hoặc 60 triệu. Để trống nếu không tính được.",
     )
 
@@ -156,18 +171,18 @@ class AwardRow(Form):
     Meta = VietnameseMeta
 
     year = StringField(
-        "Năm khen thưởng", [Optional(), _limit(4)], description="Năm có 4 chữ số, ví dụ 2019."
+        "Năm khen thưởng", [Optional(), max_length(4)], description="Năm có 4 chữ số, ví dụ 2019."
     )
     title = StringField(
         "Danh hiệu / hình thức khen thưởng",
-        [Optional(), _limit(200)],
+        [Optional(), max_length(200)],
         description="Ví dụ: Chiến sĩ thi đua cơ sở; Bằng khen của Ủy ban nhân dân Thành phố.",
     )
     decision = StringField(
-        "Số quyết định", [Optional(), _limit(60)], description="Ví dụ: 1234/QĐ-UBND."
+        "Số quyết định", [Optional(), max_length(60)], description="Ví dụ: 1234/QĐ-UBND."
     )
     issuer = StringField(
-        "Cơ quan ban hành", [Optional(), _limit(150)], description="Cơ quan ký quyết định."
+        "Cơ quan ban hành", [Optional(), max_length(150)], description="Cơ quan ký quyết định."
     )
 
     def is_empty(self) -> bool:
@@ -187,7 +202,9 @@ class AwardRow(Form):
 
 
 class NominationForm(BaseForm):
-    """What both summaries have: category, award, achievements, awards, photo, submitter."""
+    """What both summaries have: category, award, achievements, awards, photo, consent.
+
+    Who proposes (the union, its contact) is the dossier's (dossiers/forms.py), asked once."""
 
     draft = HiddenField()
     category = SelectField(
@@ -202,7 +219,7 @@ class NominationForm(BaseForm):
     )
     achievements = TextAreaField(
         "Thành tích nổi bật",
-        [_required("thành tích nổi bật"), _limit(4000)],
+        [required_text("thành tích nổi bật"), max_length(4000)],
         description="Kết quả cụ thể, có số liệu; bản in giới hạn trong 01 trang A4.",
     )
     awards = FieldList(FormField(AwardRow), min_entries=MIN_AWARD_ROWS, max_entries=MAX_AWARDS)
@@ -210,31 +227,8 @@ class NominationForm(BaseForm):
         "Ảnh",
         description="JPEG, PNG hoặc WebP, tối đa 10 MB; ảnh được cắt theo khổ 3×4 (dọc).",
     )
-    union_name = StringField(
-        "Công đoàn cơ sở đề nghị",
-        [_required("tên công đoàn cơ sở đề nghị"), _limit(200)],
-        description="Công đoàn cơ sở gửi hồ sơ; in ở góc trên bên trái bản tóm tắt.",
-    )
-    contact_name = StringField(
-        "Người liên hệ",
-        [_required("họ tên người liên hệ"), _limit(100)],
-        description="Người văn phòng có thể gọi khi cần bổ sung hồ sơ.",
-    )
-    contact_email = StringField(
-        "Email",
-        [
-            _required("email"),
-            _limit(254),
-        ],
-        description="Nơi nhận xác nhận và đường dẫn sửa hồ sơ.",
-    )
-    contact_phone = StringField(
-        "Số điện thoại",
-        [_required("số điện thoại"), _limit(20)],
-        description="Ví dụ: 0982 206 192.",
-    )
     # Honeypot: hidden from people by CSS; bots fill every input they see.
-    website = StringField("Trang web (để trống ô này)", [Optional(), _limit(200)])
+    website = StringField("Trang web (để trống ô này)", [Optional(), max_length(200)])
     # Consent (Law 91/2025/QH15): unticked by default; what was ticked is kept on the version.
     consent_processing = BooleanField(
         "Đồng ý cho xử lý dữ liệu cá nhân trong hồ sơ để xét khen thưởng theo kế hoạch này",
@@ -267,20 +261,6 @@ class NominationForm(BaseForm):
             # The plan names no award form: there is nothing to choose, so nothing is asked.
             del self.award
 
-    def validate_contact_email(self, field: Any) -> None:
-        # The mailer's own rule: what passes here can be written in a mail header.
-        if field.data:
-            try:
-                normalise_email(field.data)
-            except EmailAddressError as error:
-                raise ValidationError(str(error)) from None
-
-    def validate_contact_phone(self, field: Any) -> None:
-        if field.data and not PHONE_RE.match(field.data.strip()):
-            raise ValidationError(
-                "Số điện thoại chỉ gồm chữ số (8 đến 20 ký tự), ví dụ 0982 206 192."
-            )
-
     def check_row_years(self, rows: Any, label: str, summary: str) -> None:
         """Check the year of every filled row; mark the row and raise `summary`."""
         for row in rows:
@@ -300,7 +280,7 @@ class IndividualForm(NominationForm):
 
     full_name = StringField(
         "Họ và tên",
-        [_required("họ và tên"), _limit(100)],
+        [required_text("họ và tên"), max_length(100)],
         description="Viết có dấu, ví dụ: Nguyễn Thị Lan.",
     )
     gender = SelectField(
@@ -310,39 +290,41 @@ class IndividualForm(NominationForm):
         description="Như trong hồ sơ cán bộ.",
     )
     birth_year = StringField(
-        "Năm sinh", [_required("năm sinh"), _limit(4)], description="Năm có 4 chữ số, ví dụ 1985."
+        "Năm sinh",
+        [required_text("năm sinh"), max_length(4)],
+        description="Năm có 4 chữ số, ví dụ 1985.",
     )
     # Sensitive data (Decree 356/2025): optional unless the plan asks for it, and only with
     # its own consent (`consent_sensitive`).
     ethnicity = StringField(
         "Dân tộc",
-        [_limit(40)],  # no Optional(): it would skip validate_ethnicity on an empty field
+        [max_length(40)],  # no Optional(): it would skip validate_ethnicity on an empty field
         description="Không bắt buộc; là dữ liệu nhạy cảm, chỉ ghi khi người được đề nghị đồng ý. "
         "Ví dụ: Kinh, Tày, Khmer.",
     )
     position = StringField(
         "Chức vụ",
-        [_required("chức vụ"), _limit(150)],
+        [required_text("chức vụ"), max_length(150)],
         description="Chức vụ chính quyền và công đoàn, nếu có.",
     )
     workplace = StringField(
         "Đơn vị công tác",
-        [_required("đơn vị công tác"), _limit(200)],
+        [required_text("đơn vị công tác"), max_length(200)],
         description="Tên đầy đủ của cơ quan, doanh nghiệp.",
     )
     grassroots_union = StringField(
         "Công đoàn cơ sở",
-        [_required("công đoàn cơ sở của người được đề nghị"), _limit(200)],
+        [required_text("công đoàn cơ sở của người được đề nghị"), max_length(200)],
         description="Công đoàn cơ sở nơi người được đề nghị sinh hoạt.",
     )
     qualification = StringField(
         "Trình độ chuyên môn",
-        [_required("trình độ chuyên môn"), _limit(150)],
+        [required_text("trình độ chuyên môn"), max_length(150)],
         description="Ví dụ: Kỹ sư cơ khí; Trung cấp điện.",
     )
     duties = TextAreaField(
         "Nhiệm vụ được giao",
-        [_required("nhiệm vụ được giao"), _limit(1500)],
+        [required_text("nhiệm vụ được giao"), max_length(1500)],
         description="Ngắn gọn, vài dòng.",
     )
     initiatives = FieldList(
@@ -385,34 +367,38 @@ class CollectiveForm(NominationForm):
 
     unit_name = StringField(
         "Tên tập thể",
-        [_required("tên tập thể"), _limit(200)],
+        [required_text("tên tập thể"), max_length(200)],
         description="Tên đầy đủ, ví dụ: Công đoàn cơ sở Công ty TNHH Bình Minh.",
     )
     address = StringField(
-        "Địa chỉ", [_required("địa chỉ"), _limit(200)], description="Số nhà, đường, phường, quận."
+        "Địa chỉ",
+        [required_text("địa chỉ"), max_length(200)],
+        description="Số nhà, đường, phường, quận.",
     )
     members = StringField(
         "Số đoàn viên",
-        [_required("số đoàn viên"), _limit(9)],
+        [required_text("số đoàn viên"), max_length(9)],
         description="Tổng số đoàn viên công đoàn.",
     )
     members_women = StringField(
-        "Số đoàn viên nữ", [Optional(), _limit(9)], description="Trong tổng số đoàn viên."
+        "Số đoàn viên nữ", [Optional(), max_length(9)], description="Trong tổng số đoàn viên."
     )
     workers = StringField(
-        "Số lao động", [_required("số lao động"), _limit(9)], description="Tổng số người lao động."
+        "Số lao động",
+        [required_text("số lao động"), max_length(9)],
+        description="Tổng số người lao động.",
     )
     workers_women = StringField(
-        "Số lao động nữ", [Optional(), _limit(9)], description="Trong tổng số người lao động."
+        "Số lao động nữ", [Optional(), max_length(9)], description="Trong tổng số người lao động."
     )
     leader = StringField(
         "Người đứng đầu",
-        [_required("người đứng đầu"), _limit(150)],
+        [required_text("người đứng đầu"), max_length(150)],
         description="Họ tên và chức vụ, ví dụ: Trần Văn Minh, Chủ tịch công đoàn.",
     )
     features = TextAreaField(
         "Đặc điểm, nhiệm vụ",
-        [_required("đặc điểm, nhiệm vụ"), _limit(1500)],
+        [required_text("đặc điểm, nhiệm vụ"), max_length(1500)],
         description="Ngành nghề, tổ chức bộ máy, thuận lợi và khó khăn; vài dòng.",
     )
 

@@ -1,18 +1,21 @@
 """The actions a person takes on a nomination, each one operation owning its transaction.
 
-Views parse the request and call one function here: open the form, save what
-was typed (preview, or add/remove a row), show the preview, send the draft,
-open a nomination by its edit link, download one of its files, start an edit.
+Views parse the request and call one function here: open a dossier's nominee
+form, save what was typed (preview, or add/remove a row), show the preview,
+save the draft into its dossier, download one of a nominee's files, start an
+edit. Every nominee belongs to a dossier (dossiers/): the union and its
+contact come from there, and nothing is mailed here (the dossier is sent whole).
 Each function finds what it needs, decides, commits (or not) and returns a
 plain result; refusals a person can cause are exceptions with a Vietnamese
 message (`NotFound`, `Closed`, `RateLimited`). It must not build HTTP
 responses or read the request.
 
-Sending is idempotent: the draft is claimed with a conditional UPDATE as the
+Saving is idempotent: the draft is claimed with a conditional UPDATE as the
 first write of the transaction (a row lock on PostgreSQL, the write lock on
-SQLite), so of two clicks, one stores the nomination and the other finds the
-claimed draft and lands on the same confirmation. Versions of one nomination
-are numbered after its row is locked, so parallel edits never collide.
+SQLite), so of two clicks, one stores the nominee and the other finds the
+claimed draft and lands on the same dossier page. The dossier's row is locked
+before a new nominee is numbered, and the nominee's before a version is, so
+parallel saves never collide.
 """
 
 from __future__ import annotations
@@ -29,12 +32,13 @@ from sitegen.models import TZ, Subject
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from ..campaigns import Campaign, describe_closure, find_campaign, get_content
+from ..campaigns import SUBJECTS_BY_SLUG, Campaign, describe_closure, find_campaign, get_content
+from ..dossiers.access import find_dossier, find_nominee
 from ..errors import BadAction, NotFound
-from ..mail import notifications
 from ..privacy.consent import consent_record
 from ..store.database import get_session
 from ..store.models import (
+    Dossier,
     Draft,
     FileKind,
     Nomination,
@@ -43,7 +47,7 @@ from ..store.models import (
     StoredFile,
     utc_now,
 )
-from ..store.ratelimit import allow_action, count_actions, record_action
+from ..store.ratelimit import allow_action
 from . import docx_export, drafts, pdf
 from .forms import ROW_LIMITS
 from .photos import PhotoError, process_photo
@@ -59,16 +63,17 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 FILE_KINDS = {"tom-tat.pdf": FileKind.PDF, "tom-tat.docx": FileKind.DOCX, "anh.jpg": FileKind.PHOTO}
 
 
-WITHDRAWN_MESSAGE = "Hồ sơ đã được rút (đã rút lại sự đồng ý) nên không sửa được nữa."
+WITHDRAWN_MESSAGE = "Người này đã rút lại sự đồng ý nên không sửa được nữa."
 
 
 class Closed(Exception):
     """The call takes no nomination now; the message says why."""
 
-    def __init__(self, campaign: Campaign, message: str):
+    def __init__(self, campaign: Campaign, message: str, dossier_token: str | None = None):
         super().__init__(message)
         self.campaign = campaign
         self.message = message
+        self.dossier_token = dossier_token  # the dossier the refused action came from
 
 
 class RateLimited(Exception):
@@ -90,24 +95,42 @@ def find_call(plan_slug: str, call_key: str) -> Campaign:
     return campaign
 
 
-def ensure_open(campaign: Campaign, now: dt.datetime) -> None:
+def ensure_open(campaign: Campaign, now: dt.datetime, dossier_token: str | None = None) -> None:
     closed = describe_closure(campaign, now)
     if closed:
-        raise Closed(campaign, closed)
+        raise Closed(campaign, closed, dossier_token)
 
 
-def _draft_for(
-    session: Session, token: str | None, campaign: Campaign, subject: Subject
-) -> Draft | None:
-    """The draft named by `token` if it belongs to this form, else None."""
+@dataclass(frozen=True)
+class Target:
+    """Where a nominee form saves to: the dossier (by its link), its call, the subject."""
+
+    dossier: Dossier
+    dossier_token: str
+    campaign: Campaign
+    subject: Subject
+
+
+def form_target(dossier_token: str, subject_slug: str, now: dt.datetime) -> Target:
+    """The dossier's form for one subject; NotFound for a wrong link or a subject the call
+    does not take, Closed once the call is closed."""
+    dossier = find_dossier(get_session(), dossier_token)
+    if dossier is None:
+        raise NotFound(dossier_token)
+    campaign = find_call(dossier.plan_slug, dossier.call_key)
+    subject = SUBJECTS_BY_SLUG.get(subject_slug)
+    if subject is None or subject not in campaign.call.subjects:
+        raise NotFound(subject_slug)
+    ensure_open(campaign, now, dossier_token)
+    return Target(dossier, dossier_token, campaign, subject)
+
+
+def _draft_for(session: Session, token: str | None, target: Target) -> Draft | None:
+    """The draft named by `token` if it belongs to this dossier's form, else None."""
     draft = drafts.find_draft(session, token)
     if draft is None:
         return None
-    if (draft.plan_slug, draft.call_key, draft.subject) != (
-        campaign.plan.slug,
-        campaign.call.key,
-        subject.value,
-    ):
+    if (draft.dossier_id, draft.subject) != (target.dossier.id, target.subject.value):
         return None
     return draft
 
@@ -127,20 +150,17 @@ class FormState:
     photo_error: str | None = None
     status: int = 200
     preview_token: str | None = None  # set when the preview accepted the draft
-    sent_edit_token: str | None = None  # set when the draft was already sent
+    saved: bool = False  # set when the draft was already saved into the dossier
 
 
-def open_form(
-    campaign: Campaign, subject: Subject, token: str | None, now: dt.datetime
-) -> FormState:
+def open_form(target: Target, token: str | None) -> FormState:
     """The empty form, or the one a draft holds (back from the preview, or an edit)."""
-    ensure_open(campaign, now)
     session = get_session()
-    draft = _draft_for(session, token, campaign, subject)
+    draft = _draft_for(session, token, target)
     if draft is None:
         return FormState()
     if draft.sent_at is not None:
-        return FormState(sent_edit_token=draft.edit_token)
+        return FormState(saved=True)
     return FormState(draft=draft, editing=_edited(session, draft), typed=draft.data.get("typed"))
 
 
@@ -161,31 +181,27 @@ def _read_photo(upload: Any) -> tuple[bytes | None, str | None]:
         return None, str(error)
 
 
-def _keep_draft(
-    session: Session, campaign: Campaign, subject: Subject, form: Any, photo: bytes | None
-) -> Draft:
+def _keep_draft(session: Session, target: Target, form: Any, photo: bytes | None) -> Draft:
     """Store what was typed in the form's draft (a new one if it has none)."""
-    draft = _draft_for(session, form.draft.data, campaign, subject)
-    if draft is not None and draft.sent_at is not None:
-        # Typed again after sending: a new version of what was sent, never a second nomination.
-        sent = _edited(session, draft)
+    draft = _draft_for(session, form.draft.data, target)
+    if draft is None or draft.sent_at is not None:
+        if draft is None:
+            drafts.delete_expired_drafts(session, current_app.config["DRAFT_MAX_AGE_DAYS"])
+        # Typed again after saving: a new version of what was saved, never a second nominee.
         draft = drafts.new_draft(
             session,
-            campaign,
-            subject.value,
-            nomination=sent,
-            edit_token=draft.edit_token if sent else None,
+            target.campaign,
+            target.subject.value,
+            dossier=target.dossier,
+            dossier_token=target.dossier_token,
+            nomination=_edited(session, draft),
         )
-    if draft is None:
-        drafts.delete_expired_drafts(session, current_app.config["DRAFT_MAX_AGE_DAYS"])
-        draft = drafts.new_draft(session, campaign, subject.value)
     drafts.keep_typed(draft, typed_values(form), photo)
     return draft
 
 
 def save_form(
-    campaign: Campaign,
-    subject: Subject,
+    target: Target,
     form: Any,
     *,
     action: str,
@@ -196,15 +212,14 @@ def save_form(
 ) -> FormState:
     """Keep what was typed, then preview it (check the plan's criteria and the page) or
     add/remove a row. Everything typed is stored before any refusal."""
-    ensure_open(campaign, now)
     session = get_session()
     photo, photo_error = _read_photo(photo_upload)
-    draft = _keep_draft(session, campaign, subject, form, photo)
+    draft = _keep_draft(session, target, form, photo)
     session.commit()
     editing = _edited(session, draft)
     state = FormState(draft=draft, editing=editing, typed=draft.data["typed"])
     if action != "preview":
-        return _change_rows(session, draft, subject, action, state)
+        return _change_rows(session, draft, target.subject, action, state)
     config = current_app.config
     if not allow_action(
         session, address, "preview", config["RATE_LIMIT_PREVIEWS"], config["RATE_LIMIT_WINDOW"]
@@ -222,12 +237,21 @@ def save_form(
         state.problems = ["Hồ sơ còn chỗ chưa hợp lệ; xem các ô được đánh dấu bên dưới."]
         state.status = 422
         return state
-    checked = check_nomination(campaign, subject, clean_data(form, subject), draft.photo, now)
+    checked = check_nomination(
+        target.campaign,
+        target.subject,
+        clean_data(form, target.subject),
+        draft.photo,
+        now,
+        union_name=target.dossier.union_name,
+    )
     if checked.problems:
         state.problems = checked.problems
         state.status = 422
         return state
     drafts.mark_ready(draft, checked.data, checked.fit.used, checked.pdf, _local_day(now))
+    # The page printed the union's name as it was: a renamed union renders again.
+    draft.data = {**draft.data, "union_name": target.dossier.union_name}
     session.commit()
     state.preview_token = draft.token
     return state
@@ -275,15 +299,32 @@ class Preview:
     draft: Draft
     campaign: Campaign
     subject: Subject
+    dossier: Dossier
+
+    @property
+    def dossier_token(self) -> str:
+        return self.draft.edit_token
 
 
 def open_preview(token: str, now: dt.datetime, *, ready: bool = True) -> Preview:
     """The draft behind a preview address; NotFound unless it exists (and is ready)."""
-    draft = drafts.find_draft(get_session(), token)
+    session = get_session()
+    draft = drafts.find_draft(session, token)
     if draft is None or draft.sent_at is not None or (ready and not draft.ready):
         raise NotFound(token)
+    dossier = session.get(Dossier, draft.dossier_id) if draft.dossier_id else None
+    if dossier is None:
+        raise NotFound(token)
     campaign = find_call(draft.plan_slug, draft.call_key)
-    return Preview(draft, campaign, Subject(draft.subject))
+    return Preview(draft, campaign, Subject(draft.subject), dossier)
+
+
+def saved_dossier_token(token: str) -> str | None:
+    """The dossier a draft was already saved into (a repeated click), else None."""
+    draft = drafts.find_draft(get_session(), token)
+    if draft is None or draft.sent_at is None:
+        return None
+    return draft.edit_token
 
 
 def _summary(preview: Preview, now: dt.datetime) -> dict[str, Any]:
@@ -291,7 +332,14 @@ def _summary(preview: Preview, now: dt.datetime) -> dict[str, Any]:
     category = preview.campaign.category(preview.subject, data["category"])
     if category is None:
         raise NotFound(data["category"])
-    return build_summary(preview.campaign, category, data, preview.draft.photo, now)
+    return build_summary(
+        preview.campaign,
+        category,
+        data,
+        preview.draft.photo,
+        now,
+        union_name=preview.dossier.union_name,
+    )
 
 
 def preview_html(token: str, now: dt.datetime, asset_base: str) -> str:
@@ -305,9 +353,14 @@ def preview_pdf(token: str, now: dt.datetime) -> bytes:
 
 
 def _draft_pdf(preview: Preview, now: dt.datetime) -> tuple[bytes, float]:
-    """The PDF the preview rendered, or a new one when the day on its date line changed."""
+    """The PDF the preview rendered, or a new one when the day on its date line changed
+    (or the dossier's union name, printed on it, was changed since)."""
     draft = preview.draft
-    if draft.pdf is not None and draft.rendered_on == _local_day(now):
+    if (
+        draft.pdf is not None
+        and draft.rendered_on == _local_day(now)
+        and draft.data.get("union_name") == preview.dossier.union_name
+    ):
         return draft.pdf, draft.fill_ratio
     data, fit = pdf.render_pdf(_summary(preview, now))
     if not fit.fits:
@@ -322,14 +375,15 @@ def draft_photo(token: str) -> bytes:
     return draft.photo
 
 
-# --- sending ---------------------------------------------------------------------
+# --- saving into the dossier -----------------------------------------------------
 
 
-def send_draft(token: str, address: str, now: dt.datetime) -> str:
-    """Store the draft as a nomination (or a new version) with its files and mails, once.
+def save_draft(token: str, address: str, now: dt.datetime) -> str:
+    """Store the draft in its dossier as a nominee (or a new version of one), once.
 
-    Returns the edit token, which names the confirmation page. A repeated request
+    Returns the dossier's token, which names the dossier page. A repeated request
     for the same draft, however many and however close, returns the same token.
+    Nothing is mailed: the dossier is sent whole, from its page.
     """
     session = get_session()
     draft = drafts.find_draft(session, token)
@@ -337,16 +391,10 @@ def send_draft(token: str, address: str, now: dt.datetime) -> str:
         raise NotFound(token)
     if draft.sent_at is not None:
         return draft.edit_token
-    campaign = find_call(draft.plan_slug, draft.call_key)
-    ensure_open(campaign, now)
+    preview = open_preview(token, now, ready=False)
+    ensure_open(preview.campaign, now, preview.dossier_token)
     if not draft.ready:
         raise NotFound(token)
-    if _over_submission_limit(session, address):  # before any work; counted after the claim
-        session.refresh(draft)
-        if draft.sent_at is not None and draft.edit_token:  # another click just stored it
-            return draft.edit_token
-        raise _submission_refused(draft)
-    preview = Preview(draft, campaign, Subject(draft.subject))
     summary = _summary(preview, now)
     pdf_bytes, fill_ratio = _draft_pdf(preview, now)
     docx_bytes = docx_export.render_docx(summary, draft.photo)
@@ -365,58 +413,59 @@ def send_draft(token: str, address: str, now: dt.datetime) -> str:
         if draft.sent_at is None or not draft.edit_token:
             raise NotFound(token)
         return draft.edit_token
-    # Counted only by the request that stores, under the claim: repeated clicks on one
-    # draft are one submission and all land on its confirmation, never on a 429.
-    if _over_submission_limit(session, address):
-        session.rollback()
-        raise _submission_refused(draft)
-    config = current_app.config
-    record_action(session, address, "submit", config["RATE_LIMIT_WINDOW"])
-    edit_token = _store_version(
-        session, campaign, draft, address, stamp, pdf_bytes, fill_ratio, docx_bytes
-    )
+    # No limit of its own: every save needs a draft the preview accepted, and previews are
+    # limited per address (RATE_LIMIT_PREVIEWS).
+    _store_version(session, preview, address, stamp, pdf_bytes, fill_ratio, docx_bytes)
     session.commit()
-    return edit_token
+    return draft.edit_token
 
 
-def _over_submission_limit(session: Session, address: str) -> bool:
-    config = current_app.config
-    sent = count_actions(session, address, "submit", config["RATE_LIMIT_WINDOW"])
-    return sent >= config["RATE_LIMIT_SUBMISSIONS"]
-
-
-def _submission_refused(draft: Draft) -> RateLimited:
-    return RateLimited(
-        "Địa chỉ của bạn đã gửi quá nhiều hồ sơ trong một giờ. Bản nháp vẫn được giữ; "
-        "hãy đợi một lúc rồi bấm “Gửi hồ sơ” lần nữa.",
-        draft.token,
+def lock_dossier(session: Session, dossier_id: int, stamp: dt.datetime) -> Dossier:
+    """Lock the dossier's row (an UPDATE: a row lock on PostgreSQL, the write lock on
+    SQLite) and read it fresh: changes to one dossier's nominees queue here."""
+    session.execute(
+        update(Dossier)
+        .where(Dossier.id == dossier_id)
+        .values(updated_at=stamp)
+        .execution_options(synchronize_session=False)
     )
+    return session.get(Dossier, dossier_id, populate_existing=True)
+
+
+def mark_changed(dossier: Dossier) -> None:
+    """A change after a sending: the dossier must be sent again (bản sửa đổi)."""
+    if dossier.revision > 0:
+        dossier.changed_since_sent = True
 
 
 def _store_version(
     session: Session,
-    campaign: Campaign,
-    draft: Draft,
+    preview: Preview,
     address: str,
     stamp: dt.datetime,
     pdf_bytes: bytes,
     fill_ratio: float,
     docx_bytes: bytes,
-) -> str:
+) -> None:
+    draft, campaign = preview.draft, preview.campaign
     data = draft.data["clean"]
-    edit_token = draft.edit_token
-    previous_email = None
+    dossier = lock_dossier(session, preview.dossier.id, stamp)
     if draft.nomination_id is None:
-        edit_token = drafts.new_token()
+        last = session.scalar(
+            select(func.max(Nomination.position)).where(Nomination.dossier_id == dossier.id)
+        )
         nomination = Nomination(
             reference=_new_reference(session),
-            edit_token_hash=drafts.hash_token(edit_token),
+            # The nominee is reached through its dossier's link; this token is never shown.
+            edit_token_hash=drafts.hash_token(drafts.new_token()),
             plan_slug=campaign.plan.slug,
             call_key=campaign.call.key,
             subject=draft.subject,
-            status=NominationStatus.SUBMITTED,
+            status=NominationStatus.PENDING,
             deadline_at=campaign.closes_at,
             created_at=stamp,
+            dossier_id=dossier.id,
+            position=(last or 0) + 1,
         )
         session.add(nomination)
         number = 1
@@ -429,7 +478,6 @@ def _store_version(
             .execution_options(synchronize_session=False)
         )
         nomination = session.get(Nomination, draft.nomination_id, populate_existing=True)
-        previous_email = nomination.submitter_email
         number = (
             session.scalar(
                 select(func.max(NominationVersion.number)).where(
@@ -438,12 +486,10 @@ def _store_version(
             )
             or 0
         ) + 1
+    mark_changed(dossier)
     nomination.category_key = data["category"]
     nomination.nominee_name = data.get("full_name") or data.get("unit_name")
-    nomination.union_name = data["union_name"]
-    nomination.submitter_name = data["contact_name"]
-    nomination.submitter_email = data["contact_email"]
-    nomination.submitter_phone = data["contact_phone"]
+    copy_unit(dossier, nomination)
     nomination.client_address = address[:64]
     nomination.updated_at = stamp
     version = NominationVersion(
@@ -470,30 +516,37 @@ def _store_version(
         stored.version = version
         session.add(stored)
     session.flush()
-    # The office's mail and the confirmation commit with the nomination, or not at all.
-    notifications.queue_nomination_mails(
-        session,
-        nomination,
-        version,
-        edit_token=edit_token,
-        campaign=campaign,
-        previous_email=previous_email,
-    )
-    # The sent draft stays as a pointer to where it went, without the personal data.
-    draft.edit_token = edit_token
+    # The saved draft stays as a pointer to where it went, without the personal data.
     draft.nomination_id = nomination.id
     draft.data = {}
     draft.photo = None
     draft.pdf = None
-    log.info("nomination %s stored (version %d)", nomination.reference, number)
-    return edit_token
+    log.info(
+        "nominee %s saved in dossier %s (version %d)",
+        nomination.reference,
+        dossier.reference,
+        number,
+    )
+
+
+def copy_unit(dossier: Dossier, nomination: Nomination) -> None:
+    """The nominee carries its dossier's union and contact (the office filters by them)."""
+    nomination.union_name = dossier.union_name
+    nomination.submitter_name = dossier.contact_name
+    nomination.submitter_email = dossier.contact_email
+    nomination.submitter_phone = dossier.contact_phone
+
+
+def new_reference(session: Session, model: type = Nomination) -> str:
+    """A reference no row of `model` has, from REFERENCE_ALPHABET."""
+    while True:
+        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+        if session.scalar(select(model.id).where(model.reference == reference)) is None:
+            return reference
 
 
 def _new_reference(session: Session) -> str:
-    while True:
-        reference = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-        if session.scalar(select(Nomination.id).where(Nomination.reference == reference)) is None:
-            return reference
+    return new_reference(session, Nomination)
 
 
 def _stored(kind: FileKind, filename: str, content_type: str, content: bytes) -> StoredFile:
@@ -507,45 +560,29 @@ def _stored(kind: FileKind, filename: str, content_type: str, content: bytes) ->
     )
 
 
-# --- after sending: the edit link ------------------------------------------------
+# --- a saved nominee: its files, an edit -------------------------------------------
 
 
-@dataclass
-class Sent:
-    nomination: Nomination
-    campaign: Campaign
-    can_edit: bool
-
-
-def open_nomination(edit_token: str, now: dt.datetime) -> Sent:
-    nomination = drafts.find_by_edit_token(get_session(), edit_token)
-    if nomination is None:
-        raise NotFound(edit_token)
-    campaign = find_call(nomination.plan_slug, nomination.call_key)
-    withdrawn = nomination.status == NominationStatus.WITHDRAWN
-    return Sent(nomination, campaign, describe_closure(campaign, now) is None and not withdrawn)
-
-
-def nomination_file(edit_token: str, name: str) -> StoredFile:
+def nomination_file(dossier_token: str, reference: str, name: str) -> StoredFile:
     if name not in FILE_KINDS:
         raise NotFound(name)
-    nomination = drafts.find_by_edit_token(get_session(), edit_token)
+    nomination = find_nominee(get_session(), dossier_token, reference)
     stored = nomination.latest.file(FILE_KINDS[name]) if nomination else None
     if stored is None:
         raise NotFound(name)
     return stored
 
 
-def start_edit(edit_token: str, now: dt.datetime) -> tuple[Campaign, Subject, str]:
-    """A new draft holding the latest version; returns where its form is."""
+def start_edit(dossier_token: str, reference: str, now: dt.datetime) -> tuple[Subject, str]:
+    """A new draft holding the nominee's latest version; returns its subject and token."""
     session = get_session()
-    nomination = drafts.find_by_edit_token(session, edit_token)
-    if nomination is None:
-        raise NotFound(edit_token)
+    nomination = find_nominee(session, dossier_token, reference)
+    if nomination is None or nomination.status == NominationStatus.REMOVED:
+        raise NotFound(reference)
     campaign = find_call(nomination.plan_slug, nomination.call_key)
-    ensure_open(campaign, now)
+    ensure_open(campaign, now, dossier_token)
     if nomination.status == NominationStatus.WITHDRAWN:
-        raise Closed(campaign, WITHDRAWN_MESSAGE)
-    draft = drafts.draft_for_edit(session, nomination, campaign, edit_token)
+        raise Closed(campaign, WITHDRAWN_MESSAGE, dossier_token)
+    draft = drafts.draft_for_edit(session, nomination, campaign, dossier_token)
     session.commit()
-    return campaign, Subject(nomination.subject), draft.token
+    return Subject(nomination.subject), draft.token

@@ -31,38 +31,20 @@ class PhotoError(ValueError):
     """The upload cannot be used as the photo; the message says why, in Vietnamese."""
 
 
-def _megabytes(size: int) -> str:
+class NotAnImage(PhotoError):
+    """The bytes are no image Pillow knows (e.g. a document chosen by mistake)."""
+
+
+def megabytes(size: int) -> str:
+    """'1,5 MB', '10 MB' ('80 KB' below 0,1 MB): a size as a Vietnamese message writes it."""
+    if size < 1024 * 1024 // 10:
+        return f"{-(-size // 1024)} KB"
     return f"{size / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " MB"
 
 
 def process_photo(data: bytes, *, max_bytes: int) -> bytes:
     """A 354×472 JPEG without metadata from the uploaded bytes, or PhotoError."""
-    if not data:
-        raise PhotoError("Tệp ảnh trống; hãy chọn lại ảnh.")
-    if len(data) > max_bytes:
-        raise PhotoError(
-            f"Ảnh nặng {_megabytes(len(data))}, vượt giới hạn {_megabytes(max_bytes)}; "
-            "hãy chọn ảnh nhỏ hơn."
-        )
-    try:
-        with warnings.catch_warnings():
-            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: make it an error.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = _open_and_decode(data)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError(
-            "Ảnh có kích thước điểm ảnh quá lớn (trên 50 triệu điểm ảnh); "
-            "hãy chụp hoặc lưu lại ảnh ở cỡ nhỏ hơn."
-        ) from None
-    image = ImageOps.exif_transpose(image)
-    if image.mode in WIDE_GREY_MODES:
-        image = _grey_to_8_bits(image)
-    if image.mode not in ("RGB", "L"):
-        background = Image.new("RGB", image.size, "white")
-        rgba = image.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        image = background
-    image = image.convert("RGB")
+    image = decode_image(data, max_bytes=max_bytes, decode_side=2 * max(OUTPUT_SIZE))
     # A box reduction by a whole factor first, keeping at least twice the output size for
     # Lanczos (what Pillow's reducing_gap does): a phone photo resizes several times
     # faster and looks the same at 354×472.
@@ -76,6 +58,42 @@ def process_photo(data: bytes, *, max_bytes: int) -> bytes:
     return out.getvalue()
 
 
+def decode_image(data: bytes, *, max_bytes: int, decode_side: int) -> Image.Image:
+    """The upload fully decoded, upright, as RGB pixels, or PhotoError.
+
+    The one gate for untrusted image bytes (a nominee's photo, a signed scan):
+    size limit, allowed formats, decompression bombs, truncation. A JPEG may be
+    decoded at a reduced scale while keeping at least `decode_side` pixels on its
+    shorter needed side; callers resize and re-encode what they get.
+    """
+    if not data:
+        raise PhotoError("Tệp ảnh trống; hãy chọn lại ảnh.")
+    if len(data) > max_bytes:
+        raise PhotoError(
+            f"Ảnh nặng {megabytes(len(data))}, vượt giới hạn {megabytes(max_bytes)}; "
+            "hãy chọn ảnh nhỏ hơn."
+        )
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: make it an error.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = _open_and_decode(data, decode_side)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoError(
+            "Ảnh có kích thước điểm ảnh quá lớn (trên 50 triệu điểm ảnh); "
+            "hãy chụp hoặc lưu lại ảnh ở cỡ nhỏ hơn."
+        ) from None
+    image = ImageOps.exif_transpose(image)
+    if image.mode in WIDE_GREY_MODES:
+        image = _grey_to_8_bits(image)
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, "white")
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    return image.convert("RGB")
+
+
 def _grey_to_8_bits(image: Image.Image) -> Image.Image:
     """A 16-bit greyscale PNG (0–65535) as 8-bit greyscale (0–255).
 
@@ -85,11 +103,11 @@ def _grey_to_8_bits(image: Image.Image) -> Image.Image:
     return image.convert("I").point(lambda value: value * (255 / 65535)).convert("L")
 
 
-def _open_and_decode(data: bytes) -> Image.Image:
+def _open_and_decode(data: bytes, decode_side: int) -> Image.Image:
     try:
         image = Image.open(io.BytesIO(data))  # reads the header only
     except UnidentifiedImageError:
-        raise PhotoError(
+        raise NotAnImage(
             "Tệp này không phải ảnh JPEG, PNG hay WebP; hãy chọn một tệp ảnh."
         ) from None
     if image.format not in ALLOWED_FORMATS:
@@ -101,8 +119,7 @@ def _open_and_decode(data: bytes) -> Image.Image:
     if image.format in ("JPEG", "MPO"):
         # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 while decoding (every byte
         # is still read, so truncation is still caught): a 12 MP photo decodes ~10x faster.
-        side = 2 * max(OUTPUT_SIZE)
-        image.draft("RGB", (side, side))
+        image.draft("RGB", (decode_side, decode_side))
     with _truncation_lock:
         # WeasyPrint sets ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process
         # when imported, which would let a half-uploaded JPEG through grey-filled.

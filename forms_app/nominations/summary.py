@@ -16,7 +16,6 @@ from typing import Any
 
 from sitegen.dates import format_date_line, format_vnd
 from sitegen.models import Category, Subject
-from sitegen.text import normalise_email
 
 from ..campaigns import Campaign
 from . import pdf
@@ -59,7 +58,6 @@ def clean_data(form: Any, subject: Subject) -> dict[str, Any]:
         ):
             continue
         data[key] = _block(value) if key in MULTILINE_FIELDS else _line(value)
-    data["contact_email"] = normalise_email(data["contact_email"])
     data.setdefault("award", "")  # a plan that names no award form asks for none
     data["awards"] = [
         {
@@ -101,14 +99,18 @@ def build_summary(
     data: dict[str, Any],
     photo: bytes | None,
     now: dt.datetime,
+    *,
+    union_name: str,
 ) -> dict[str, Any]:
-    """Everything the page template and the .docx need, as display strings."""
+    """Everything the page template and the .docx need, as display strings; `union_name`
+    (the proposing union, printed top left) is the dossier's, not the nominee's data."""
     issuer = campaign.plan.issuer
     local = now.astimezone(campaign.closes_at.tzinfo if campaign.closes_at else dt.UTC)
     date_line = format_date_line(local.date())
     summary: dict[str, Any] = {
         **data,
         "issuer_name": issuer.name,
+        "union_name": union_name,
         "date_line": f"{issuer.place}, {date_line}" if issuer.place else date_line.capitalize(),
         "photo_uri": photo_data_uri(photo),
         "category_name": category.name,
@@ -180,6 +182,8 @@ def check_nomination(
     data: dict[str, Any],
     photo: bytes | None,
     now: dt.datetime,
+    *,
+    union_name: str,
 ) -> Checked:
     """Criteria first, then the one-page check (only when the criteria hold); the PDF laid
     out for the check is kept, so sending an unchanged draft renders nothing again."""
@@ -189,7 +193,9 @@ def check_nomination(
     problems = check_criteria(category, data)
     if problems:
         return Checked(problems, data)
-    rendered, fit = pdf.render_pdf(build_summary(campaign, category, data, photo, now))
+    rendered, fit = pdf.render_pdf(
+        build_summary(campaign, category, data, photo, now, union_name=union_name)
+    )
     if not fit.fits:
         return Checked([describe_overflow(fit)], data, fit)
     return Checked([], data, fit, rendered)

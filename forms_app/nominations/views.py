@@ -1,4 +1,8 @@
-"""The nomination pages: thin adapters between HTTP and operations.py.
+"""The nominee pages: thin adapters between HTTP and operations.py.
+
+The start page lists the calls; a nominee's form lives under its dossier
+(`/ho-so/<token>/them/<ca-nhan|tap-the>`), its preview at `/nhap/<draft>/`,
+whose button saves it into the dossier.
 
 This module owns URLs, which template answers, status codes and
 post/redirect/get. Each view parses the request, calls one operation and
@@ -27,14 +31,12 @@ from werkzeug.datastructures import MultiDict
 
 from ..campaigns import (
     SUBJECT_SLUGS,
-    SUBJECTS_BY_SLUG,
     Campaign,
     describe_countdown,
     get_content,
     get_now,
     list_campaigns,
 )
-from ..errors import NotFound
 from ..form_messages import VietnameseForm
 from ..privacy.notice import build_notice
 from ..web import client_address, summary_frame
@@ -53,20 +55,38 @@ HONEYPOT_MESSAGE = "Không thể nhận hồ sơ này: ô “Trang web” phải
 
 
 class ConfirmForm(VietnameseForm):
-    """The preview's "send" button and the edit button: only a CSRF token."""
+    """The preview's "Lưu vào hồ sơ" button: only a CSRF token."""
 
 
-@bp.errorhandler(Closed)
+# App-wide: the dossier's pages (dossiers/views.py) refuse with the same two pages.
+@bp.app_errorhandler(Closed)
 def closed(error: Closed) -> tuple[str, int]:
+    """The call is closed: a GET shows why (200), a change is refused (403); the
+    dossier, if the action came from one, stays readable."""
     status = 403 if request.method == "POST" else 200
-    return render_template("closed.html", campaign=error.campaign, message=error.message), status
-
-
-@bp.errorhandler(RateLimited)
-def rate_limited(error: RateLimited) -> tuple[str, int]:
-    back = url_for("nominations.preview", token=error.draft_token) if error.draft_token else None
+    back = None
+    if error.dossier_token:
+        back = url_for("dossiers.dossier_page", token=error.dossier_token)
     return render_template(
-        "message.html", title="Gửi quá nhiều lần", message=error.message, back_url=back
+        "closed.html", campaign=error.campaign, message=error.message, dossier_url=back
+    ), status
+
+
+@bp.app_errorhandler(RateLimited)
+def rate_limited(error: RateLimited) -> tuple[str, int]:
+    """Too many actions: back to the kept draft, or to the dossier the action came from."""
+    back, label = None, None
+    if error.draft_token:
+        back = url_for("nominations.preview", token=error.draft_token)
+    elif (request.endpoint or "").startswith("dossiers.") and "token" in (request.view_args or {}):
+        back = url_for("dossiers.dossier_page", token=request.view_args["token"])
+        label = "Về trang hồ sơ"
+    return render_template(
+        "message.html",
+        title="Gửi quá nhiều lần",
+        message=error.message,
+        back_url=back,
+        back_label=label,
     ), 429
 
 
@@ -79,21 +99,17 @@ def normalise_formdata(formdata: MultiDict) -> MultiDict:
     return MultiDict([(key, clean_text(value)) for key, value in formdata.items(multi=True)])
 
 
-def subject_or_404(campaign: Campaign, subject_slug: str) -> Subject:
-    subject = SUBJECTS_BY_SLUG.get(subject_slug)
-    if subject is None or subject not in campaign.call.subjects:
-        abort(404)
-    return subject
-
-
-def form_url(campaign: Campaign, subject: Subject, **args: Any) -> str:
+def form_url(dossier_token: str, subject: Subject, **args: Any) -> str:
     return url_for(
         "nominations.nomination_form",
-        plan_slug=campaign.plan.slug,
-        call_key=campaign.call.key,
+        token=dossier_token,
         subject_slug=SUBJECT_SLUGS[subject],
         **args,
     )
+
+
+def dossier_url(dossier_token: str) -> str:
+    return url_for("dossiers.dossier_page", token=dossier_token)
 
 
 def build_form(subject: Subject, campaign: Campaign, now: dt.datetime, **kwargs: Any) -> Any:
@@ -110,8 +126,9 @@ def requires_photo(campaign: Campaign) -> bool:
 
 
 def render_form(
-    campaign: Campaign, subject: Subject, form: Any, state: operations.FormState
+    target: operations.Target, form: Any, state: operations.FormState
 ) -> tuple[str, int]:
+    campaign, subject = target.campaign, target.subject
     if state.draft is not None:
         form.draft.data = state.draft.token
     if state.photo_error:
@@ -131,15 +148,13 @@ def render_form(
             deadline=campaign.deadline_text,
             countdown=describe_countdown(campaign, now),
             requires_photo=requires_photo(campaign),
-            form_action=form_url(campaign, subject),
+            form_action=form_url(target.dossier_token, subject),
+            dossier=target.dossier,
+            dossier_url=dossier_url(target.dossier_token),
             privacy_notice=build_notice(campaign, current_app.config["RETENTION_MONTHS"]),
         ),
         state.status,
     )
-
-
-def confirmation_url(edit_token: str) -> str:
-    return url_for("nominations.edit", token=edit_token)
 
 
 # --- pages ----------------------------------------------------------------------
@@ -155,7 +170,9 @@ def index() -> str:
             "deadline": campaign.deadline_text,
             "countdown": describe_countdown(campaign, now),
             "categories": [(c, describe_criteria(c)) for c in campaign.call.categories],
-            "forms": [(s.label, form_url(campaign, s)) for s in campaign.call.subjects],
+            "start_url": url_for(
+                "dossiers.start", plan_slug=campaign.plan.slug, call_key=campaign.call.key
+            ),
         }
         for campaign in list_campaigns(get_content())
     ]
@@ -168,29 +185,19 @@ def index() -> str:
     )
 
 
-@bp.get("/<plan_slug>/<call_key>/")
-def call_page(plan_slug: str, call_key: str) -> Response:
-    """The address the public site links to: one form per subject, or a choice."""
-    campaign = operations.find_call(plan_slug, call_key)
-    if len(campaign.call.subjects) == 1:
-        return redirect(form_url(campaign, campaign.call.subjects[0]))
-    return redirect(url_for("nominations.index", _anchor=f"{plan_slug}--{call_key}"))
-
-
-@bp.route("/<plan_slug>/<call_key>/<subject_slug>", methods=["GET", "POST"])
-def nomination_form(plan_slug: str, call_key: str, subject_slug: str) -> Any:
-    campaign = operations.find_call(plan_slug, call_key)
-    subject = subject_or_404(campaign, subject_slug)
+@bp.route("/ho-so/<token>/them/<subject_slug>", methods=["GET", "POST"])
+def nomination_form(token: str, subject_slug: str) -> Any:
+    """A nominee of the dossier: the summary's form, new or (with ?nhap=) a draft."""
     now = get_now()
+    target = operations.form_target(token, subject_slug, now)
     if request.method == "GET":
-        state = operations.open_form(campaign, subject, request.args.get("nhap"), now)
-        if state.sent_edit_token:
-            return redirect(confirmation_url(state.sent_edit_token))
-        form = build_form(subject, campaign, now, formdata=None, data=state.typed)
-        return render_form(campaign, subject, form, state)
-    operations.ensure_open(campaign, now)
+        state = operations.open_form(target, request.args.get("nhap"))
+        if state.saved:
+            return redirect(dossier_url(token))
+        form = build_form(target.subject, target.campaign, now, formdata=None, data=state.typed)
+        return render_form(target, form, state)
     formdata = normalise_formdata(request.form)
-    form = build_form(subject, campaign, now, formdata=formdata)
+    form = build_form(target.subject, target.campaign, now, formdata=formdata)
     if (form.website.data or "").strip():
         return render_template(
             "message.html", title="Không nhận hồ sơ", message=HONEYPOT_MESSAGE
@@ -199,36 +206,33 @@ def nomination_form(plan_slug: str, call_key: str, subject_slug: str) -> Any:
         # Nothing is stored from a request without a valid token; everything typed is shown.
         form.csrf_token.errors = []
         state = operations.FormState(problems=[CSRF_MESSAGE], status=400)
-        return render_form(campaign, subject, form, state)
+        return render_form(target, form, state)
     state = operations.save_form(
-        campaign,
-        subject,
+        target,
         form,
         action=request.form.get("action", "preview"),
         photo_upload=request.files.get("photo"),
         address=client_address(),
         now=now,
-        requires_photo=requires_photo(campaign),
+        requires_photo=requires_photo(target.campaign),
     )
     if state.preview_token:
         return redirect(url_for("nominations.preview", token=state.preview_token), 303)
     if state.status == 200:  # a row added or removed: the form again, from what was typed
-        form = build_form(subject, campaign, now, formdata=None, data=state.typed)
-    return render_form(campaign, subject, form, state)
+        form = build_form(target.subject, target.campaign, now, formdata=None, data=state.typed)
+    return render_form(target, form, state)
 
 
 @bp.get("/nhap/<token>/")
 def preview(token: str) -> Any:
     now = get_now()
-    try:
-        found = operations.open_preview(token, now, ready=False)
-    except NotFound:
-        abort(404)
-    if found.draft.sent_at is not None:
-        return redirect(confirmation_url(found.draft.edit_token))
+    saved = operations.saved_dossier_token(token)
+    if saved:
+        return redirect(dossier_url(saved))
+    found = operations.open_preview(token, now, ready=False)
     if not found.draft.ready:
-        return redirect(form_url(found.campaign, found.subject, nhap=token))
-    operations.ensure_open(found.campaign, now)
+        return redirect(form_url(found.dossier_token, found.subject, nhap=token))
+    operations.ensure_open(found.campaign, now, found.dossier_token)
     return render_preview(found, ConfirmForm())
 
 
@@ -240,7 +244,9 @@ def render_preview(found: operations.Preview, confirm: Any, problems: list[str] 
         draft=found.draft,
         used=describe_page_use(found.draft.fill_ratio),
         confirm=confirm,
-        back_url=form_url(found.campaign, found.subject, nhap=found.draft.token),
+        back_url=form_url(found.dossier_token, found.subject, nhap=found.draft.token),
+        dossier=found.dossier,
+        dossier_url=dossier_url(found.dossier_token),
         problems=list(problems),
     )
 
@@ -282,47 +288,9 @@ def asset(name: str) -> Response:
 
 @bp.post("/nhap/<token>/gui")
 def submit(token: str) -> Any:
+    """ "Lưu vào hồ sơ": the nominee joins its dossier (once, however many clicks)."""
     if not ConfirmForm().validate():
-        now = get_now()
-        try:
-            found = operations.open_preview(token, now)
-        except NotFound:
-            abort(404)
+        found = operations.open_preview(token, get_now())
         return render_preview(found, ConfirmForm(formdata=None), [CSRF_MESSAGE]), 400
-    edit_token = operations.send_draft(token, client_address(), get_now())
-    return redirect(confirmation_url(edit_token), 303)
-
-
-@bp.route("/sua/<token>", methods=["GET", "POST"])
-def edit(token: str) -> Any:
-    """The private edit link: the confirmation, the files, and "edit" until the deadline."""
-    now = get_now()
-    if request.method == "POST":
-        if not ConfirmForm().validate():
-            abort(400)
-        campaign, subject, draft_token = operations.start_edit(token, now)
-        return redirect(form_url(campaign, subject, nhap=draft_token), 303)
-    sent = operations.open_nomination(token, now)
-    return render_template(
-        "confirmation.html",
-        nomination=sent.nomination,
-        campaign=sent.campaign,
-        edit_url=url_for("nominations.edit", token=token, _external=True),
-        can_edit=sent.can_edit,
-        deadline=sent.campaign.deadline_text,
-        edit_form=ConfirmForm(),
-        token=token,
-    )
-
-
-@bp.get("/sua/<token>/<name>")
-def download(token: str, name: str) -> Response:
-    stored = operations.nomination_file(token, name)
-    return Response(
-        stored.content,
-        mimetype=stored.content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{stored.filename}"',
-            "X-Content-SHA256": stored.sha256,
-        },
-    )
+    dossier_token = operations.save_draft(token, client_address(), get_now())
+    return redirect(dossier_url(dossier_token), 303)

@@ -19,9 +19,9 @@ from sitegen.dates import format_datetime
 from sqlalchemy import select
 
 from ..campaigns import Campaign, describe_closure, get_content, get_now
+from ..dossiers.access import find_nominee
 from ..mail import notifications
-from ..nominations import drafts
-from ..nominations.operations import NotFound, find_call
+from ..nominations.operations import NotFound, find_call, mark_changed
 from ..office import queries
 from ..store.database import get_session
 from ..store.models import (
@@ -85,17 +85,17 @@ class MyData:
     open_erasure: PrivacyRequest | None
 
 
-def _nomination(edit_token: str) -> Nomination:
-    nomination = drafts.find_by_edit_token(get_session(), edit_token)
+def _nomination(token: str, reference: str) -> Nomination:
+    nomination = find_nominee(get_session(), token, reference)
     if nomination is None:
-        raise NotFound(edit_token)
+        raise NotFound(reference)
     return nomination
 
 
-def my_data(edit_token: str) -> MyData:
-    """Everything stored about the nomination behind the edit link, for its page."""
+def my_data(token: str, reference: str) -> MyData:
+    """Everything stored about a nominee of the dossier behind the link, for its page."""
     session = get_session()
-    nomination = _nomination(edit_token)
+    nomination = _nomination(token, reference)
     campaign = find_call(nomination.plan_slug, nomination.call_key)
     requests = rights.requests_of(session, nomination)
     return MyData(
@@ -109,7 +109,7 @@ def my_data(edit_token: str) -> MyData:
         mails=rights.mails_of(session, nomination),
         requests=requests,
         can_edit=describe_closure(campaign, get_now()) is None
-        and nomination.status != NominationStatus.WITHDRAWN,
+        and nomination.status in (NominationStatus.PENDING, NominationStatus.SUBMITTED),
         open_erasure=next(
             (r for r in requests if r.kind == RequestKind.ERASE and r.state == RequestState.OPEN),
             None,
@@ -117,9 +117,9 @@ def my_data(edit_token: str) -> MyData:
     )
 
 
-def my_data_json(edit_token: str) -> tuple[str, bytes]:
-    """(file name, JSON bytes) of everything stored about the nomination."""
-    nomination = _nomination(edit_token)
+def my_data_json(token: str, reference: str) -> tuple[str, bytes]:
+    """(file name, JSON bytes) of everything stored about the nominee."""
+    nomination = _nomination(token, reference)
     return f"du-lieu-{nomination.reference}.json", rights.export_json(get_session(), nomination)
 
 
@@ -142,16 +142,18 @@ def _new_request(
     return request
 
 
-def withdraw_consent(edit_token: str) -> str:
-    """Withdraw consent: the nomination is withdrawn at once and the office told by mail."""
+def withdraw_consent(token: str, reference: str) -> str:
+    """Withdraw consent: the nominee is withdrawn at once and the office told by mail."""
     session = get_session()
-    nomination = _nomination(edit_token)
+    nomination = _nomination(token, reference)
     if nomination.status == NominationStatus.WITHDRAWN:
         raise AlreadyDone("Hồ sơ này đã được rút trước đây; văn phòng đã được báo.")
     campaign = find_call(nomination.plan_slug, nomination.call_key)
     now = _now_utc()
     nomination.status = NominationStatus.WITHDRAWN
     nomination.updated_at = now
+    if nomination.dossier is not None:
+        mark_changed(nomination.dossier)  # the dossier the office has no longer holds them
     request = _new_request(nomination, RequestKind.WITHDRAW, "", now)
     request.state = RequestState.DONE
     request.handled_at = now
@@ -163,15 +165,15 @@ def withdraw_consent(edit_token: str) -> str:
     return nomination.reference
 
 
-def request_erasure(edit_token: str) -> PrivacyRequest:
-    """Ask the office to delete the nomination; one open request at a time."""
-    return send_request(edit_token, RequestKind.ERASE.value, "")
+def request_erasure(token: str, reference: str) -> PrivacyRequest:
+    """Ask the office to delete the nominee's data; one open request at a time."""
+    return send_request(token, reference, RequestKind.ERASE.value, "")
 
 
-def send_request(edit_token: str, kind: str, message: str) -> PrivacyRequest:
+def send_request(token: str, reference: str, kind: str, message: str) -> PrivacyRequest:
     """A request to the office (after the deadline, or for what the link cannot do)."""
     session = get_session()
-    nomination = _nomination(edit_token)
+    nomination = _nomination(token, reference)
     try:
         request_kind = RequestKind(kind)
     except ValueError:

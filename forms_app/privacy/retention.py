@@ -2,7 +2,8 @@
 
 Drafts are deleted after DRAFT_MAX_AGE_DAYS without a change; a nomination,
 all its versions, files, outbox mails, drafts and requests are deleted
-RETENTION_MONTHS after its call's deadline; rate-limit rows (client
+RETENTION_MONTHS after its call's deadline, and so is a unit's dossier with its
+sendings (Tờ trình, danh sách, signed scan) and their mails; rate-limit rows (client
 addresses) once no limit counts them any more. The purge is idempotent and
 safe to run daily: what it removed is returned, by reference only, never by
 name. The office's warning ahead of the purge is computed here too.
@@ -20,6 +21,9 @@ from sqlalchemy.orm import Session
 from ..campaigns import Campaign, find_campaign
 from ..nominations.drafts import delete_expired_drafts
 from ..store.models import (
+    Dossier,
+    DossierFile,
+    DossierSending,
     Draft,
     Nomination,
     NominationVersion,
@@ -40,27 +44,31 @@ class PurgeReport:
     mails: int = 0
     requests: int = 0
     rate_events: int = 0
+    dossiers: list[str] = field(default_factory=list)  # references
 
     @property
     def removed_anything(self) -> bool:
         return any(
-            (self.drafts, self.nominations, self.versions, self.files, self.mails, self.rate_events)
+            (
+                self.drafts,
+                self.nominations,
+                self.dossiers,
+                self.versions,
+                self.files,
+                self.mails,
+                self.rate_events,
+            )
         )
 
 
 def expired_nomination_ids(
-    session: Session, content: Content, now: dt.datetime, months: int
+    session: Session, content: Content, now: dt.datetime, months: int, model: type = Nomination
 ) -> list[int]:
-    """Nominations whose call closed `months` ago or more: the plan's deadline (what the
-    notice and the office's warning state), else the one stored when the plan is gone."""
+    """Nominations (or dossiers) whose call closed `months` ago or more: the plan's deadline
+    (what the notice and the office's warning state), else the one stored when the plan is
+    gone."""
     rows = session.execute(
-        select(
-            Nomination.id,
-            Nomination.plan_slug,
-            Nomination.call_key,
-            Nomination.deadline_at,
-            Nomination.created_at,
-        )
+        select(model.id, model.plan_slug, model.call_key, model.deadline_at, model.created_at)
     )
     expired = []
     for row in rows:
@@ -100,6 +108,26 @@ def delete_nominations(session: Session, ids: list[int], report: PurgeReport) ->
     _delete(session, Nomination, Nomination.id.in_(ids))
 
 
+def delete_dossiers(session: Session, ids: list[int], report: PurgeReport) -> None:
+    """Delete dossiers with their nominees, sendings, files, mails and drafts; the caller
+    commits."""
+    if not ids:
+        return
+    report.dossiers.extend(
+        session.scalars(
+            select(Dossier.reference).where(Dossier.id.in_(ids)).order_by(Dossier.reference)
+        )
+    )
+    nominees = session.scalars(select(Nomination.id).where(Nomination.dossier_id.in_(ids))).all()
+    delete_nominations(session, list(nominees), report)
+    sendings = select(DossierSending.id).where(DossierSending.dossier_id.in_(ids))
+    report.files += _delete(session, DossierFile, DossierFile.sending_id.in_(sendings))
+    _delete(session, DossierSending, DossierSending.dossier_id.in_(ids))
+    report.mails += _delete(session, OutboxMail, OutboxMail.dossier_id.in_(ids))
+    report.drafts += _delete(session, Draft, Draft.dossier_id.in_(ids))
+    _delete(session, Dossier, Dossier.id.in_(ids))
+
+
 def purge(
     session: Session,
     content: Content,
@@ -114,6 +142,9 @@ def purge(
     now = now.astimezone(dt.UTC)  # SQLite keeps the stored UTC wall time without a zone
     delete_nominations(
         session, expired_nomination_ids(session, content, now, retention_months), report
+    )
+    delete_dossiers(
+        session, expired_nomination_ids(session, content, now, retention_months, Dossier), report
     )
     report.drafts += delete_expired_drafts(session, draft_max_age_days, now)
     # The limits look back one window; older rows only keep client addresses around.
@@ -131,6 +162,8 @@ def describe_purge(report: PurgeReport) -> list[str]:
         f"Bản nháp đã xóa: {report.drafts}",
         f"Hồ sơ đã xóa: {len(report.nominations)}"
         + (f" ({', '.join(report.nominations)})" if report.nominations else ""),
+        f"Hồ sơ của đơn vị (tờ trình, danh sách) đã xóa: {len(report.dossiers)}"
+        + (f" ({', '.join(report.dossiers)})" if report.dossiers else ""),
         f"Phiên bản hồ sơ đã xóa: {report.versions}",
         f"Tệp đã xóa: {report.files}",
         f"Thư trong hàng đợi đã xóa: {report.mails}",

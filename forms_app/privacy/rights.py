@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..nominations.forms import AwardRow, CollectiveForm, IndividualForm, InitiativeRow
@@ -60,13 +60,23 @@ def _iso(moment: dt.datetime | None) -> str | None:
 
 
 def mails_of(session: Session, nomination: Nomination) -> list[OutboxMail]:
-    return list(
-        session.scalars(
-            select(OutboxMail)
-            .where(OutboxMail.nomination_id == nomination.id)
-            .order_by(OutboxMail.id)
+    """The mails about the nominee: its own (a withdrawal, a request) and those of every
+    sending of its dossier that held it (the office mail carried its summary)."""
+    sent_in = [
+        sending.number
+        for sending in (nomination.dossier.sendings if nomination.dossier else [])
+        if any(item.get("nomination_id") == nomination.id for item in sending.contents)
+    ]
+    about = OutboxMail.nomination_id == nomination.id
+    if sent_in:
+        about = or_(
+            about,
+            and_(
+                OutboxMail.dossier_id == nomination.dossier_id,
+                OutboxMail.version_number.in_(sent_in),
+            ),
         )
-    )
+    return list(session.scalars(select(OutboxMail).where(about).order_by(OutboxMail.id)))
 
 
 def requests_of(session: Session, nomination: Nomination) -> list[PrivacyRequest]:

@@ -1,7 +1,7 @@
 """The personal-data pages: thin adapters between HTTP and rights.py / notice.py.
 
 This module owns the full notice page of a call and the person's pages behind
-the private edit link (what is stored, downloads, withdrawal, deletion, a
+the dossier's private link, per nominee (what is stored, downloads, withdrawal, deletion, a
 request to the office). Each view parses the request, calls one operation and
 renders or redirects. It must not open the database.
 """
@@ -78,7 +78,7 @@ def office_retention_warning(campaign: Campaign) -> dict[str, Any] | None:
     }
 
 
-# --- the person's rights, behind the edit link ---------------------------------------
+# --- the person's rights, behind the dossier's link ---------------------------------------
 
 
 class ActionForm(VietnameseForm):
@@ -107,25 +107,26 @@ def already_done(error: AlreadyDone) -> tuple[str, int]:
     return render_template("message.html", title="Đã thực hiện", message=error.message), 409
 
 
-@bp.get("/sua/<token>/du-lieu")
-def my_data(token: str) -> Any:
-    """Everything stored about the nomination, and the person's actions on it."""
-    return _my_data_page(token, RequestForm(formdata=None))
+@bp.get("/ho-so/<token>/nguoi/<reference>/du-lieu")
+def my_data(token: str, reference: str) -> Any:
+    """Everything stored about the nominee, and the person's actions on it."""
+    return _my_data_page(token, reference, RequestForm(formdata=None))
 
 
-def _my_data_page(token: str, request_form: RequestForm) -> str:
+def _my_data_page(token: str, reference: str, request_form: RequestForm) -> str:
     return render_template(
         "privacy/my_data.html",
-        d=operations.my_data(token),
+        d=operations.my_data(token, reference),
         token=token,
+        reference=reference,
         action_form=ActionForm(),
         request_form=request_form,
     )
 
 
-@bp.get("/sua/<token>/du-lieu.json")
-def my_data_json(token: str) -> Response:
-    name, data = operations.my_data_json(token)
+@bp.get("/ho-so/<token>/nguoi/<reference>/du-lieu.json")
+def my_data_json(token: str, reference: str) -> Response:
+    name, data = operations.my_data_json(token, reference)
     return Response(
         data,
         mimetype="application/json",
@@ -133,33 +134,37 @@ def my_data_json(token: str) -> Response:
     )
 
 
-@bp.post("/sua/<token>/rut-dong-y")
-def withdraw(token: str) -> Any:
+@bp.post("/ho-so/<token>/nguoi/<reference>/rut-dong-y")
+def withdraw(token: str, reference: str) -> Any:
     if not ActionForm().validate():
         abort(400)
-    reference = operations.withdraw_consent(token)
+    operations.withdraw_consent(token, reference)
     flash(f"Đã rút lại sự đồng ý: hồ sơ {reference} đã được rút, văn phòng đã được báo.")
-    return redirect(url_for("privacy.my_data", token=token), 303)
+    return redirect(url_for("privacy.my_data", token=token, reference=reference), 303)
 
 
-@bp.post("/sua/<token>/yeu-cau-xoa")
-def erase(token: str) -> Any:
+@bp.post("/ho-so/<token>/nguoi/<reference>/yeu-cau-xoa")
+def erase(token: str, reference: str) -> Any:
     if not ActionForm().validate():
         abort(400)
-    return _requested(token, operations.request_erasure(token))
+    return _requested(token, reference, operations.request_erasure(token, reference))
 
 
-@bp.post("/sua/<token>/yeu-cau")
-def send_request(token: str) -> Any:
+@bp.post("/ho-so/<token>/nguoi/<reference>/yeu-cau")
+def send_request(token: str, reference: str) -> Any:
     form = RequestForm(formdata=normalise_formdata(request.form))
     if not form.validate():
-        return _my_data_page(token, form), 400 if form.csrf_token.errors else 422
-    return _requested(token, operations.send_request(token, form.kind.data, form.message.data))
+        return _my_data_page(token, reference, form), 400 if form.csrf_token.errors else 422
+    return _requested(
+        token,
+        reference,
+        operations.send_request(token, reference, form.kind.data, form.message.data),
+    )
 
 
-def _requested(token: str, request_row: Any) -> Any:
+def _requested(token: str, reference: str, request_row: Any) -> Any:
     flash(
         f"Đã gửi yêu cầu “{request_row.kind.label}” tới văn phòng; hạn xử lý: "
         f"{format_datetime(request_row.due_at)}."
     )
-    return redirect(url_for("privacy.my_data", token=token), 303)
+    return redirect(url_for("privacy.my_data", token=token, reference=reference), 303)

@@ -99,6 +99,8 @@ class Nomination(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(16), unique=True)
+    # A nominee is reached through its dossier's link; this is the hash of a random token
+    # nobody is shown (kept unique and non-null from the time nominations stood alone).
     edit_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     plan_slug: Mapped[str] = mapped_column(String(200))
     call_key: Mapped[str] = mapped_column(String(100))
@@ -310,7 +312,8 @@ class Draft(Base):
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id"))
     # The dossier the nominee is being added to (or belongs to, when editing).
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
-    # The edit link's token of the nomination this draft edits or became (never in a cookie).
+    # The private link's token of the dossier this draft belongs to: where the form, the
+    # preview and a repeated "Lưu vào hồ sơ" return (never in a cookie; purged with the draft).
     edit_token: Mapped[str | None] = mapped_column(String(64))
     # Set once, by the request that stored the draft: a repeated "send" finds it here.
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

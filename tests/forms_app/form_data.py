@@ -2,16 +2,79 @@
 
 from __future__ import annotations
 
+import io
 import re
 
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.test import encode_multipart
+
 PLAN = "ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020"
-INDIVIDUAL_URL = f"/{PLAN}/cap-thanh-pho/ca-nhan"
-COLLECTIVE_URL = f"/{PLAN}/cap-quan/tap-the"
+# Seed 003's two calls: the city-level one takes individuals, the district one collectives.
+CITY_CALL = f"/{PLAN}/cap-thanh-pho/"
+DISTRICT_CALL = f"/{PLAN}/cap-quan/"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def csrf_token(client, url: str) -> str:
-    page = client.get(url).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+    return CSRF_RE.search(client.get(url).get_data(as_text=True))[1]
+
+
+def unit_fields(**changes) -> dict:
+    """The unit's form (tên CĐCS, cấp trên, người ký, liên hệ) as the browser sends it."""
+    fields = {
+        "union_name": "CĐCS Công ty TNHH Cơ khí Bình Minh",
+        "parent_union": "Liên đoàn Lao động Quận 1",
+        "address": "25 Lê Duẩn, phường Bến Nghé, Quận 1",
+        "place": "Thành phố Hồ Chí Minh",
+        "signer_name": "Phạm Văn Hùng",
+        "signer_title": "Chủ tịch",
+        "contact_name": "Trần Văn Đức",
+        "contact_email": "congdoan@binhminh.vn",
+        "contact_phone": "0909 123 456",
+        "website": "",
+    }
+    fields.update(changes)
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def open_dossier(client, call_url: str = CITY_CALL, **changes) -> str:
+    """Open a dossier through the call's start page; its private token."""
+    fields = {**unit_fields(**changes), "csrf_token": csrf_token(client, call_url)}
+    response = client.post(call_url, data=fields)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return response.location.removeprefix("/ho-so/").strip("/")
+
+
+def nominee_url(token: str, subject_slug: str = "ca-nhan") -> str:
+    return f"/ho-so/{token}/them/{subject_slug}"
+
+
+def preview_nominee(client, token: str, fields: dict, subject_slug: str = "ca-nhan", photo=None):
+    """Fill the dossier's nominee form and preview it; the response (303 to the preview)."""
+    url = nominee_url(token, subject_slug)
+    data = MultiDict({**fields, "csrf_token": csrf_token(client, url)})
+    if photo is not None:
+        data["photo"] = FileStorage(io.BytesIO(photo), filename="anh.jpg")
+    # Encoded in memory: the test client spools big bodies to a temporary file it
+    # never closes, which filterwarnings=error turns into a ResourceWarning failure.
+    boundary, body = encode_multipart(data)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def save_nominee(client, preview_location: str):
+    """Press "Lưu vào hồ sơ" on the preview; the response (303 to the dossier)."""
+    token = csrf_token(client, preview_location)
+    return client.post(preview_location.rstrip("/") + "/gui", data={"csrf_token": token})
+
+
+def add_nominee(client, token: str, fields: dict, subject_slug: str = "ca-nhan", photo=None):
+    """Preview and save one nominee; the dossier page's response after saving."""
+    previewed = preview_nominee(client, token, fields, subject_slug, photo)
+    assert previewed.status_code == 303, previewed.get_data(as_text=True)
+    saved = save_nominee(client, previewed.location)
+    assert saved.status_code == 303, saved.get_data(as_text=True)
+    assert saved.location == f"/ho-so/{token}/"
+    return client.get(saved.location)
 
 
 def individual_fields(**changes) -> dict:
@@ -48,10 +111,6 @@ def individual_fields(**changes) -> dict:
         "awards-1-title": "",
         "awards-1-decision": "",
         "awards-1-issuer": "",
-        "union_name": "CĐCS Công ty TNHH Cơ khí Bình Minh",
-        "contact_name": "Trần Văn Đức",
-        "contact_email": "congdoan@binhminh.vn",
-        "contact_phone": "0909 123 456",
         # Seed 003 asks every individual nominee's union to confirm its condition.
         "eligibility_chua_tuyen_duong_2010_2014": "y",
         "website": "",
@@ -94,10 +153,6 @@ def collective_fields(**changes) -> dict:
         "awards-1-title": "",
         "awards-1-decision": "",
         "awards-1-issuer": "",
-        "union_name": "CĐCS Công ty Cổ phần Dệt Phước Long",
-        "contact_name": "Lê Thị Mai",
-        "contact_email": "congdoan@phuoclong.vn",
-        "contact_phone": "028 3822 1234",
         "website": "",
         "consent_processing": "y",
         "nominee_confirmed": "y",

@@ -233,12 +233,8 @@ def submit_with_mails(app, reference: str, name: str, **kwargs) -> Nomination:
     with app.test_request_context():
         session = get_session()
         nomination, version = add_nomination(session, reference, name, **kwargs)
-        queue_nomination_mails(
-            session,
-            nomination,
-            version,
-            edit_token=f"{reference.lower()}-token",
-        )
+        # Nominees are reached through their dossier's link now: no edit link in the mail.
+        queue_nomination_mails(session, nomination, version, edit_token=None)
         session.commit()
         return nomination
 

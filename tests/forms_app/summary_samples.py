@@ -54,11 +54,14 @@ def individual(achievements: str | None = None) -> dict:
                 "issuer": "Liên đoàn Lao động quận 1",
             },
         ],
-        "union_name": "CĐCS Công ty TNHH Cơ khí Bình Minh",
-        "contact_name": "Trần Văn Đức",
-        "contact_email": "congdoan@binhminh.vn",
-        "contact_phone": "0909 123 456",
     }
+
+
+# The proposing union printed top left: the dossier's, not part of the nominee's data.
+UNIONS = {
+    Subject.INDIVIDUAL: "CĐCS Công ty TNHH Cơ khí Bình Minh",
+    Subject.COLLECTIVE: "CĐCS Công ty Cổ phần Dệt Phước Long",
+}
 
 
 def collective() -> dict:
@@ -83,10 +86,6 @@ def collective() -> dict:
                 "issuer": "Ủy ban nhân dân Thành phố Hồ Chí Minh",
             },
         ],
-        "union_name": "CĐCS Công ty Cổ phần Dệt Phước Long",
-        "contact_name": "Phạm Minh Tuấn",
-        "contact_email": "cd@detphuoclong.vn",
-        "contact_phone": "028 3822 1111",
     }
 
 
@@ -97,4 +96,5 @@ def summary_of(data: dict, photo: bytes | None = None) -> dict:
         "cap-quan" if data["subject"] == "collective" else "cap-thanh-pho",
     )
     subject = Subject(data["subject"])
-    return build_summary(campaign, campaign.category(subject, data["category"]), data, photo, NOW)
+    category = campaign.category(subject, data["category"])
+    return build_summary(campaign, category, data, photo, NOW, union_name=UNIONS[subject])

@@ -9,11 +9,14 @@ import re
 
 import pytest
 from form_data import (
-    COLLECTIVE_URL,
-    INDIVIDUAL_URL,
+    CITY_CALL,
+    DISTRICT_CALL,
     PLAN,
     csrf_token,
     individual_fields,
+    nominee_url,
+    open_dossier,
+    unit_fields,
 )
 from pdf_checks import page_sizes, read_pdf
 from photo_samples import huge_png, pdf_named_jpg, phone_photo
@@ -41,7 +44,17 @@ def problems(response) -> list[str]:
     return [html.unescape(text) for text in found]
 
 
-def post_form(client, url=INDIVIDUAL_URL, photo=None, photo_name="anh.jpg", **changes):
+def individual_url(client, dossier_of=None) -> str:
+    """The nominee form of the client's dossier (opened on first use, or `dossier_of`'s)."""
+    if dossier_of is not None:
+        client.dossier_token = dossier_of.dossier_token
+    if getattr(client, "dossier_token", None) is None:
+        client.dossier_token = open_dossier(client)
+    return nominee_url(client.dossier_token)
+
+
+def post_form(client, url=None, photo=None, photo_name="anh.jpg", **changes):
+    url = url or individual_url(client)
     fields = {**individual_fields(**changes), "csrf_token": csrf_token(client, url)}
     if photo is None:
         return client.post(url, data=fields, content_type="multipart/form-data")
@@ -81,12 +94,12 @@ def test_index_lists_open_and_closed_campaigns(make_app):
         "Đối tượng 3</strong> (cá nhân): ít nhất 03 sáng kiến; tổng giá trị làm lợi từ "
         "60.000.000 đồng; giai đoạn 2015 – 2019." in text
     )
-    assert f'href="{COLLECTIVE_URL}"' in text
-    assert f'href="{INDIVIDUAL_URL}"' not in text
+    assert f'href="{DISTRICT_CALL}"' in text
+    assert f'href="{CITY_CALL}"' not in text
 
 
 def test_form_labels_tied_to_inputs(client):
-    body = client.get(INDIVIDUAL_URL).get_data(as_text=True)
+    body = client.get(individual_url(client)).get_data(as_text=True)
     for field_id, label in [
         ("full_name", "Họ và tên"),
         ("birth_year", "Năm sinh"),
@@ -94,24 +107,23 @@ def test_form_labels_tied_to_inputs(client):
         ("initiatives-0-benefit", "Giá trị làm lợi (đồng)"),
         ("awards-1-title", "Danh hiệu / hình thức khen thưởng"),
         ("photo", "Ảnh chân dung"),
-        ("contact_email", "Email"),
     ]:
         assert f'<label for="{field_id}">{label}</label>' in body
     assert 'id="full_name" maxlength="100"' in body
 
 
-def test_submission_stored_with_files_checksums_and_email(app, client):
-    confirmation = submit_ok(client)
-    assert re.fullmatch(r"/sua/[A-Za-z0-9_-]{32}", confirmation)
-    page = page_text(client.get(confirmation))
-    reference = re.search(r'class="reference">([A-Z0-9]+)<', page)[1]
+def test_nominee_stored_with_files_checksums_and_email(app, client):
+    dossier = submit_ok(client)
+    assert re.fullmatch(r"/ho-so/[A-Za-z0-9_-]{32}/", dossier)
+    page = page_text(client.get(dossier))
+    reference = re.search(r'<tr id="nguoi-([A-Z0-9]+)">', page)[1]
     assert len(reference) == 8 and set(reference) <= set(REFERENCE_ALPHABET)
     with db(app) as session:
         nomination = session.scalar(select(Nomination))
         assert (nomination.reference, nomination.submitter_email, nomination.status.value) == (
             reference,
             "congdoan@binhminh.vn",
-            "submitted",
+            "pending",
         )
         assert nomination.nominee_name == "Nguyễn Thị Lan Hương"
         files = session.scalars(select(StoredFile).order_by(StoredFile.kind)).all()
@@ -120,20 +132,21 @@ def test_submission_stored_with_files_checksums_and_email(app, client):
             assert stored.sha256 == hashlib.sha256(stored.content).hexdigest()
         clean = nomination.latest.data["clean"]
         assert [i["benefit"] for i in clean["initiatives"]] == [25_000_000, 30_000_000, 15_000_000]
-    download = client.get(confirmation + "/tom-tat.pdf")
+    download = client.get(f"{dossier}nguoi/{reference}/tom-tat.pdf")
     assert download.status_code == 200
     assert page_sizes(read_pdf(download.data)) == [(595, 842)]
-    assert client.get(confirmation + "/tom-tat.docx").data[:2] == b"PK"
+    assert client.get(f"{dossier}nguoi/{reference}/tom-tat.docx").data[:2] == b"PK"
 
 
-def test_confirmation_only_through_the_secret_link(app, client):
-    confirmation = submit_ok(client)
+def test_dossier_only_through_the_secret_link(app, client):
+    dossier = submit_ok(client)
+    reference = re.search(r'<tr id="nguoi-([A-Z0-9]+)">', client.get(dossier).text)[1]
     other = app.test_client()
-    guessed = confirmation[:-4] + ("AAAA" if not confirmation.endswith("AAAA") else "BBBB")
+    guessed = dossier[:-5] + ("AAAA/" if not dossier.endswith("AAAA/") else "BBBB/")
     assert other.get(guessed).status_code == 404
-    assert other.get(guessed + "/tom-tat.pdf").status_code == 404
-    assert other.get(confirmation).status_code == 200
-    assert "session" not in " ".join(client.get(confirmation).headers.getlist("Set-Cookie"))
+    assert other.get(f"{guessed}nguoi/{reference}/tom-tat.pdf").status_code == 404
+    assert other.get(dossier).status_code == 200
+    assert "session" not in " ".join(client.get(dossier).headers.getlist("Set-Cookie"))
 
 
 def test_criteria_failure_cites_plan_and_keeps_typed_values(client):
@@ -161,9 +174,10 @@ def test_criteria_failure_cites_plan_and_keeps_typed_values(client):
 
 def test_deadline_passed_by_a_minute_refuses_post(make_app):
     client = make_app(NOW="2020-02-14T15:59:00+07:00").test_client()
-    token = csrf_token(client, INDIVIDUAL_URL)
+    url = individual_url(client)
+    token = csrf_token(client, url)
     late = make_app(NOW="2020-02-14T16:01:00+07:00").test_client()
-    response = late.post(INDIVIDUAL_URL, data={**individual_fields(), "csrf_token": token})
+    response = late.post(url, data={**individual_fields(), "csrf_token": token})
     assert response.status_code == 403
     assert problems(response) == [
         "Đã hết hạn nộp hồ sơ “chậm nhất trước 16g00 ngày 14/02/2020” "
@@ -171,18 +185,20 @@ def test_deadline_passed_by_a_minute_refuses_post(make_app):
     ]
 
 
-BA_DINH_FORM = "/ldld-ba-dinh-63-kh-2021/khen-thuong-dot-thi-dua-cao-diem/ca-nhan"
+BA_DINH_CALL = "/ldld-ba-dinh-63-kh-2021/khen-thuong-dot-thi-dua-cao-diem/"
 
 
 def test_before_day_call_is_closed_on_the_day_named(make_app):
     # Seed 001: dossiers "trước ngày 27/5/2021". The 26th still counts ...
     evening = make_app(NOW="2021-05-26T23:30:00+07:00").test_client()
+    BA_DINH_FORM = nominee_url(open_dossier(evening, BA_DINH_CALL))
     assert 'name="full_name"' in evening.get(BA_DINH_FORM).get_data(as_text=True)
     # ... at 08:00 on the 27th the call is closed, and a post is refused.
     token = csrf_token(evening, BA_DINH_FORM)
     morning = make_app(NOW="2021-05-27T08:00:00+07:00").test_client()
     page = page_text(morning.get(BA_DINH_FORM))
     assert 'name="full_name"' not in page
+    assert 'name="union_name"' not in page_text(morning.get(BA_DINH_CALL))
     message = (
         "Đã hết hạn nộp hồ sơ “trước ngày 27/5/2021” (tức là hết ngày 26/05/2021); "
         "hồ sơ không được nhận nữa."
@@ -198,9 +214,10 @@ def test_before_day_call_is_closed_on_the_day_named(make_app):
 def test_deadline_before_the_minute_is_open_and_the_minute_closed(make_app):
     # "chậm nhất trước 16g00 ngày 14/02/2020": 15:59:59 counts, 16:00 does not.
     client = make_app(NOW="2020-02-14T15:59:59+07:00").test_client()
-    assert 'name="full_name"' in client.get(INDIVIDUAL_URL).get_data(as_text=True)
+    url = individual_url(client)
+    assert 'name="full_name"' in client.get(url).get_data(as_text=True)
     closed = make_app(NOW="2020-02-14T16:00:00+07:00").test_client()
-    assert 'name="full_name"' not in closed.get(INDIVIDUAL_URL).get_data(as_text=True)
+    assert 'name="full_name"' not in closed.get(url).get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -267,7 +284,7 @@ def test_too_many_rows_gets_a_413_naming_the_rows_not_megabytes(client):
 
 
 def test_missing_csrf_token_reshows_typed_values(client):
-    response = client.post(INDIVIDUAL_URL, data=individual_fields())
+    response = client.post(individual_url(client), data=individual_fields())
     assert response.status_code == 400
     assert problems(response) == [CSRF_MESSAGE]
     body = page_text(response)
@@ -312,14 +329,16 @@ def test_rate_limit_on_previews(make_app):
     assert kept.count('id="awards-') >= 3 * 4  # the added row is still there
 
 
-def test_rate_limit_on_submissions(make_app):
+def test_rate_limit_on_opening_dossiers(make_app):
     client = make_app(RATE_LIMIT_SUBMISSIONS=1).test_client()
-    submit_ok(client)
-    response = post_form(client, photo=phone_photo())
-    preview = client.get(response.headers["Location"])
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', preview.text)[1]
-    sent = client.post(response.headers["Location"] + "gui", data={"csrf_token": token})
-    assert sent.status_code == 429
+    open_dossier(client)
+    fields = {"csrf_token": csrf_token(client, CITY_CALL)}
+    response = client.post(CITY_CALL, data={**fields, **unit_fields()})
+    assert response.status_code == 429
+    assert problems(response) == [
+        "Địa chỉ của bạn đã mở quá nhiều hồ sơ trong một giờ. Hãy đợi một lúc rồi thử lại; "
+        "hồ sơ đã mở vẫn dùng được qua đường dẫn riêng của nó."
+    ]
 
 
 def test_too_long_summary_refused_with_cut_message_and_values_kept(client):
@@ -353,14 +372,13 @@ def test_rows_added_and_removed_keep_typed_values(client):
     )
 
 
-def test_edit_link_adds_a_version_until_deadline(app, client):
-    confirmation = submit_ok(client)
-    edit_url = re.search(r'class="edit-link" href="([^"]+)"', client.get(confirmation).text)[1]
-    path = edit_url.removeprefix("http://localhost")
-    assert path == confirmation
-    other = app.test_client()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', other.get(path).text)[1]
-    started = other.post(path, data={"csrf_token": token})
+def test_edit_adds_a_version_until_deadline(app, client):
+    dossier = submit_ok(client)
+    reference = re.search(r'<tr id="nguoi-([A-Z0-9]+)">', client.get(dossier).text)[1]
+    other = app.test_client()  # another browser with the private link
+    other.dossier_token = client.dossier_token
+    token = csrf_token(other, dossier)
+    started = other.post(f"{dossier}nguoi/{reference}/sua", data={"csrf_token": token})
     assert started.status_code == 303
     form_page = page_text(other.get(started.headers["Location"]))
     assert 'value="Nguyễn Thị Lan Hương"' in form_page
@@ -380,11 +398,19 @@ def test_edit_link_adds_a_version_until_deadline(app, client):
 
 
 def test_edit_after_deadline_refused(app, make_app, client):
-    confirmation = submit_ok(client)
-    edit_url = re.search(r'class="edit-link" href="([^"]+)"', client.get(confirmation).text)[1]
+    dossier = submit_ok(client)
+    reference = re.search(r'<tr id="nguoi-([A-Z0-9]+)">', client.get(dossier).text)[1]
+    token = csrf_token(client, dossier)
     late = make_app(NOW="2020-02-14T16:01:00+07:00").test_client()
-    page = late.get(edit_url.removeprefix("http://localhost"), follow_redirects=True)
-    assert "Đã hết hạn nộp hồ sơ nên không sửa được nữa." in page_text(page)
+    late.get(dossier)
+    with late.session_transaction() as session, client.session_transaction() as old:
+        session.update(old)
+    refused = late.post(f"{dossier}nguoi/{reference}/sua", data={"csrf_token": token})
+    assert refused.status_code == 403
+    assert problems(refused) == [
+        "Đã hết hạn nộp hồ sơ “chậm nhất trước 16g00 ngày 14/02/2020” "
+        "(tức là trước 16:00 ngày 14/02/2020); hồ sơ không được nhận nữa."
+    ]
 
 
 def test_output_escaped_in_html(client):
@@ -409,25 +435,30 @@ def test_birth_year_in_future_refused(client):
 @pytest.mark.parametrize(
     ("method", "url", "data", "status"),
     [
-        ("get", "/khong-co/cap/ca-nhan", None, 404),
-        ("get", f"/{PLAN}/cap-thanh-pho/tap-the", None, 404),
-        ("delete", INDIVIDUAL_URL, None, 405),
+        ("get", "/khong-co/cap/", None, 404),
+        ("get", "{form}/../tap-the", None, 404),
+        ("delete", "{form}", None, 405),
         ("get", "/nhap/khong-co/", None, 404),
         ("post", "/nhap/khong-co/gui", {}, 404),
-        ("get", "/sua/ABCDEFGH/tom-tat.pdf", None, 404),
-        ("get", "/sua/" + "x" * 500, None, 404),
+        ("get", "/ho-so/ABCDEFGH/nguoi/ABCDEFGH/tom-tat.pdf", None, 404),
+        ("get", "/ho-so/" + "x" * 500 + "/", None, 404),
         ("get", "/tai-nguyen/fonts/../config.py", None, 404),
-        ("post", INDIVIDUAL_URL, {"action": "remove-initiative-99"}, 400),
+        ("post", "{form}", {"action": "remove-initiative-99"}, 400),
     ],
 )
 def test_bad_requests_get_vietnamese_pages_not_500(client, method, url, data, status):
+    form = individual_url(client)
+    url = url.format(form=form).replace("ca-nhan/../", "")
+    if data is not None and "action" in data:
+        data = {**individual_fields(**data), "csrf_token": csrf_token(client, form)}
     response = getattr(client, method)(url, data=data)
     assert response.status_code == status
     assert '<html lang="vi">' in response.get_data(as_text=True)
 
 
 def test_garbage_fields_never_500(client):
-    token = csrf_token(client, INDIVIDUAL_URL)
+    url = individual_url(client)
+    token = csrf_token(client, url)
     for changes in [
         {"category": "khong-co"},
         {"award": "Huân chương Sao Vàng"},
@@ -437,18 +468,16 @@ def test_garbage_fields_never_500(client):
         {"initiatives-20-title": "ngoài giới hạn"},
         {"action": "add-sth"},
         {"draft": "x" * 200},
-        {"contact_email": "khong-phai-email"},
+        {"union_name": "x" * 5000},
     ]:
-        response = client.post(
-            INDIVIDUAL_URL, data={**individual_fields(**changes), "csrf_token": token}
-        )
+        response = client.post(url, data={**individual_fields(**changes), "csrf_token": token})
         assert response.status_code in (200, 400, 422), changes
 
 
 @pytest.mark.parametrize("pasted", ["\x0b", "\x0c", "\x00", "\x1b", "\ufffe", "\u2028"])
 def test_controls_pasted_from_word_pass_preview_and_send(app, client, pasted):
-    confirmation = submit_ok(client, achievements=f"Dòng một{pasted}Dòng hai.")
-    assert client.get(confirmation).status_code == 200
+    dossier = submit_ok(client, achievements=f"Dòng một{pasted}Dòng hai.")
+    assert client.get(dossier).status_code == 200
     with db(app) as session:
         achievements = session.scalar(select(Nomination)).latest.data["clean"]["achievements"]
     breaks = pasted in "\x0b\x0c\u2028"
@@ -457,7 +486,8 @@ def test_controls_pasted_from_word_pass_preview_and_send(app, client, pasted):
 
 @pytest.mark.parametrize("address", ["nguyen.van.a.@gmail.com", "a..b@binhminh.vn", ".lan@x.vn"])
 def test_addresses_the_mailer_cannot_use_are_refused_on_the_field(client, address):
-    response = post_form(client, photo=phone_photo(), contact_email=address)
+    fields = {**unit_fields(contact_email=address), "csrf_token": csrf_token(client, CITY_CALL)}
+    response = client.post(CITY_CALL, data=fields)
     assert response.status_code == 422
     assert (
         "Email chưa đúng dạng (ví dụ: congdoan@congty.vn): chỉ gồm chữ không dấu, chữ số và "
@@ -469,8 +499,15 @@ def test_addresses_the_mailer_cannot_use_are_refused_on_the_field(client, addres
 
 @pytest.mark.parametrize(
     "path",
-    ["/sua/a%00b", "/sua/a%00b/tom-tat.pdf", "/nhap/a%00b/", "/nhap/a%00b/trang", "/nhap/é/"],
+    [
+        "/ho-so/a%00b/",
+        "/ho-so/a%00b/nguoi/ABC/tom-tat.pdf",
+        "/ho-so/a%00b/them/ca-nhan",
+        "/nhap/a%00b/",
+        "/nhap/a%00b/trang",
+        "/nhap/é/",
+    ],
 )
 def test_tokens_that_cannot_be_tokens_answer_404(client, path):
     assert client.get(path).status_code == 404
-    assert client.get(INDIVIDUAL_URL + "?nhap=a%00b").status_code == 200
+    assert client.get(individual_url(client) + "?nhap=a%00b").status_code == 200

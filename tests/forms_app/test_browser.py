@@ -17,15 +17,16 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from mail_fixtures import all_mails, smtp_server  # noqa: F401  (a fixture)
+from mail_fixtures import all_mails
 from paths import CONTENT
 from pdf_checks import fonts, page_sizes, read_pdf, text
 from photo_samples import phone_photo
 from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import func, select
 from web_client import serve
 
 from forms_app import create_app
-from forms_app.store.models import MailKind, MailState
+from forms_app.store.models import MailState, Nomination
 
 pytestmark = pytest.mark.browser
 
@@ -122,13 +123,41 @@ def fill_person(page) -> None:
     )
 
 
+UNIT = {
+    "Tên công đoàn cơ sở": "CĐCS Công ty TNHH Cơ khí Bình Minh",
+    "Công đoàn cấp trên trực tiếp": "Liên đoàn Lao động Quận 1",
+    "Địa chỉ": "25 Lê Duẩn, phường Bến Nghé, Quận 1",
+    "Địa danh ghi ở dòng ngày tháng": "Thành phố Hồ Chí Minh",
+    "Người ký tờ trình (họ và tên)": "Phạm Văn Hùng",
+    "Người liên hệ": "Trần Văn Đức",
+    "Email": "congdoan@binhminh.vn",
+    "Số điện thoại": "0909 123 456",
+}
+
+
+def open_dossier(page, base: str, call_key: str, **changes: str) -> str:
+    """From the start page: the call's page, the unit's form by its labels; the dossier's URL."""
+    page.goto(base + "/")
+    page.locator(f"#{PLAN}--{call_key}").get_by_role(
+        "link", name="Mở hồ sơ của công đoàn cơ sở"
+    ).click()
+    expect(page.get_by_role("heading", name="Mở hồ sơ của công đoàn cơ sở")).to_be_visible()
+    for label, value in {**UNIT, **changes}.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Chức vụ người ký", exact=True).select_option(label="Chủ tịch")
+    page.get_by_role("button", name="Mở hồ sơ").click()
+    union = changes.get("Tên công đoàn cơ sở", UNIT["Tên công đoàn cơ sở"])
+    expect(page.get_by_role("heading", name=f"Hồ sơ của {union}")).to_be_visible()
+    return page.url
+
+
+def add_nominee(page, base: str, call_key: str, subject_label: str) -> None:
+    """A new dossier of the call, then its "Thêm …" button: the nominee's form."""
+    open_dossier(page, base, call_key)
+    page.get_by_role("link", name=f"Thêm {subject_label}").click()
+
+
 def fill_submitter(page) -> None:
-    page.get_by_label("Công đoàn cơ sở đề nghị", exact=True).fill(
-        "CĐCS Công ty TNHH Cơ khí Bình Minh"
-    )
-    page.get_by_label("Người liên hệ", exact=True).fill("Trần Văn Đức")
-    page.get_by_label("Email", exact=True).fill("congdoan@binhminh.vn")
-    page.get_by_label("Số điện thoại", exact=True).fill("0909 123 456")
     # The plan's conditions (seed 003 asks one of individuals): each box, by its question.
     for box in page.locator("fieldset:has(legend:text('Điều kiện của kế hoạch')) input").all():
         box.check()
@@ -164,15 +193,17 @@ def check_notice(page, issuer: str) -> None:
 
 
 def preview_and_send(page) -> str:
+    """Preview, then "Lưu vào hồ sơ": back on the dossier page; the new nominee's reference."""
     page.get_by_role("button", name="Xem trước bản in").click()
     expect(page.get_by_role("heading", name="Xem trước bản tóm tắt thành tích")).to_be_visible()
     used = page.locator(".used").inner_text()
     assert re.fullmatch(r"đã dùng \d{2,3}% trang A4", used), used
     frame = page.frame_locator("iframe.page")
     expect(frame.get_by_text("TÓM TẮT THÀNH TÍCH")).to_be_visible()
-    page.get_by_role("button", name="Gửi hồ sơ").click()
-    expect(page.get_by_role("heading", name="Đã nhận hồ sơ")).to_be_visible()
-    return page.locator(".reference").inner_text()
+    page.get_by_role("button", name="Lưu vào hồ sơ").click()
+    expect(page.get_by_role("heading", name=re.compile("^Hồ sơ của "))).to_be_visible()
+    row = page.locator(".nominee-table tbody tr").last
+    return row.get_attribute("id").removeprefix("nguoi-")
 
 
 def download(page, link_name: str, folder: Path) -> bytes:
@@ -225,8 +256,7 @@ INITIATIVES = [
 
 
 def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_path):
-    page.goto(live_server + "/")
-    page.locator(f"#{PLAN}--cap-thanh-pho").get_by_role("link", name="Hồ sơ cá nhân").click()
+    add_nominee(page, live_server, "cap-thanh-pho", "cá nhân")
     fill_person(page)
     for index, row in enumerate(INITIATIVES[:2]):
         fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
@@ -296,22 +326,23 @@ def test_browser_individual_form_filled_previewed_sent(live_server, page, tmp_pa
     consent_box(page, SENSITIVE).check()
     reference = preview_and_send(page)
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", reference)
-    pdf_bytes = download(page, "Tải bản tóm tắt PDF", tmp_path)
+    pdf_bytes = download(page, "Tải bản tóm tắt PDF của Nguyễn Thị Lan Hương", tmp_path)
     check_pdf(
         pdf_bytes,
         [
             "Nguyễn Thị Lan Hương",
             "Công ty TNHH Cơ khí Bình Minh",
+            "CĐCS CÔNG TY TNHH CƠ KHÍ BÌNH MINH",  # the dossier's union, top left
             "70.000.000",
             *[row[0] for row in INITIATIVES],
         ],
     )
-    check_docx(download(page, "Tải bản tóm tắt Word (.docx)", tmp_path), tmp_path)
+    docx = download(page, "Tải bản tóm tắt Word của Nguyễn Thị Lan Hương", tmp_path)
+    check_docx(docx, tmp_path)
 
 
 def test_browser_collective_form_filled_previewed_sent(live_server, page, tmp_path):
-    page.goto(live_server + "/")
-    page.locator(f"#{PLAN}--cap-quan").get_by_role("link", name="Hồ sơ tập thể").click()
+    add_nominee(page, live_server, "cap-quan", "tập thể")
     page.get_by_label("Đối tượng", exact=True).select_option(label="Tập thể")
     page.get_by_label("Tên tập thể", exact=True).fill(
         "Công đoàn cơ sở Công ty Cổ phần Dệt Phước Long"
@@ -385,20 +416,17 @@ def test_browser_collective_form_filled_previewed_sent(live_server, page, tmp_pa
     consent_box(page, CONFIRMED).check()
     reference = preview_and_send(page)
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{8}", reference)
-    pdf_bytes = download(page, "Tải bản tóm tắt PDF", tmp_path)
+    name = "Công đoàn cơ sở Công ty Cổ phần Dệt Phước Long"
+    pdf_bytes = download(page, f"Tải bản tóm tắt PDF của {name}", tmp_path)
     check_pdf(
         pdf_bytes,
-        [
-            "Công đoàn cơ sở Công ty Cổ phần Dệt Phước Long",
-            "12 Nguyễn Huệ, phường Bến Nghé, quận 1",
-            "Bằng khen của Ủy ban nhân dân Thành phố",
-        ],
+        [name, "12 Nguyễn Huệ, phường Bến Nghé, quận 1", "Bằng khen của Ủy ban nhân dân Thành phố"],
     )
-    check_docx(download(page, "Tải bản tóm tắt Word (.docx)", tmp_path), tmp_path)
+    check_docx(download(page, f"Tải bản tóm tắt Word của {name}", tmp_path), tmp_path)
 
 
 def test_browser_too_long_summary_keeps_everything_typed(live_server, page):
-    page.goto(f"{live_server}/{PLAN}/cap-quan/tap-the")
+    add_nominee(page, live_server, "cap-quan", "tập thể")
     page.get_by_label("Đối tượng", exact=True).select_option(label="Tập thể")
     page.get_by_label("Tên tập thể", exact=True).fill("Công đoàn cơ sở Công ty Dệt Phước Long")
     page.get_by_label("Địa chỉ", exact=True).fill("12 Nguyễn Huệ, quận 1")
@@ -432,7 +460,7 @@ def test_browser_too_long_summary_keeps_everything_typed(live_server, page):
 
 
 class HoldFirstSend:
-    """WSGI middleware: counts the POSTs to the send URL and holds the first one until the
+    """WSGI middleware: counts the POSTs to the save URL and holds the first one until the
     second arrives (at most 20 s), as a slow connection holds a person's first click while
     they click again; then both run at once."""
 
@@ -459,47 +487,36 @@ class HoldFirstSend:
         return self.app(environ, start_response)
 
 
-def test_browser_double_click_on_send_mails_the_office_once(
-    page,
-    tmp_path,
-    smtp_server,  # noqa: F811
-):
-    app = browser_app(tmp_path, **smtp_server.config(), OUTBOX_SEND_AFTER_COMMIT=True)
+def test_browser_double_click_on_save_adds_the_nominee_once(page, tmp_path):
+    app = browser_app(tmp_path)
     gate = HoldFirstSend(app.wsgi_app)
     app.wsgi_app = gate
     with serve(app) as base:
-        page.goto(f"{base}/{PLAN}/cap-thanh-pho/ca-nhan")
+        add_nominee(page, base, "cap-thanh-pho", "cá nhân")
         fill_person(page)
         for index, row in enumerate(INITIATIVES):
             fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
         fill_submitter(page)
         give_consent(page, SENSITIVE)
         page.get_by_role("button", name="Xem trước bản in").click()
-        send = page.get_by_role("button", name="Gửi hồ sơ")
-        send.scroll_into_view_if_needed()
-        box = send.bounding_box()
+        save = page.get_by_role("button", name="Lưu vào hồ sơ")
+        save.scroll_into_view_if_needed()
+        box = save.bounding_box()
         x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         # Two clicks of the mouse: the second while the first request is at the server
         # (Chromium sends a second form submission only once the first has left).
         page.mouse.click(x, y)
         wait_until(lambda: gate.sends == 1, "the first click's POST")
         page.mouse.click(x, y)
-        expect(page.get_by_role("heading", name="Đã nhận hồ sơ")).to_be_visible()
-        reference = page.locator(".reference").inner_text()
-        wait_until(lambda: gate.answered == 2, "both sends answered")
-        # The delivery pass after the commit sends whatever was queued.
-        wait_until(lambda: delivered(app) >= 2, "two mails delivered")
-        mails = all_mails(app)
+        expect(page.get_by_role("heading", name=re.compile("^Hồ sơ của "))).to_be_visible()
+        wait_until(lambda: gate.answered == 2, "both saves answered")
+        expect(page.locator(".nominee-table tbody tr")).to_have_count(1)
+        page.reload()
+        expect(page.locator(".nominee-table tbody tr")).to_have_count(1)
     assert gate.sends == gate.answered == 2
-    assert [(m.kind, m.state, m.recipients) for m in mails] == [
-        (MailKind.OFFICE, MailState.SENT, ["hoanghaldld206@gmail.com"]),
-        (MailKind.CONFIRMATION, MailState.SENT, ["congdoan@binhminh.vn"]),
-    ]
-    received = smtp_server.handler.messages()
-    office = [m for m in received if m["To"].addresses[0].addr_spec == "hoanghaldld206@gmail.com"]
-    assert len(received) == 2
-    assert len(office) == 1
-    assert f"Mã {reference}" in str(office[0]["Subject"])
+    with app.extensions["forms_sessionmaker"]() as session:
+        assert session.scalar(select(func.count()).select_from(Nomination)) == 1
+        assert all_mails(app) == []  # saving mails nothing; the dossier is sent whole
 
 
 def delivered(app) -> int:
@@ -517,7 +534,7 @@ def wait_until(condition, what: str, seconds: float = 30.0) -> None:
 
 
 def test_browser_ethnicity_left_empty_needs_no_sensitive_consent(live_server, page, tmp_path):
-    page.goto(f"{live_server}/{PLAN}/cap-thanh-pho/ca-nhan")
+    add_nominee(page, live_server, "cap-thanh-pho", "cá nhân")
     fill_individual(  # "Dân tộc" left empty
         page,
         {
@@ -540,6 +557,7 @@ def test_browser_ethnicity_left_empty_needs_no_sensitive_consent(live_server, pa
     give_consent(page)  # processing and the unit's confirmation; no sensitive-data box
     expect(consent_box(page, SENSITIVE)).not_to_be_checked()
     preview_and_send(page)
-    text_of_pdf = " ".join(text(read_pdf(download(page, "Tải bản tóm tắt PDF", tmp_path))).split())
+    pdf_bytes = download(page, "Tải bản tóm tắt PDF của Phạm Minh Tuấn", tmp_path)
+    text_of_pdf = " ".join(text(read_pdf(pdf_bytes)).split())
     assert "năm sinh: 1980." in text_of_pdf
     assert "dân tộc" not in text_of_pdf

@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 import wtforms
-from form_data import INDIVIDUAL_URL, csrf_token, individual_fields
+from form_data import csrf_token, individual_fields, nominee_url, open_dossier
 
 import forms_app
 from forms_app.form_messages import GENERAL, MESSAGES, TRANSLATIONS, VietnameseMeta
@@ -37,12 +37,13 @@ def all_form_classes() -> list[type]:
 
 
 def test_unknown_choices_answer_in_vietnamese(client):
+    url = nominee_url(open_dossier(client))
     fields = {
         **individual_fields(category="zzz", gender="zzz", award="zzz"),
-        "csrf_token": csrf_token(client, INDIVIDUAL_URL),
+        "csrf_token": csrf_token(client, url),
     }
 
-    response = client.post(INDIVIDUAL_URL, data=fields)
+    response = client.post(url, data=fields)
 
     assert response.status_code == 422
     assert errors(response) == [
@@ -65,6 +66,8 @@ def test_every_form_of_the_app_speaks_vietnamese():
         "forms_app.nominations.views.ConfirmForm",
         "forms_app.office.views.LoginForm",
         "forms_app.office.views.ActionForm",
+        "forms_app.dossiers.forms.UnitForm",
+        "forms_app.dossiers.views.ActionForm",
     } <= names
     assert [f.__name__ for f in forms if not issubclass(f.Meta, VietnameseMeta)] == []
 

@@ -1,4 +1,5 @@
-"""Mails from the real form flow (HTTP, preview, send, edit) to a real SMTP server."""
+"""Mails from the real dossier flow (HTTP: open, add, save, send, edit, send again) to a
+real SMTP server: one office mail and one confirmation per sending, after the commit."""
 
 from __future__ import annotations
 
@@ -8,33 +9,16 @@ import time
 from email.header import decode_header, make_header
 
 import pytest
-from form_data import INDIVIDUAL_URL, csrf_token, individual_fields
+from form_data import add_nominee, csrf_token, individual_fields, open_dossier
 from mail_fixtures import all_mails, smtp_server  # noqa: F401  (smtp_server is a fixture)
+from openpyxl import load_workbook
 from photo_samples import phone_photo
 from pypdf import PdfReader
-from werkzeug.datastructures import FileStorage, MultiDict
-from werkzeug.test import encode_multipart
 
 from forms_app.store.models import MailKind, MailState
 
-TOKEN_RE = r'name="csrf_token" type="hidden" value="([^"]+)"'
-PLAN_LABEL = "Kế hoạch của LĐLĐ quận 1"
-
-
-def submit_form(client, **changes) -> str:
-    """Fill, preview and send the individual form; returns the confirmation path."""
-    fields = {**individual_fields(**changes), "csrf_token": csrf_token(client, INDIVIDUAL_URL)}
-    files = {"photo": FileStorage(io.BytesIO(phone_photo()), filename="anh.jpg")}
-    boundary, body = encode_multipart(MultiDict({**fields, **files}))
-    posted = client.post(
-        INDIVIDUAL_URL, data=body, content_type=f"multipart/form-data; boundary={boundary}"
-    )
-    assert posted.status_code == 303
-    preview = client.get(posted.headers["Location"])
-    token = re.search(TOKEN_RE, preview.text)[1]
-    sent = client.post(posted.headers["Location"] + "gui", data={"csrf_token": token})
-    assert sent.status_code == 303
-    return sent.headers["Location"]
+OFFICE = "hoanghaldld206@gmail.com"
+UNIT_MAIL = "congdoan@binhminh.vn"
 
 
 def wait_for(count: int, server, seconds: float = 20.0) -> list:
@@ -56,104 +40,83 @@ def flow_app(make_app, smtp_server):  # noqa: F811
     return make_app(**smtp_server.config(), OUTBOX_SEND_AFTER_COMMIT=True)
 
 
-def test_submission_mails_arrive_after_commit_with_documents(flow_app, smtp_server):  # noqa: F811
+def send(client, token: str, revision: int) -> None:
+    action = csrf_token(client, f"/ho-so/{token}/")
+    sent = client.post(
+        f"/ho-so/{token}/gui", data={"csrf_token": action, "revision": str(revision)}
+    )
+    assert sent.status_code == 303, sent.status_code
+
+
+def reference_of(client, token: str) -> str:
+    return re.search(r'class="reference">([A-Z0-9]+)<', client.get(f"/ho-so/{token}/").text)[1]
+
+
+def test_sending_mails_arrive_after_commit_with_the_dossier(flow_app, smtp_server):  # noqa: F811
     client = flow_app.test_client()
+    token = open_dossier(client)
+    add_nominee(client, token, individual_fields(), photo=phone_photo())
+    assert smtp_server.handler.messages() == []  # saving a nominee mails nothing
+    send(client, token, 0)
 
-    confirmation = submit_form(client)
-
-    reference = re.search(r'class="reference">([A-Z0-9]+)<', client.get(confirmation).text)[1]
     messages = wait_for(2, smtp_server)
+    reference = reference_of(client, token)
     by_to = {m["To"].addresses[0].addr_spec: m for m in messages}
-    office = by_to["hoanghaldld206@gmail.com"]
-    receipt = by_to["congdoan@binhminh.vn"]
+    office, receipt = by_to[OFFICE], by_to[UNIT_MAIL]
     assert subject_of(office) == (
-        f"Hồ sơ đề nghị khen thưởng – {PLAN_LABEL} – Đối tượng 3 – "
-        f"Nguyễn Thị Lan Hương – Mã {reference}"
+        "Hồ sơ đề nghị khen thưởng – CĐCS Công ty TNHH Cơ khí Bình Minh – Kế hoạch của LĐLĐ "
+        "quận 1 – ĐỐI TƯỢNG VÀ TIÊU CHÍ KHEN CẤP THÀNH PHỐ – 1 cá nhân"
     )
-    assert subject_of(receipt) == (
-        f"Đã nhận hồ sơ đề nghị khen thưởng Nguyễn Thị Lan Hương – Mã {reference}"
-    )
-    assert office["Reply-To"].addresses[0].addr_spec == "congdoan@binhminh.vn"
-    stem = f"Tom-tat-thanh-tich-Nguyen-Thi-Lan-Huong-{reference}"
+    assert reference in subject_of(receipt)
+    assert office["Reply-To"].addresses[0].addr_spec == UNIT_MAIL
     parts = {p.get_filename(): p.get_content() for p in office.iter_attachments()}
-    assert sorted(parts) == [f"{stem}.docx", f"{stem}.pdf"]
-    pdf = PdfReader(io.BytesIO(parts[f"{stem}.pdf"]))
+    names = sorted(parts)
+    assert [n.rsplit(".", 1)[1] for n in names].count("pdf") == 2  # Tờ trình and the summary
+    summary = next(n for n in names if n.startswith("01-") and n.endswith(".pdf"))
+    pdf = PdfReader(io.BytesIO(parts[summary]))
     assert len(pdf.pages) == 1
     assert "Nguyễn Thị Lan Hương" in pdf.pages[0].extract_text()
-    assert parts[f"{stem}.docx"].startswith(b"PK")
-    text = office.get_body(("plain",)).get_content()
-    assert f"Mã hồ sơ: {reference} (bản 1)" in text
-    assert "Chức vụ, đơn vị: Tổ trưởng tổ sản xuất, Công ty TNHH Cơ khí Bình Minh" in text
-    assert (
-        "Hạn nộp hồ sơ: “chậm nhất trước 16g00 ngày 14/02/2020” "
-        "(tức là trước 16:00 ngày 14/02/2020)" in text
-    )
+    roster = next(n for n in names if n.endswith(".xlsx"))
+    cells = [c for row in load_workbook(io.BytesIO(parts[roster])).active.values for c in row]
+    assert "Nguyễn Thị Lan Hương" in cells
     receipt_text = receipt.get_body(("plain",)).get_content()
-    edit_link = re.search(r"http://localhost/sua/\S+", receipt_text)[0]
-    page = client.get(confirmation).text
-    assert f'class="edit-link" href="{edit_link}"' in page
-    assert (
-        "Sửa hồ sơ (đến “chậm nhất trước 16g00 ngày 14/02/2020” "
-        "(tức là trước 16:00 ngày 14/02/2020)):" in receipt_text
-    )
-    assert [p.get_filename() for p in receipt.iter_attachments()] == [f"{stem}.pdf"]
+    assert f"http://localhost/ho-so/{token}/" in receipt_text
     assert {m.state for m in all_mails(flow_app)} == {MailState.SENT}
 
 
-def test_edit_queues_new_mails_marked_as_supplement(flow_app, smtp_server):  # noqa: F811
+def test_an_edit_sends_the_whole_dossier_again_marked_as_revised(flow_app, smtp_server):  # noqa: F811
     client = flow_app.test_client()
-    confirmation = submit_form(client)
+    token = open_dossier(client)
+    add_nominee(client, token, individual_fields(), photo=phone_photo())
+    send(client, token, 0)
     wait_for(2, smtp_server)
-    page = client.get(confirmation).text
-    edit_path = re.search(r'class="edit-link" href="([^"]+)"', page)[1].removeprefix(
-        "http://localhost"
+    page = client.get(f"/ho-so/{token}/").text
+    reference = re.search(r'<tr id="nguoi-([A-Z0-9]+)">', page)[1]
+    started = client.post(
+        f"/ho-so/{token}/nguoi/{reference}/sua",
+        data={"csrf_token": csrf_token(client, f"/ho-so/{token}/")},
     )
-    started = client.post(edit_path, data={"csrf_token": re.search(TOKEN_RE, page)[1]})
     form_page = client.get(started.headers["Location"]).text
     draft = re.search(r'id="draft" name="draft" type="hidden" value="([^"]+)"', form_page)[1]
-
-    submit_form(client, draft=draft, full_name="Nguyễn Thị Lan Hương Giang")
+    add_nominee(
+        client, token, individual_fields(draft=draft, full_name="Nguyễn Thị Lan Hương Giang")
+    )
+    send(client, token, 1)
 
     messages = wait_for(4, smtp_server)
-    reference = re.search(r'class="reference">([A-Z0-9]+)<', client.get(confirmation).text)[1]
     subjects = sorted(subject_of(m) for m in messages[2:])
-    assert subjects == [
-        f"[Bổ sung] Hồ sơ đề nghị khen thưởng – {PLAN_LABEL} – Đối tượng 3 – "
-        f"Nguyễn Thị Lan Hương Giang – Mã {reference}",
-        f"Đã nhận bản sửa hồ sơ đề nghị khen thưởng Nguyễn Thị Lan Hương Giang – Mã {reference}",
-    ]
+    assert all(s.endswith("bản sửa đổi lần 1") for s in subjects), subjects
+    office = next(m for m in messages[2:] if m["To"].addresses[0].addr_spec == OFFICE)
+    summaries = [p for p in office.iter_attachments() if p.get_filename().startswith("01-")]
+    assert [p.get_filename().rsplit("-", 1)[1] for p in summaries] == ["v2.pdf", "v2.docx"]
+    text = PdfReader(io.BytesIO(summaries[0].get_content())).pages[0].extract_text()
+    assert "Nguyễn Thị Lan Hương Giang" in text
     mails = all_mails(flow_app)
-    assert [(m.kind, m.version_number) for m in mails] == [
-        (MailKind.OFFICE, 1),
-        (MailKind.CONFIRMATION, 1),
-        (MailKind.OFFICE, 2),
-        (MailKind.CONFIRMATION, 2),
-    ]
-    receipt = next(m for m in messages[2:] if m["To"].addresses[0].username == "congdoan")
-    # An edit's receipt repeats the same private link: the edit token is kept server-side.
-    assert f"http://localhost{edit_path}" in receipt.get_body(("plain",)).get_content()
-
-
-def test_edit_changing_the_contact_address_confirms_to_both(flow_app, smtp_server):  # noqa: F811
-    client = flow_app.test_client()
-    confirmation = submit_form(client)
-    wait_for(2, smtp_server)
-    page = client.get(confirmation).text
-    started = client.post(confirmation, data={"csrf_token": re.search(TOKEN_RE, page)[1]})
-    form_page = client.get(started.headers["Location"]).text
-    draft = re.search(r'id="draft" name="draft" type="hidden" value="([^"]+)"', form_page)[1]
-
-    submit_form(client, draft=draft, contact_email="vanphong@binhminh.vn")
-
-    messages = wait_for(4, smtp_server)
-    receipt = next(m for m in messages[2:] if subject_of(m).startswith("Đã nhận bản sửa"))
-    assert [a.addr_spec for a in receipt["To"].addresses] == ["vanphong@binhminh.vn"]
-    assert [a.addr_spec for a in receipt["Cc"].addresses] == ["congdoan@binhminh.vn"]
-    received_by = sorted(
-        rcpt for _f, rcpts, _raw in smtp_server.handler.received[2:] for rcpt in rcpts
+    assert sorted((m.kind, m.version_number) for m in mails) == sorted(
+        [
+            (MailKind.OFFICE, 1),
+            (MailKind.CONFIRMATION, 1),
+            (MailKind.OFFICE, 2),
+            (MailKind.CONFIRMATION, 2),
+        ]
     )
-    assert received_by == [
-        "congdoan@binhminh.vn",
-        "hoanghaldld206@gmail.com",
-        "vanphong@binhminh.vn",
-    ]

@@ -31,6 +31,7 @@ from test_browser import (
     fill_row,
     fill_submitter,
     give_consent,
+    open_dossier,
 )
 from web_client import serve
 
@@ -43,9 +44,8 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 OFFICE_USER = "quan1"
 OFFICE_PASSWORD = "mật-khẩu-đủ-dài-2020"
-INDIVIDUAL = f"/{PLAN}/cap-thanh-pho/ca-nhan"
-COLLECTIVE = f"/{PLAN}/cap-quan/tap-the"
-NO_DEADLINE = "/ldld-long-bien-32-kh-2023/khen-thuong-dot-thi-dua-cao-diem/ca-nhan"
+CITY_CALL = f"/{PLAN}/cap-thanh-pho/"
+NO_DEADLINE = "/ldld-long-bien-32-kh-2023/khen-thuong-dot-thi-dua-cao-diem/"
 OFFICE_CAMPAIGN = f"/van-phong/dot/{PLAN}/cap-thanh-pho/"
 DOSSIER = "DPHONE23"  # a unit's dossier sent once, with two nominees
 DOSSIER_UNIT = "Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh"
@@ -53,11 +53,26 @@ DOSSIER_UNIT = "Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh"
 
 @dataclass(frozen=True)
 class Site:
-    base: str  # the app with one nomination sent, one draft at its preview, an office account
+    base: str  # the app: a dossier with one nominee, sent; a draft at its preview; an office
     limited: str  # the same app allowing one preview per hour (to reach the 429 page)
+    late: str  # the same database after the city call's deadline (the dossier read-only)
     preview: str  # path of a draft's preview
-    edit: str  # path of the sent nomination's private link
-    reference: str
+    dossier: str  # path of the city dossier's private link (/ho-so/<token>/)
+    district: str  # path of a dossier for the district call (individuals and collectives)
+    limited_dossier: str  # path of a dossier in the limited app
+    reference: str  # the nominee's reference
+
+    @property
+    def nominee(self) -> str:
+        return f"{self.dossier}nguoi/{self.reference}"
+
+    @property
+    def individual(self) -> str:
+        return f"{self.dossier}them/ca-nhan"
+
+    @property
+    def collective(self) -> str:
+        return f"{self.district}them/tap-the"
 
 
 # --- how a phone reaches each page ---------------------------------------------------
@@ -71,16 +86,24 @@ def go_site(attribute: str, suffix: str = "") -> Callable[[Page, Site], None]:
     return lambda page, site: page.goto(site.base + getattr(site, attribute) + suffix)
 
 
-def refused_form(path: str) -> Callable[[Page, Site], None]:
+def refused_form(attribute: str, button: str = "Xem trước bản in") -> Callable[[Page, Site], None]:
     """The form sent empty: every field's message on the page."""
 
     def reach(page: Page, site: Site) -> None:
-        page.goto(site.base + path)
-        page.get_by_role("button", name="Xem trước bản in").click()
+        page.goto(site.base + getattr(site, attribute))
+        page.get_by_role("button", name=button).click()
         expect(page.locator(".problems")).to_be_visible()
         assert page.locator(".field .error").count() > 5
 
     return reach
+
+
+def refused_unit(page: Page, site: Site) -> None:
+    """The unit's form sent empty on the call's page."""
+    page.goto(site.base + CITY_CALL)
+    page.get_by_role("button", name="Mở hồ sơ").click()
+    expect(page.locator(".problems")).to_be_visible()
+    assert page.locator(".field .error").count() > 5
 
 
 def post(page: Page, url: str, fields: list[tuple[str, str]]) -> None:
@@ -108,20 +131,34 @@ def post(page: Page, url: str, fields: list[tuple[str, str]]) -> None:
 
 
 def bad_request(page: Page, site: Site) -> None:
-    """The private link's edit button posted without its CSRF token: 400."""
-    page.goto(site.base + site.edit)
-    post(page, site.base + site.edit, [])
+    """The withdrawal button posted without its CSRF token: 400."""
+    page.goto(site.base + site.nominee + "/du-lieu")
+    post(page, site.base + site.nominee + "/rut-dong-y", [])
     expect(page.get_by_role("heading", name="Yêu cầu không hợp lệ")).to_be_visible()
 
 
 def too_many_fields(page: Page, site: Site) -> None:
-    page.goto(site.base + INDIVIDUAL)
-    post(page, site.base + INDIVIDUAL, [(f"o{n}", "x") for n in range(1200)])
+    page.goto(site.base + site.individual)
+    post(page, site.base + site.individual, [(f"o{n}", "x") for n in range(1200)])
     expect(page.get_by_role("heading", name="Dữ liệu quá lớn")).to_be_visible()
 
 
+def refused_unit_details(page: Page, site: Site) -> None:
+    page.goto(site.base + site.dossier + "don-vi")
+    for label in ("Tên công đoàn cơ sở", "Người ký tờ trình (họ và tên)", "Số điện thoại"):
+        page.get_by_label(label, exact=True).fill("")
+    page.get_by_role("button", name="Lưu thông tin đơn vị").click()
+    expect(page.locator(".field .error")).to_have_count(3)
+
+
+def closed_form(page: Page, site: Site) -> None:
+    """The dossier's nominee form after the deadline: why it is closed, the dossier readable."""
+    page.goto(site.late + site.individual)
+    expect(page.get_by_role("link", name="Xem hồ sơ (chỉ đọc)")).to_be_visible()
+
+
 def too_many_previews(page: Page, site: Site) -> None:
-    page.goto(site.limited + INDIVIDUAL)
+    page.goto(site.limited + site.limited_dossier + "them/ca-nhan")
     page.get_by_role("button", name="Xem trước bản in").click()  # the one allowed
     page.get_by_role("button", name="Xem trước bản in").click()
     expect(page.get_by_role("heading", name="Gửi quá nhiều lần")).to_be_visible()
@@ -170,16 +207,25 @@ def log_in(page: Page, base: str, password: str = OFFICE_PASSWORD) -> None:
 # name: (the page template it shows, how a phone reaches it). One line per page.
 PAGES: dict[str, tuple[str, Callable[[Page, Site], None]]] = {
     "start": ("index.html", go("/")),
-    "individual form": ("form.html", go(INDIVIDUAL)),
-    "individual form refused": ("form.html", refused_form(INDIVIDUAL)),
-    "collective form": ("form.html", go(COLLECTIVE)),
-    "collective form refused": ("form.html", refused_form(COLLECTIVE)),
+    "call": ("dossiers/start.html", go(CITY_CALL)),
+    "call, unit refused": ("dossiers/start.html", refused_unit),
+    "call without deadline": ("dossiers/start.html", go(NO_DEADLINE)),
+    "dossier": ("dossiers/dossier.html", go_site("dossier")),
+    "dossier after the deadline": (
+        "dossiers/dossier.html",
+        lambda p, s: p.goto(s.late + s.dossier),
+    ),
+    "unit details": ("dossiers/unit.html", go_site("dossier", "don-vi")),
+    "unit details refused": ("dossiers/unit.html", refused_unit_details),
+    "individual form": ("form.html", go_site("individual")),
+    "individual form refused": ("form.html", refused_form("individual")),
+    "collective form": ("form.html", go_site("collective")),
+    "collective form refused": ("form.html", refused_form("collective")),
     "preview": ("preview.html", go_site("preview")),
     "preview at full size": ("preview.html", full_size_preview),
-    "confirmation": ("confirmation.html", go_site("edit")),
-    "my data": ("privacy/my_data.html", go_site("edit", "/du-lieu")),
+    "my data": ("privacy/my_data.html", go_site("nominee", "/du-lieu")),
     "privacy notice": ("privacy/notice.html", go(f"/{PLAN}/cap-thanh-pho/bao-ve-du-lieu-ca-nhan")),
-    "call without deadline": ("closed.html", go(NO_DEADLINE)),
+    "closed": ("closed.html", closed_form),
     "404": ("message.html", go("/khong-co-trang-nay")),
     "400": ("message.html", bad_request),
     "413": ("message.html", too_many_fields),
@@ -240,13 +286,12 @@ def open_page(browser, viewport: dict[str, int], *, bypass_csp: bool = False) ->
 LONG_EMAIL = "ban-thi-dua-khen-thuong.cong-doan-co-so@cong-ty-tnhh-co-khi-binh-minh.com.vn"
 
 
-def fill_nomination(page: Page, base: str) -> None:
-    page.goto(base + INDIVIDUAL)
+def fill_nomination(page: Page, base: str, dossier: str) -> None:
+    page.goto(base + dossier + "them/ca-nhan")
     fill_person(page)
     for index, row in enumerate(INITIATIVES):
         fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
     fill_submitter(page)
-    page.get_by_label("Email", exact=True).fill(LONG_EMAIL)
     give_consent(page, SENSITIVE)
     page.get_by_role("button", name="Xem trước bản in").click()
     expect(page.get_by_role("heading", name="Xem trước bản tóm tắt thành tích")).to_be_visible()
@@ -254,23 +299,29 @@ def fill_nomination(page: Page, base: str) -> None:
 
 @pytest.fixture(scope="module")
 def site(browser, tmp_path_factory):
-    app = browser_app(tmp_path_factory.mktemp("phone"))
+    folder = tmp_path_factory.mktemp("phone")
+    app = browser_app(folder)
     runner = app.test_cli_runner()
     account = [OFFICE_USER, "--name", "Hoàng Thị Hà", "--password", OFFICE_PASSWORD]
     created = runner.invoke(create_user_command, [*account, "--issuer", "ldld-quan-1"])
     assert created.exit_code == 0, created.output
     assert runner.invoke(args=["office", "set-admin", OFFICE_USER]).exit_code == 0
     limited = browser_app(tmp_path_factory.mktemp("limited"), RATE_LIMIT_PREVIEWS=1)
-    with serve(app) as base, serve(limited) as limited_base:
+    # The same database after the city call's deadline (16:00, 14 February 2020).
+    late = browser_app(folder, NOW="2020-02-14T16:00:00+07:00")
+    with serve(app) as base, serve(limited) as limited_base, serve(late) as late_base:
         page = open_page(browser, PHONE)
-        # One nomination sent, filled on the phone; then a request about its data and
-        # the office reading it (the requests page and the access log have rows).
-        fill_nomination(page, base)
-        page.get_by_role("button", name="Gửi hồ sơ").click()
-        expect(page.get_by_role("heading", name="Đã nhận hồ sơ")).to_be_visible()
-        edit = page.url.removeprefix(base)
-        reference = page.locator(".reference").inner_text()
-        page.goto(base + edit + "/du-lieu")
+        # A dossier whose contact address is long (pages must wrap it), one nominee saved,
+        # filled on the phone; then a request about its data and the office reading it (the
+        # requests page and the access log have rows).
+        dossier = open_dossier(page, base, "cap-thanh-pho", Email=LONG_EMAIL).removeprefix(base)
+        fill_nomination(page, base, dossier)
+        page.get_by_role("button", name="Lưu vào hồ sơ").click()
+        expect(page.get_by_role("heading", name=re.compile("^Hồ sơ của "))).to_be_visible()
+        reference = page.locator(".nominee-table tbody tr").get_attribute("id")[len("nguoi-") :]
+        page.get_by_role("button", name="Gửi hồ sơ").click()  # the office has a dossier
+        expect(page.locator(".sendings")).to_be_visible()
+        page.goto(f"{base}{dossier}nguoi/{reference}/du-lieu")
         page.get_by_role("button", name="Yêu cầu xóa dữ liệu").click()
         expect(page.get_by_text("Đã gửi yêu cầu xóa")).to_be_visible()
         log_in(page, base)
@@ -284,11 +335,18 @@ def site(browser, tmp_path_factory):
             [("NPHONE23", "Nguyễn Thị Lan Hương"), ("NPHONE34", "Lê Văn Tám")],
             dt.datetime(2020, 2, 9, 2, tzinfo=dt.UTC),
         )
-        # A second nomination left at its preview.
-        fill_nomination(page, base)
+        # A second nominee left at its preview; a dossier of the district call; one in the
+        # app that allows one preview an hour.
+        fill_nomination(page, base, dossier)
         preview = page.url.removeprefix(base)
+        district = open_dossier(page, base, "cap-quan").removeprefix(base)
+        limited_dossier = open_dossier(page, limited_base, "cap-thanh-pho").removeprefix(
+            limited_base
+        )
         page.context.close()
-        yield Site(base, limited_base, preview, edit, reference)
+        yield Site(
+            base, limited_base, late_base, preview, dossier, district, limited_dossier, reference
+        )
 
 
 # --- checks ---------------------------------------------------------------------------
@@ -430,7 +488,7 @@ def test_phone_test_covers_every_page_template():
         str(p.relative_to(templates))
         for p in templates.rglob("*.html")
         if not p.name.startswith("_")
-        and p.parts[-2] not in ("mail", "summary", "dossier_documents")
+        and p.parts[-2] not in ("mail", "summary", "dossier_documents")  # printed, not pages
         and p.name not in ("base.html", "layout.html")
     }
     covered = {template for template, _ in PAGES.values()}

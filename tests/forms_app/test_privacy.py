@@ -13,6 +13,7 @@ import re
 import zipfile
 
 import pytest
+from form_data import add_nominee, individual_fields, open_dossier
 from mail_fixtures import PLAN, run_pass, submit_with_mails
 from openpyxl import load_workbook
 from photo_samples import phone_photo
@@ -28,6 +29,8 @@ from forms_app.privacy import operations as privacy_operations
 from forms_app.privacy.redact import redact
 from forms_app.store.models import (
     AccessLogEntry,
+    Dossier,
+    DossierSending,
     Draft,
     Nomination,
     NominationVersion,
@@ -191,6 +194,7 @@ def test_purge_removes_what_expired_with_its_files_and_mails_and_is_idempotent(m
     assert output == [
         "Bản nháp đã xóa: 1",
         "Hồ sơ đã xóa: 1 (OLDAAA22)",
+        "Hồ sơ của đơn vị (tờ trình, danh sách) đã xóa: 0",
         "Phiên bản hồ sơ đã xóa: 1",
         "Tệp đã xóa: 3",
         "Thư trong hàng đợi đã xóa: 2",
@@ -216,6 +220,30 @@ def test_purge_removes_what_expired_with_its_files_and_mails_and_is_idempotent(m
     # A year later the nomination whose plan is gone goes too, by its stored deadline.
     later = make_app(NOW="2023-02-15T09:00:00+07:00", OUTBOX_SEND_AFTER_COMMIT=False)
     assert purge(later)[1] == "Hồ sơ đã xóa: 1 (GONECC44)"
+
+
+def test_purge_removes_a_units_dossier_with_its_nominees(make_app):
+    app = make_app(OUTBOX_SEND_AFTER_COMMIT=False)
+    client = app.test_client()
+    token = open_dossier(client)
+    submit_ok(client)  # a dossier of its own, with one nominee
+    add_nominee(client, token, individual_fields(), photo=PHOTO)
+    with db(app) as session:
+        references = sorted(session.scalars(select(Dossier.reference)))
+        nominees = sorted(session.scalars(select(Nomination.reference)))
+        assert session.scalar(select(func.count()).select_from(Draft)) == 2  # saved pointers
+    assert (len(references), len(nominees)) == (2, 2)
+    late = make_app(NOW=AFTER_24_MONTHS, OUTBOX_SEND_AFTER_COMMIT=False)
+    output = purge(late)
+    assert output[1:3] == [
+        f"Hồ sơ đã xóa: 2 ({', '.join(nominees)})",
+        f"Hồ sơ của đơn vị (tờ trình, danh sách) đã xóa: 2 ({', '.join(references)})",
+    ]
+    assert counts(late)["nomination"] == 0
+    with db(late) as session:
+        assert session.scalar(select(func.count()).select_from(Dossier)) == 0
+        assert session.scalar(select(func.count()).select_from(Draft)) == 0
+    assert client.get(f"/ho-so/{token}/").status_code == 404
 
 
 def test_purge_waits_for_the_configured_time(make_app):
@@ -267,11 +295,19 @@ def test_nothing_personal_in_the_logs(make_app, caplog):
     client = app.test_client()
     caplog.set_level("DEBUG")
     submit_ok(client)
+    submit_with_mails(app, "LOGAAA22", "Phạm Thị Hoa")
     run_pass(app)  # nothing listens on port 9: retried, and logged
     purge(app)
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "will be retried" in logged
-    for personal in ("Nguyễn Thị Lan Hương", "Trần Văn Đức", "binhminh.vn", "0909 123 456"):
+    for personal in (
+        "Nguyễn Thị Lan Hương",
+        "Trần Văn Đức",
+        "binhminh.vn",
+        "0909 123 456",
+        "Phạm Thị Hoa",
+        "hoa@congty.test",
+    ):
         assert personal not in logged
 
 
@@ -281,7 +317,7 @@ def test_addresses_are_redacted_from_smtp_replies():
     )
 
 
-# --- 3. a person's rights through the edit link ----------------------------------------
+# --- 3. a person's rights through the dossier's link, per nominee ----------------------
 
 OFFICE_ADDRESS = "hoanghaldld206@gmail.com"
 
@@ -291,16 +327,22 @@ def csrf_of(client, path: str) -> str:
 
 
 def sent_nomination(make_app, **config):
+    """(app, client, the nominee's path under its dossier: /ho-so/<token>/nguoi/<ref>)."""
     app = make_app(MAIL_BACKEND="file", OUTBOX_SEND_AFTER_COMMIT=False, **config)
     client = app.test_client()
-    edit_path = submit_ok(client)
-    return app, client, edit_path
+    dossier = submit_ok(client)
+    reference = only_nomination(app).reference
+    return app, client, f"{dossier}nguoi/{reference}"
+
+
+def dossier_of(edit_path: str) -> str:
+    return edit_path.split("nguoi/")[0]
 
 
 def test_right_to_see_everything_stored(make_app):
     _app, client, edit_path = sent_nomination(make_app)
-    confirmation = page_text(client.get(edit_path))
-    assert f'href="{edit_path}/du-lieu"' in confirmation
+    dossier = page_text(client.get(dossier_of(edit_path)))
+    assert f'href="{edit_path}/du-lieu"' in dossier
     text = page_text(client.get(edit_path + "/du-lieu"))
     for shown in (
         "<tr><th>Người (tập thể) được đề nghị</th><td>Nguyễn Thị Lan Hương</td></tr>",
@@ -312,7 +354,7 @@ def test_right_to_see_everything_stored(make_app):
         '<tr><th>Dân tộc</th><td class="lines">Kinh</td></tr>',
         'Sáng kiến 2</th><td class="lines">Tên sáng kiến: Băng tải tự động; '
         "Năm công nhận: 2017; Cấp công nhận: Cấp cơ sở; Giá trị làm lợi (đồng): 30000000",
-        "Hồ sơ gửi văn phòng: “Hồ sơ đề nghị khen thưởng",
+        '<strong class="status">Chưa gửi</strong>',
     ):
         assert shown in text, shown
 
@@ -336,7 +378,7 @@ def test_right_to_download_everything_as_json_and_the_pdf(make_app):
     assert version["data"]["full_name"] == "Nguyễn Thị Lan Hương"
     assert version["consent"]["processing"] is True
     assert sorted(f["kind"] for f in version["files"]) == ["docx", "pdf", "photo"]
-    assert sorted(m["kind"] for m in data["mails"]) == ["confirmation", "office"]
+    assert data["mails"] == []  # saved into the dossier; nothing is mailed until it is sent
     pdf = client.get(edit_path + "/tom-tat.pdf")
     pdf_sha = next(f["sha256"] for f in version["files"] if f["kind"] == "pdf")
     assert hashlib.sha256(pdf.data).hexdigest() == pdf_sha
@@ -345,7 +387,8 @@ def test_right_to_download_everything_as_json_and_the_pdf(make_app):
 
 def test_right_to_correct_through_the_edit_flow(make_app):
     _app, client, edit_path = sent_nomination(make_app)
-    started = client.post(edit_path, data={"csrf_token": csrf_of(client, edit_path)})
+    token = csrf_of(client, edit_path + "/du-lieu")
+    started = client.post(edit_path + "/sua", data={"csrf_token": token})
     form_page = page_text(client.get(started.headers["Location"]))
     draft = re.search(r'id="draft" name="draft" type="hidden" value="([^"]+)"', form_page)[1]
     # The consent given before is ticked again in the edit (the person may untick it).
@@ -370,8 +413,10 @@ def test_right_to_withdraw_consent_withdraws_and_tells_the_office(make_app):
     page = page_text(client.get(response.headers["Location"]))
     reference = only_nomination(app).reference
     assert f"Đã rút lại sự đồng ý: hồ sơ {reference} đã được rút, văn phòng đã được báo." in page
-    assert '<strong class="status">Đã rút</strong>' in page
+    assert '<strong class="status">Đã rút lại sự đồng ý</strong>' in page
     assert only_nomination(app).status.value == "withdrawn"
+    with db(app) as session:
+        assert session.scalar(select(Dossier)).changed_since_sent is False  # never sent
     [mail] = office_mails(app, "withdrawal")
     assert mail.recipients == [OFFICE_ADDRESS]
     assert mail.subject == (
@@ -392,12 +437,15 @@ def test_right_to_withdraw_consent_withdraws_and_tells_the_office(make_app):
             "done",
             "người gửi hồ sơ",
         )
-    # No more edits, and a second withdrawal changes nothing.
-    confirmation = page_text(client.get(edit_path))
-    assert "Hồ sơ đã được rút (đã rút lại sự đồng ý); văn phòng đã được báo." in confirmation
-    assert "Sửa hồ sơ</button>" not in confirmation
+    # Out of the dossier's table, no more edits, and a second withdrawal changes nothing.
+    dossier = page_text(client.get(dossier_of(edit_path)))
+    assert f'<tr id="nguoi-{reference}">' not in dossier
+    assert f"Nguyễn Thị Lan Hương (mã {reference}) – Đã rút lại sự đồng ý" in dossier
+    assert "Sửa hồ sơ</button>" not in page_text(client.get(edit_path + "/du-lieu"))
     token = csrf_of(client, edit_path + "/du-lieu")
-    assert client.post(edit_path, data={"csrf_token": token}).status_code == 403
+    refused = client.post(edit_path + "/sua", data={"csrf_token": token})
+    assert refused.status_code == 403
+    assert problems(refused) == ["Người này đã rút lại sự đồng ý nên không sửa được nữa."]
     again = client.post(
         edit_path + "/rut-dong-y", data={"csrf_token": csrf_of(client, edit_path + "/du-lieu")}
     )
@@ -436,7 +484,7 @@ def test_right_to_deletion_the_office_deletes_with_one_click(make_app):
     assert "Xóa hồ sơ và đóng yêu cầu</button>" in listing
     done = office.post(answer, data={"csrf_token": csrf_of(office, "/van-phong/yeu-cau-du-lieu")})
     assert done.status_code == 303
-    outcome = f"Đã xóa hồ sơ {reference}: 1 phiên bản, 3 tệp, 3 thư."
+    outcome = f"Đã xóa hồ sơ {reference}: 1 phiên bản, 3 tệp, 1 thư."
     assert outcome in page_text(office.get(done.headers["Location"]))
     assert counts(app) | {"rate_event": 0} == {
         "nomination": 0,
@@ -454,8 +502,9 @@ def test_right_to_deletion_the_office_deletes_with_one_click(make_app):
             outcome,
             None,
         )
-    assert client.get(edit_path).status_code == 404
+    assert client.get(edit_path + "/tom-tat.pdf").status_code == 404
     assert client.get(edit_path + "/du-lieu").status_code == 404
+    assert reference not in page_text(client.get(dossier_of(edit_path)))
 
 
 def test_after_the_deadline_a_request_goes_to_the_office(make_app):
@@ -578,8 +627,18 @@ def test_every_office_route_showing_personal_data_writes_one_entry(logged_app):
 
 
 def test_answering_a_request_is_logged(logged_app):
+    # The fixture's nominee joins a dossier, whose link the person uses.
+    token = open_dossier(logged_app.test_client())
+    with db(logged_app) as session:
+        dossier_id = session.scalar(select(Dossier.id))
+        session.execute(
+            update(Nomination)
+            .where(Nomination.reference == REFERENCE)
+            .values(dossier_id=dossier_id)
+        )
+        session.commit()
     with logged_app.test_request_context():
-        privacy_operations.request_erasure(REFERENCE)  # the fixture's edit token is the reference
+        privacy_operations.request_erasure(token, REFERENCE)
     office = office_client(logged_app)
     with db(logged_app) as session:
         request_id = session.scalar(select(PrivacyRequest.id))
@@ -638,3 +697,33 @@ def test_the_office_sees_what_was_agreed(make_app):
     page = page_text(office.get(f"/van-phong/ho-so/{only_nomination(app).reference}"))
     assert "<tr><th>Công bố bản tóm tắt nếu được khen thưởng</th><td>Không</td></tr>" in page
     assert "<tr><th>Xử lý dữ liệu nhạy cảm (dân tộc)</th><td>Có</td></tr>" in page
+
+
+def test_my_data_lists_the_dossier_mails_that_carried_the_nominee(make_app):
+    app, client, edit_path = sent_nomination(make_app)
+    with db(app) as session:
+        nomination = session.scalars(select(Nomination)).one()
+        # A sending of the dossier that held this nominee, and one that no longer did.
+        for number, contents in ((1, [{"nomination_id": nomination.id, "version": 1}]), (2, [])):
+            session.add(
+                DossierSending(dossier_id=nomination.dossier_id, number=number, contents=contents)
+            )
+            session.add(
+                OutboxMail(
+                    dossier_id=nomination.dossier_id,
+                    version_number=number,
+                    kind="office",
+                    message_id=f"<lan-{number}@thidua.test>",
+                    sender="thidua@localhost",
+                    recipients=[OFFICE_ADDRESS],
+                    subject=f"Hồ sơ đề nghị khen thưởng – lần {number}",
+                    raw=b"",
+                    next_attempt_at=dt.datetime(2020, 2, 10, tzinfo=dt.UTC),
+                )
+            )
+        session.commit()
+    text = page_text(client.get(edit_path + "/du-lieu"))
+    assert "Hồ sơ gửi văn phòng: “Hồ sơ đề nghị khen thưởng – lần 1”" in text
+    assert "lần 2" not in text
+    data = json.loads(client.get(edit_path + "/du-lieu.json").get_data(as_text=True))
+    assert [m["subject"] for m in data["mails"]] == ["Hồ sơ đề nghị khen thưởng – lần 1"]

@@ -6,7 +6,15 @@ import io
 import re
 
 import pytest
-from form_data import INDIVIDUAL_URL, PLAN, csrf_token, individual_fields
+from form_data import (
+    CITY_CALL,
+    PLAN,
+    add_nominee,
+    csrf_token,
+    individual_fields,
+    nominee_url,
+    open_dossier,
+)
 from mail_fixtures import all_mails, submit_with_mails
 from photo_samples import phone_photo
 from sent_dossiers import store_sent_dossier
@@ -17,7 +25,7 @@ from forms_app.config import ConfigError
 from forms_app.office.cli import create_user_command
 
 PASSWORD = "mật-khẩu-đủ-dài-2020"
-REFERENCE = "Q1AAAA22"  # mail_fixtures stores the reference's hash as the edit token's
+REFERENCE = "Q1AAAA22"  # a nominee stored by mail_fixtures, for the office's pages
 CAMPAIGN = f"/van-phong/dot/{PLAN}/cap-thanh-pho/"
 NO_STORE = "no-store"
 
@@ -28,14 +36,13 @@ def directives(policy: str) -> dict[str, str]:
     return {name: value for name, _space, value in parts}
 
 
-def draft_with_photo(client) -> str:
-    """A real draft (with a processed photo) through the form: its token."""
-    fields = {**individual_fields(), "csrf_token": csrf_token(client, INDIVIDUAL_URL)}
+def draft_with_photo(client, dossier_token: str | None = None) -> str:
+    """A real draft (with a processed photo) through a dossier's form: its token."""
+    url = nominee_url(dossier_token or open_dossier(client))
+    fields = {**individual_fields(), "csrf_token": csrf_token(client, url)}
     files = {"photo": FileStorage(io.BytesIO(phone_photo()), filename="anh.jpg")}
     boundary, body = encode_multipart(MultiDict({**fields, **files}))
-    response = client.post(
-        INDIVIDUAL_URL, data=body, content_type=f"multipart/form-data; boundary={boundary}"
-    )
+    response = client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 303
     return re.fullmatch(r"/nhap/([^/]+)/", response.headers["Location"])[1]
 
@@ -68,29 +75,43 @@ def site(make_app):
     return app
 
 
-def requests_for_every_route(app, draft: str, mail_id: int) -> dict[str, list[tuple]]:
-    """(method, path, expected status) for each endpoint, with real arguments."""
+def requests_for_every_route(
+    app, draft: str, mail_id: int, dossier: str, nominee: str
+) -> dict[str, list[tuple]]:
+    """(method, path, expected status) for each endpoint, with real arguments; `dossier` is
+    a dossier's path (/ho-so/<token>/), `nominee` one of its nominees' (…/nguoi/<ref>)."""
     draft_base = f"/nhap/{draft}"
+    form = f"{dossier}them/ca-nhan"
     return {
         "static": [("GET", "/static/forms.css", 200), ("GET", "/static/office.css", 200)],
         "nominations.index": [("GET", "/", 200)],
-        "nominations.call_page": [("GET", f"/{PLAN}/cap-thanh-pho/", 302)],
-        "nominations.nomination_form": [
-            ("GET", INDIVIDUAL_URL, 200),
-            ("POST", INDIVIDUAL_URL, 400),  # no CSRF token
+        "dossiers.start": [("GET", CITY_CALL, 200), ("POST", CITY_CALL, 400)],  # no CSRF token
+        "dossiers.dossier_page": [("GET", dossier, 200)],
+        "dossiers.unit": [("GET", f"{dossier}don-vi", 200), ("POST", f"{dossier}don-vi", 400)],
+        "dossiers.edit": [("POST", f"{nominee}/sua", 400)],
+        "dossiers.remove": [("POST", f"{nominee}/bo", 400)],
+        "dossiers.move": [("POST", f"{nominee}/len", 400), ("POST", f"{nominee}/xuong", 400)],
+        "dossiers.nominee_file": [
+            ("GET", f"{nominee}/tom-tat.pdf", 200),
+            ("GET", f"{nominee}/tom-tat.docx", 200),
+            ("GET", f"{nominee}/anh.jpg", 200),
         ],
+        "dossiers.document": [
+            ("GET", f"{dossier}to-trinh.pdf", 200),
+            ("GET", f"{dossier}to-trinh.docx", 200),
+            ("GET", f"{dossier}danh-sach.xlsx", 200),
+        ],
+        "dossiers.signed_scan": [("GET", f"{dossier}to-trinh-da-ky.pdf", 404)],  # none uploaded
+        "dossiers.upload_scan": [("POST", f"{dossier}ban-ky", 400)],
+        "dossiers.remove_scan": [("POST", f"{dossier}ban-ky/xoa", 400)],
+        "dossiers.send": [("POST", f"{dossier}gui", 400)],
+        "nominations.nomination_form": [("GET", form, 200), ("POST", form, 400)],
         "nominations.preview": [("GET", f"{draft_base}/", 200)],
         "nominations.preview_page": [("GET", f"{draft_base}/trang", 200)],
         "nominations.preview_pdf": [("GET", f"{draft_base}/ban-xem-truoc.pdf", 200)],
         "nominations.draft_photo": [("GET", f"{draft_base}/anh.jpg", 200)],
         "nominations.asset": [("GET", "/tai-nguyen/fonts/LiberationSerif-Regular.ttf", 200)],
         "nominations.submit": [("POST", f"{draft_base}/gui", 400)],
-        "nominations.edit": [("GET", f"/sua/{REFERENCE}", 200), ("POST", f"/sua/{REFERENCE}", 400)],
-        "nominations.download": [
-            ("GET", f"/sua/{REFERENCE}/tom-tat.pdf", 200),
-            ("GET", f"/sua/{REFERENCE}/tom-tat.docx", 200),
-            ("GET", f"/sua/{REFERENCE}/anh.jpg", 200),
-        ],
         "office.login": [
             ("GET", "/van-phong/dang-nhap", 200),
             ("POST", "/van-phong/dang-nhap", 400),
@@ -120,11 +141,11 @@ def requests_for_every_route(app, draft: str, mail_id: int) -> dict[str, list[tu
         "office.access_log": [("GET", "/van-phong/nhat-ky-truy-cap", 404)],  # admins only
         "office.answer_privacy_request": [("POST", "/van-phong/yeu-cau-du-lieu/1/xu-ly", 400)],
         "privacy.notice": [("GET", f"/{PLAN}/cap-thanh-pho/bao-ve-du-lieu-ca-nhan", 200)],
-        "privacy.my_data": [("GET", f"/sua/{REFERENCE}/du-lieu", 200)],
-        "privacy.my_data_json": [("GET", f"/sua/{REFERENCE}/du-lieu.json", 200)],
-        "privacy.withdraw": [("POST", f"/sua/{REFERENCE}/rut-dong-y", 400)],
-        "privacy.erase": [("POST", f"/sua/{REFERENCE}/yeu-cau-xoa", 400)],
-        "privacy.send_request": [("POST", f"/sua/{REFERENCE}/yeu-cau", 400)],
+        "privacy.my_data": [("GET", f"{nominee}/du-lieu", 200)],
+        "privacy.my_data_json": [("GET", f"{nominee}/du-lieu.json", 200)],
+        "privacy.withdraw": [("POST", f"{nominee}/rut-dong-y", 400)],
+        "privacy.erase": [("POST", f"{nominee}/yeu-cau-xoa", 400)],
+        "privacy.send_request": [("POST", f"{nominee}/yeu-cau", 400)],
     }
 
 
@@ -154,10 +175,16 @@ def check_headers(response, endpoint: str) -> None:
 
 def test_every_route_sends_the_security_headers(site):
     public = site.test_client()
-    draft = draft_with_photo(public)
+    token = open_dossier(public)
+    page = add_nominee(public, token, individual_fields(), photo=phone_photo())
+    reference = re.search(r'<tr id="nguoi-([A-Z0-9]+)">', page.text)[1]
+    draft = draft_with_photo(public, token)
     office = site.test_client()
     log_in(office)
-    routes = requests_for_every_route(site, draft, all_mails(site)[0].id)
+    dossier = f"/ho-so/{token}/"
+    routes = requests_for_every_route(
+        site, draft, all_mails(site)[0].id, dossier, f"{dossier}nguoi/{reference}"
+    )
     assert set(routes) == {rule.endpoint for rule in site.url_map.iter_rules()}
 
     seen = []
@@ -177,7 +204,7 @@ def test_every_route_sends_the_security_headers(site):
         if endpoint.startswith("office."):
             for method, path, _status in calls:
                 check_headers(anonymous.open(path, method=method), endpoint)
-    for path, status in (("/khong-co-trang-nay", 404), ("/sua/khong-co", 404)):
+    for path, status in (("/khong-co-trang-nay", 404), ("/ho-so/khong-co/", 404)):
         response = public.get(path)
         assert response.status_code == status
         check_headers(response, None)
@@ -224,7 +251,7 @@ def session_cookie(response) -> str:
 
 
 def test_session_cookie_is_lax_not_secure_over_http(client):
-    cookie = session_cookie(client.get(INDIVIDUAL_URL))
+    cookie = session_cookie(client.get(CITY_CALL))
 
     assert "; HttpOnly" in cookie and "; SameSite=Lax" in cookie
     assert "Secure" not in cookie
@@ -235,7 +262,7 @@ def test_https_app_url_makes_the_cookie_secure_and_sends_hsts(make_app):
     app = make_app(APP_URL="https://hoso.congdoan.vn/")
     client = app.test_client()
 
-    response = client.get(INDIVIDUAL_URL, base_url="https://hoso.congdoan.vn")
+    response = client.get(CITY_CALL, base_url="https://hoso.congdoan.vn")
 
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "; Secure" in session_cookie(response)
@@ -243,7 +270,7 @@ def test_https_app_url_makes_the_cookie_secure_and_sends_hsts(make_app):
 
 
 def test_public_session_is_short_and_not_permanent(app, client):
-    response = client.get(INDIVIDUAL_URL)
+    response = client.get(CITY_CALL)
 
     assert app.permanent_session_lifetime.total_seconds() == 24 * 3600
     assert "Expires=" not in session_cookie(response)
