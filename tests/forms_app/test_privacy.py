@@ -23,6 +23,7 @@ from test_app import db, page_text, post_form, problems, submit_ok
 from test_office import create_user, login
 
 from forms_app.config import ConfigError
+from forms_app.dossiers.sending import send_dossier
 from forms_app.nominations.forms import IndividualForm
 from forms_app.privacy import access_log
 from forms_app.privacy import operations as privacy_operations
@@ -630,7 +631,8 @@ def test_answering_a_request_is_logged(logged_app):
     # The fixture's nominee joins a dossier, whose link the person uses.
     token = open_dossier(logged_app.test_client())
     with db(logged_app) as session:
-        dossier_id = session.scalar(select(Dossier.id))
+        # The dossier just opened: the newest (the fixture also holds a sent one).
+        dossier_id = session.scalar(select(Dossier.id).order_by(Dossier.id.desc()).limit(1))
         session.execute(
             update(Nomination)
             .where(Nomination.reference == REFERENCE)
@@ -692,9 +694,14 @@ def test_administrators_see_the_log_of_their_bodies(logged_app):
 
 
 def test_the_office_sees_what_was_agreed(make_app):
-    app, _client, _edit_path = sent_nomination(make_app)
+    app, _client, edit_path = sent_nomination(make_app)
     office = office_client(app)
-    page = page_text(office.get(f"/van-phong/ho-so/{only_nomination(app).reference}"))
+    path = f"/van-phong/ho-so/{only_nomination(app).reference}"
+    assert office.get(path).status_code == 404  # saved in the dossier, not sent: not received
+    token = dossier_of(edit_path).rstrip("/").rsplit("/", 1)[-1]
+    with app.test_request_context():
+        send_dossier(token, 0, "127.0.0.1", app.config["NOW"])
+    page = page_text(office.get(path))
     assert "<tr><th>Công bố bản tóm tắt nếu được khen thưởng</th><td>Không</td></tr>" in page
     assert "<tr><th>Xử lý dữ liệu nhạy cảm (dân tộc)</th><td>Có</td></tr>" in page
 
