@@ -23,17 +23,15 @@ from sitegen.text import normalise_email
 from sqlalchemy import select
 
 from ..campaigns import Campaign, describe_closure
+from ..content_types import DOCX_TYPE, XLSX_TYPE
 from ..errors import BadAction, NotFound
 from ..mail.notifications import ascii_filename
 from ..nominations.criteria import check_criteria
 from ..nominations.operations import (
-    DOCX_TYPE,
     RateLimited,
     copy_unit,
     ensure_open,
     find_call,
-    lock_dossier,
-    mark_changed,
     new_reference,
 )
 from ..nominations.summary import describe_page_use
@@ -42,10 +40,11 @@ from ..store.database import get_session
 from ..store.models import Dossier, Nomination, NominationStatus, utc_now
 from ..store.ratelimit import allow_action
 from . import access
+from .access import lock_dossier, mark_changed
 from .assemble import build_facts, listed_nominations
 from .documents import render_proposal_docx, render_proposal_pdf, render_roster_xlsx
 from .forms import UNIT_FIELDS
-from .sending import EMPTY_MESSAGE, XLSX_TYPE, DossierRefused
+from .sending import EMPTY_MESSAGE, DossierRefused
 
 log = logging.getLogger(__name__)
 
