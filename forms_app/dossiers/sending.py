@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +45,7 @@ from ..store.models import (
     DossierSending,
     Nomination,
     NominationStatus,
+    checksummed,
     utc_now,
 )
 from ..store.ratelimit import count_actions, record_action
@@ -245,9 +245,7 @@ def _record_sending(
                 kind=kind,
                 filename=filename,
                 content_type=content_type,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                content=content,
+                **checksummed(content),
             )
         )
     for nomination in prepared.nominations:

@@ -395,14 +395,7 @@ def queue_dossier_office_mail(
     )
     for item in attachments:
         _attach_file(message, item)
-    return queue_mail(
-        session,
-        message,
-        kind=MailKind.OFFICE,
-        version_number=sending.number,
-        dossier_id=sending.dossier_id,
-        now=now,
-    )
+    return _queue_for_sending(session, message, MailKind.OFFICE, sending, now)
 
 
 def queue_dossier_confirmation(
@@ -427,10 +420,21 @@ def queue_dossier_confirmation(
     )
     if proposal is not None:  # the Tờ trình to print, sign and stamp
         _attach_file(message, proposal)
+    return _queue_for_sending(session, message, MailKind.CONFIRMATION, sending, now)
+
+
+def _queue_for_sending(
+    session: Session,
+    message: EmailMessage,
+    kind: MailKind,
+    sending: DossierSending,
+    now: dt.datetime | None,
+) -> OutboxMail:
+    """A dossier's mail names the dossier and its sending's number."""
     return queue_mail(
         session,
         message,
-        kind=MailKind.CONFIRMATION,
+        kind=kind,
         version_number=sending.number,
         dossier_id=sending.dossier_id,
         now=now,

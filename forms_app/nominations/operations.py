@@ -21,7 +21,6 @@ parallel saves never collide.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from ..store.models import (
     NominationStatus,
     NominationVersion,
     StoredFile,
+    checksummed,
     utc_now,
 )
 from ..store.ratelimit import allow_action
@@ -536,9 +536,7 @@ def _stored(kind: FileKind, filename: str, content_type: str, content: bytes) ->
         kind=kind,
         filename=filename,
         content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
+        **checksummed(content),
     )
 
 

@@ -156,6 +156,17 @@ def add_nominee(page, base: str, call_key: str, subject_label: str) -> None:
     page.get_by_role("link", name=f"Thêm {subject_label}").click()
 
 
+def fill_and_preview(page) -> None:
+    """The whole individual form (three initiatives, the submitter, the sensitive data's
+    consent), then "Xem trước bản in"."""
+    fill_person(page)
+    for index, row in enumerate(INITIATIVES):
+        fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
+    fill_submitter(page)
+    give_consent(page, SENSITIVE)
+    page.get_by_role("button", name="Xem trước bản in").click()
+
+
 def fill_submitter(page) -> None:
     # The plan's conditions (seed 003 asks one of individuals): each box, by its question.
     for box in page.locator("fieldset:has(legend:text('Điều kiện của kế hoạch')) input").all():
@@ -478,12 +489,7 @@ def test_browser_double_click_on_save_adds_the_nominee_once(page, tmp_path):
     app.wsgi_app = gate
     with serve(app) as base:
         add_nominee(page, base, "cap-thanh-pho", "cá nhân")
-        fill_person(page)
-        for index, row in enumerate(INITIATIVES):
-            fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
-        fill_submitter(page)
-        give_consent(page, SENSITIVE)
-        page.get_by_role("button", name="Xem trước bản in").click()
+        fill_and_preview(page)
         save = page.get_by_role("button", name="Lưu vào hồ sơ")
         save.scroll_into_view_if_needed()
         box = save.bounding_box()

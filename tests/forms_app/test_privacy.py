@@ -616,8 +616,8 @@ def test_every_office_route_showing_personal_data_writes_one_entry(logged_app):
 def test_answering_a_request_is_logged(logged_app):
     # The fixture's nominee joins a dossier, whose link the person uses.
     token = open_dossier(logged_app.test_client())
-    with db(logged_app) as session:
-        dossier_id = session.scalar(select(Dossier.id))
+    with db(logged_app) as session:  # the dossier just opened (the fixture sent its own)
+        dossier_id = session.scalar(select(Dossier.id).order_by(Dossier.id.desc()).limit(1))
         session.execute(
             update(Nomination)
             .where(Nomination.reference == REFERENCE)
