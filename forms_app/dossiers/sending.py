@@ -283,7 +283,7 @@ def _submission_refused() -> RateLimited:
 def upload_scan(token: str, upload: Any, now: dt.datetime) -> None:
     """Check the uploaded signed Tờ trình and keep it (as a clean PDF) with the dossier."""
     session = get_session()
-    dossier = _open_for_change(session, token, now)
+    dossier, _ = open_for_change(session, token, now)
     filename = notifications.one_line(getattr(upload, "filename", None) or "", 120)
     # The whole request is already bounded by MAX_CONTENT_LENGTH.
     data = upload.stream.read() if upload is not None and filename else b""
@@ -298,7 +298,7 @@ def upload_scan(token: str, upload: Any, now: dt.datetime) -> None:
 
 def remove_scan(token: str, now: dt.datetime) -> None:
     session = get_session()
-    dossier = _open_for_change(session, token, now)
+    dossier, _ = open_for_change(session, token, now)
     if dossier.scan is None:
         return
     dossier.scan, dossier.scan_content_type = None, None
@@ -306,11 +306,12 @@ def remove_scan(token: str, now: dt.datetime) -> None:
     session.commit()
 
 
-def _open_for_change(session: Session, token: str, now: dt.datetime) -> Dossier:
+def open_for_change(session: Session, token: str, now: dt.datetime) -> tuple[Dossier, Campaign]:
     """The dossier, locked and read fresh (a sending in progress is waited for and its
-    revision seen), if its call still takes changes."""
+    revision seen), and its call, if the call still takes changes; Closed otherwise."""
     dossier = find_dossier(session, token)
     if dossier is None:
         raise NotFound(token)
-    ensure_open(find_call(dossier.plan_slug, dossier.call_key), now)
-    return lock_dossier(session, dossier.id, utc_now())
+    campaign = find_call(dossier.plan_slug, dossier.call_key)
+    ensure_open(campaign, now, token)
+    return lock_dossier(session, dossier.id, utc_now()), campaign
