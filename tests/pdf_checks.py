@@ -6,6 +6,14 @@ import io
 
 from pypdf import PdfReader
 
+# The shipped font family, every style embedded: what every generated document must use.
+DOCUMENT_FONTS = {
+    "Document-Serif": True,
+    "Document-Serif-Bold": True,
+    "Document-Serif-Italic": True,
+    "Document-Serif-Bold-Italic": True,
+}
+
 
 def read_pdf(data: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(data))

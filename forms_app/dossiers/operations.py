@@ -23,17 +23,15 @@ from sitegen.text import normalise_email
 from sqlalchemy import select
 
 from ..campaigns import Campaign, describe_closure
+from ..content_types import DOCX_TYPE, XLSX_TYPE
 from ..errors import BadAction, NotFound
 from ..mail.notifications import ascii_filename
 from ..nominations.criteria import check_criteria
 from ..nominations.operations import (
-    DOCX_TYPE,
     RateLimited,
     copy_unit,
     ensure_open,
     find_call,
-    lock_dossier,
-    mark_changed,
     new_reference,
 )
 from ..nominations.summary import describe_page_use
@@ -42,10 +40,11 @@ from ..store.database import get_session
 from ..store.models import Dossier, Nomination, NominationStatus, utc_now
 from ..store.ratelimit import allow_action
 from . import access
+from .access import mark_changed
 from .assemble import build_facts, listed_nominations
 from .documents import render_proposal_docx, render_proposal_pdf, render_roster_xlsx
 from .forms import UNIT_FIELDS
-from .sending import EMPTY_MESSAGE, XLSX_TYPE, DossierRefused
+from .sending import EMPTY_MESSAGE, DossierRefused, open_for_change
 
 log = logging.getLogger(__name__)
 
@@ -174,19 +173,10 @@ def _row(campaign: Campaign, nomination: Nomination, number: int, count: int) ->
 # --- changes -------------------------------------------------------------------------
 
 
-def _open_for_change(token: str, now: dt.datetime) -> tuple[Dossier, Campaign]:
-    """The dossier, locked, if its call still takes changes; Closed otherwise."""
-    session = get_session()
-    dossier = _dossier(token)
-    campaign = find_call(dossier.plan_slug, dossier.call_key)
-    ensure_open(campaign, now, token)
-    return lock_dossier(session, dossier.id, utc_now()), campaign
-
-
 def update_unit(token: str, unit: dict[str, Any], now: dt.datetime) -> None:
     """New details of the unit; its nominees carry them too (the office lists by union)."""
     session = get_session()
-    dossier, _ = _open_for_change(token, now)
+    dossier, _ = open_for_change(session, token, now)
     before = {key: getattr(dossier, key) for key in UNIT_FIELDS}
     _set_unit(dossier, unit)
     if before != {key: getattr(dossier, key) for key in UNIT_FIELDS}:
@@ -221,7 +211,7 @@ def remove_nominee(token: str, reference: str, now: dt.datetime) -> str:
     """Take a nominee out: deleted with its files if it was never sent, else kept as
     REMOVED (the record of what the office received). Returns its name."""
     session = get_session()
-    dossier, _ = _open_for_change(token, now)
+    dossier, _ = open_for_change(session, token, now)
     nomination = _nominee(session, dossier, reference)
     name = nomination.nominee_name
     if _was_sent(dossier, nomination):
@@ -240,7 +230,7 @@ def move_nominee(token: str, reference: str, direction: str, now: dt.datetime) -
     if direction not in ("len", "xuong"):
         raise BadAction(direction)
     session = get_session()
-    dossier, _ = _open_for_change(token, now)
+    dossier, _ = open_for_change(session, token, now)
     session.refresh(dossier, ["nominations"])
     listed = listed_nominations(dossier)
     index = next((i for i, n in enumerate(listed) if n.reference == reference), None)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -30,10 +29,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..campaigns import Campaign
+from ..content_types import DOCX_TYPE, XLSX_TYPE
 from ..errors import BadAction, NotFound
 from ..mail import notifications
 from ..nominations.operations import (
-    DOCX_TYPE,
     RateLimited,
     ensure_open,
     find_call,
@@ -46,11 +45,12 @@ from ..store.models import (
     DossierSending,
     Nomination,
     NominationStatus,
+    checksummed,
     utc_now,
 )
 from ..store.ratelimit import count_actions, record_action
 from . import assemble, quotas
-from .access import find_dossier
+from .access import find_dossier, lock_dossier, mark_changed
 from .documents import render_proposal_docx, render_proposal_pdf, render_roster_xlsx
 from .facts import DossierFacts
 from .scan import CONTENT_TYPE as SCAN_CONTENT_TYPE
@@ -58,7 +58,6 @@ from .scan import ScanError, check_scan
 
 log = logging.getLogger(__name__)
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EMPTY_MESSAGE = (
     "Hồ sơ chưa có cá nhân hoặc tập thể nào; hãy thêm ít nhất một người hoặc tập thể "
     "được đề nghị trước khi gửi."
@@ -246,9 +245,7 @@ def _record_sending(
                 kind=kind,
                 filename=filename,
                 content_type=content_type,
-                size=len(content),
-                sha256=hashlib.sha256(content).hexdigest(),
-                content=content,
+                **checksummed(content),
             )
         )
     for nomination in prepared.nominations:
@@ -286,7 +283,7 @@ def _submission_refused() -> RateLimited:
 def upload_scan(token: str, upload: Any, now: dt.datetime) -> None:
     """Check the uploaded signed Tờ trình and keep it (as a clean PDF) with the dossier."""
     session = get_session()
-    dossier = _open_for_change(session, token, now)
+    dossier, _ = open_for_change(session, token, now)
     filename = notifications.one_line(getattr(upload, "filename", None) or "", 120)
     # The whole request is already bounded by MAX_CONTENT_LENGTH.
     data = upload.stream.read() if upload is not None and filename else b""
@@ -294,41 +291,27 @@ def upload_scan(token: str, upload: Any, now: dt.datetime) -> None:
         clean = check_scan(data, filename, max_bytes=current_app.config["MAX_SCAN_BYTES"])
     except ScanError as error:
         raise DossierRefused(str(error)) from None
-    _change(session, dossier, scan=clean, scan_content_type=SCAN_CONTENT_TYPE)
+    dossier.scan, dossier.scan_content_type = clean, SCAN_CONTENT_TYPE
+    mark_changed(dossier)
     session.commit()
 
 
 def remove_scan(token: str, now: dt.datetime) -> None:
     session = get_session()
-    dossier = _open_for_change(session, token, now)
+    dossier, _ = open_for_change(session, token, now)
     if dossier.scan is None:
         return
-    _change(session, dossier, scan=None, scan_content_type=None)
+    dossier.scan, dossier.scan_content_type = None, None
+    mark_changed(dossier)
     session.commit()
 
 
-def _open_for_change(session: Session, token: str, now: dt.datetime) -> Dossier:
+def open_for_change(session: Session, token: str, now: dt.datetime) -> tuple[Dossier, Campaign]:
+    """The dossier, locked and read fresh (a sending in progress is waited for and its
+    revision seen), and its call, if the call still takes changes; Closed otherwise."""
     dossier = find_dossier(session, token)
     if dossier is None:
         raise NotFound(token)
-    ensure_open(find_call(dossier.plan_slug, dossier.call_key), now)
-    return dossier
-
-
-def _change(session: Session, dossier: Dossier, **values: Any) -> None:
-    """Change the dossier's row; after a sending, the office must receive it again."""
-    values["updated_at"] = utc_now()
-    # Written through the row (not the loaded object) so a sending in progress is waited for
-    # and its revision seen: a change after it marks the dossier as changed since sent.
-    session.execute(
-        update(Dossier)
-        .where(Dossier.id == dossier.id)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(Dossier)
-        .where(Dossier.id == dossier.id, Dossier.revision >= 1)
-        .values(changed_since_sent=True)
-        .execution_options(synchronize_session=False)
-    )
+    campaign = find_call(dossier.plan_slug, dossier.call_key)
+    ensure_open(campaign, now, token)
+    return lock_dossier(session, dossier.id, utc_now()), campaign

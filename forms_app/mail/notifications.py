@@ -6,13 +6,12 @@ plan names, the unit, the plan (and call), the number of nominees, "bản sửa
 (`dossiers.packaging.sending_files`, the list the office's ZIP uses too),
 split into numbered mails "(phần 1/2)" above MAIL_ATTACHMENT_LIMIT; to the
 unit, a confirmation of what was sent, what the plan asks on paper, where,
-by when, and its private link. A single nomination's mails (the summary to
-the office, the submitter's confirmation), and to the office a person's
-withdrawal of consent and a person's request about their data (with its due
-date). Files travel under ASCII names. Each mail is a text + HTML template
-pair in templates/mail/ (HTML autoescaped). It must not send anything or
-open a transaction: the queue_* functions add rows to the caller's session
-and the caller commits them with what the mails are about.
+by when, and its private link. And to the office a person's withdrawal of
+consent and a person's request about their data (with its due date). Files
+travel under ASCII names. Each mail is a text + HTML template pair in
+templates/mail/ (HTML autoescaped). It must not send anything or open a
+transaction: the queue_* functions add rows to the caller's session and the
+caller commits them with what the mails are about.
 """
 
 from __future__ import annotations
@@ -32,20 +31,17 @@ from sitegen.models import Subject
 from sitegen.pages import plan_label
 from sqlalchemy.orm import Session
 
-from ..campaigns import Campaign, find_campaign, get_content
+from ..campaigns import Campaign
 from ..dossiers.facts import DossierFacts, Nominee, Unit
 from ..dossiers.packaging import Attachment, sending_files
 from ..nominations.photos import megabytes
 from ..store.models import (
     DossierFileKind,
     DossierSending,
-    FileKind,
     MailKind,
     Nomination,
-    NominationVersion,
     OutboxMail,
     PrivacyRequest,
-    StoredFile,
 )
 from .outbox import queue_mail
 
@@ -72,77 +68,9 @@ def one_line(text: str, limit: int = 200) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-@dataclass(frozen=True)
-class Facts:
-    """Everything both mails state about one version of a nomination."""
-
-    reference: str
-    version: int
-    edited: bool
-    subject_label: str
-    nominee: str
-    category: str
-    award: str
-    unit: str
-    union_name: str
-    contact_name: str
-    contact_email: str
-    contact_phone: str
-    plan_label: str
-    plan_title: str
-    call_title: str
-    issuer_name: str
-    office_name: str
-    office_email: str | None
-    deadline: str | None
-    submitted_at: str
-    edit_url: str | None
-    attachments: tuple[str, ...]
-
-
 def office_address(campaign: Campaign) -> str | None:
     """Where dossiers go: the call's email, else the issuing body's."""
     return campaign.call.email or campaign.plan.issuer.email
-
-
-def collect_facts(
-    campaign: Campaign,
-    nomination: Nomination,
-    version: NominationVersion,
-    edit_url: str | None,
-    attachments: tuple[str, ...],
-) -> Facts:
-    data = version.data.get("clean", version.data)
-    subject = Subject(nomination.subject)
-    category = campaign.category(subject, nomination.category_key)
-    if subject == Subject.INDIVIDUAL:
-        unit = ", ".join(p for p in (data.get("position"), data.get("workplace")) if p)
-    else:
-        unit = data.get("address") or ""
-    return Facts(
-        reference=nomination.reference,
-        version=version.number,
-        edited=version.number > 1,
-        subject_label=subject.label,
-        nominee=nomination.nominee_name,
-        category=category.name if category else nomination.category_key,
-        award=data.get("award") or "",
-        unit=unit,
-        union_name=nomination.union_name,
-        contact_name=nomination.submitter_name,
-        contact_email=nomination.submitter_email,
-        contact_phone=nomination.submitter_phone,
-        plan_label=plan_label(campaign.plan),
-        plan_title=campaign.plan.meta.title,
-        call_title=campaign.call.title,
-        issuer_name=campaign.plan.issuer.name,
-        office_name=campaign.call.office or campaign.plan.issuer.name,
-        office_email=office_address(campaign),
-        deadline=campaign.deadline_text,
-        submitted_at=format_datetime(version.created_at or dt.datetime.now(dt.UTC)),
-        edit_url=edit_url,
-        attachments=attachments,
-    )
 
 
 SENDER_NAME = "Hệ thống nhận hồ sơ thi đua"
@@ -153,7 +81,7 @@ def _sender() -> Address:
 
 
 def _build(
-    template: str, facts: Facts, subject: str, to: Address, reply_to: Address | None
+    template: str, facts: object, subject: str, to: Address, reply_to: Address | None
 ) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = one_line(subject, 250)
@@ -166,123 +94,8 @@ def _build(
     return message
 
 
-def _attach(message: EmailMessage, stored: StoredFile, filename: str) -> None:
-    _attach_file(message, Attachment(filename, stored.content_type, stored.content))
-
-
 def _address(name: str, email: str) -> Address:
     return Address(display_name=one_line(name, 100), addr_spec=email)
-
-
-def queue_nomination_mails(
-    session: Session,
-    nomination: Nomination,
-    version: NominationVersion,
-    *,
-    edit_token: str | None,
-    campaign: Campaign | None = None,
-    now: dt.datetime | None = None,
-    previous_email: str | None = None,
-) -> list[OutboxMail]:
-    """Queue the office mail and the submitter's confirmation for a stored version.
-
-    Called inside the transaction that stores the version (new or edited), so
-    the mails exist exactly when the nomination does. `edit_token` is known
-    only when the nomination is new (it is stored hashed); an edit's
-    confirmation points to the first mail's link instead. When an edit changes
-    the contact address, the confirmation goes to the old address too, so the
-    person who sent the nomination learns of the change.
-    """
-    edit_url = url_for("nominations.edit", token=edit_token, _external=True) if edit_token else None
-    campaign = campaign or find_campaign(get_content(), nomination.plan_slug, nomination.call_key)
-    if campaign is None:
-        raise ValueError(f"no campaign {nomination.plan_slug}/{nomination.call_key}")
-    stem = ("Tom tat thanh tich", nomination.nominee_name, nomination.reference)
-    if version.number > 1:
-        stem = (*stem, f"ban {version.number}")
-    files = [
-        (version.file(kind), ascii_filename(*stem, extension=extension))
-        for kind, extension in ((FileKind.PDF, "pdf"), (FileKind.DOCX, "docx"))
-    ]
-    files = [(stored, name) for stored, name in files if stored is not None]
-    facts = collect_facts(campaign, nomination, version, edit_url, tuple(n for _, n in files))
-    queued = []
-    if facts.office_email:
-        queued.append(queue_office_mail(session, facts, nomination, version, files, now))
-    else:
-        log.warning("plan %s names no office email: %s", campaign.plan.slug, facts.reference)
-    copy_to = previous_email if previous_email and previous_email != facts.contact_email else None
-    queued.append(
-        queue_confirmation_mail(session, facts, nomination, version, files, now, copy_to=copy_to)
-    )
-    return queued
-
-
-def queue_office_mail(
-    session: Session,
-    facts: Facts,
-    nomination: Nomination,
-    version: NominationVersion,
-    files: list[tuple[StoredFile, str]],
-    now: dt.datetime | None = None,
-) -> OutboxMail:
-    """The dossier for the office: key facts in the body, PDF and DOCX attached."""
-    prefix = "[Bổ sung] " if facts.edited else ""
-    subject = (
-        f"{prefix}Hồ sơ đề nghị khen thưởng – {facts.plan_label} – {facts.category} – "
-        f"{facts.nominee} – Mã {facts.reference}"
-    )
-    message = _build(
-        "office",
-        facts,
-        subject,
-        to=_address(facts.office_name, facts.office_email or ""),
-        reply_to=_address(facts.contact_name, facts.contact_email),
-    )
-    for stored, filename in files:
-        _attach(message, stored, filename)
-    return queue_mail(
-        session,
-        message,
-        kind=MailKind.OFFICE,
-        nomination=nomination,
-        version_number=version.number,
-        now=now,
-    )
-
-
-def queue_confirmation_mail(
-    session: Session,
-    facts: Facts,
-    nomination: Nomination,
-    version: NominationVersion,
-    files: list[tuple[StoredFile, str]],
-    now: dt.datetime | None = None,
-    *,
-    copy_to: str | None = None,
-) -> OutboxMail:
-    """The submitter's receipt: reference, what went where, the edit link, the deadline."""
-    action = "Đã nhận bản sửa hồ sơ" if facts.edited else "Đã nhận hồ sơ"
-    subject = f"{action} đề nghị khen thưởng {facts.nominee} – Mã {facts.reference}"
-    message = _build(
-        "confirmation",
-        facts,
-        subject,
-        to=_address(facts.contact_name, facts.contact_email),
-        reply_to=_address(facts.office_name, facts.office_email) if facts.office_email else None,
-    )
-    if copy_to:
-        message["Cc"] = copy_to
-    for stored, filename in files[:1]:  # the PDF: the submitter's copy of what was sent
-        _attach(message, stored, filename)
-    return queue_mail(
-        session,
-        message,
-        kind=MailKind.CONFIRMATION,
-        nomination=nomination,
-        version_number=version.number,
-        now=now,
-    )
 
 
 # --- a person's rights (privacy/): the office is told ------------------------------
@@ -345,7 +158,7 @@ def _queue_for_office(
         return None
     message = _build(
         template,
-        facts,  # type: ignore[arg-type]  (the templates read only what RequestFacts has)
+        facts,
         subject,
         to=_address(facts.office_name, facts.office_email),
         reply_to=_address(facts.contact_name, facts.contact_email),
@@ -575,21 +388,14 @@ def queue_dossier_office_mail(
         subject += f" (phần {f.part}/{f.parts})"
     message = _build(
         "dossier_office",
-        f,  # type: ignore[arg-type]  (the templates read only what DossierMailFacts has)
+        f,
         subject,
         to=_address(f.office_name, f.office_email or ""),
         reply_to=_address(f.unit.contact_name, f.unit.contact_email),
     )
     for item in attachments:
         _attach_file(message, item)
-    return queue_mail(
-        session,
-        message,
-        kind=MailKind.OFFICE,
-        version_number=sending.number,
-        dossier_id=sending.dossier_id,
-        now=now,
-    )
+    return _queue_for_sending(session, message, MailKind.OFFICE, sending, now)
 
 
 def queue_dossier_confirmation(
@@ -607,17 +413,28 @@ def queue_dossier_confirmation(
         subject += f" – bản sửa đổi lần {f.revised}"
     message = _build(
         "dossier_confirmation",
-        f,  # type: ignore[arg-type]
+        f,
         subject,
         to=_address(f.unit.contact_name, f.unit.contact_email),
         reply_to=_address(f.office_name, f.office_email) if f.office_email else None,
     )
     if proposal is not None:  # the Tờ trình to print, sign and stamp
         _attach_file(message, proposal)
+    return _queue_for_sending(session, message, MailKind.CONFIRMATION, sending, now)
+
+
+def _queue_for_sending(
+    session: Session,
+    message: EmailMessage,
+    kind: MailKind,
+    sending: DossierSending,
+    now: dt.datetime | None,
+) -> OutboxMail:
+    """A dossier's mail names the dossier and its sending's number."""
     return queue_mail(
         session,
         message,
-        kind=MailKind.CONFIRMATION,
+        kind=kind,
         version_number=sending.number,
         dossier_id=sending.dossier_id,
         now=now,

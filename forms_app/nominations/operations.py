@@ -21,7 +21,6 @@ parallel saves never collide.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -33,7 +32,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from ..campaigns import SUBJECTS_BY_SLUG, Campaign, describe_closure, find_campaign, get_content
-from ..dossiers.access import find_dossier, find_nominee
+from ..content_types import DOCX_TYPE
+from ..dossiers.access import find_dossier, find_nominee, lock_dossier, mark_changed
 from ..errors import BadAction, NotFound
 from ..privacy.consent import consent_record
 from ..store.database import get_session
@@ -45,6 +45,7 @@ from ..store.models import (
     NominationStatus,
     NominationVersion,
     StoredFile,
+    checksummed,
     utc_now,
 )
 from ..store.ratelimit import allow_action
@@ -59,7 +60,6 @@ log = logging.getLogger(__name__)
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 8
 ROW_LISTS = {"initiative": "initiatives", "award": "awards"}
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 FILE_KINDS = {"tom-tat.pdf": FileKind.PDF, "tom-tat.docx": FileKind.DOCX, "anh.jpg": FileKind.PHOTO}
 
 
@@ -420,24 +420,6 @@ def save_draft(token: str, address: str, now: dt.datetime) -> str:
     return draft.edit_token
 
 
-def lock_dossier(session: Session, dossier_id: int, stamp: dt.datetime) -> Dossier:
-    """Lock the dossier's row (an UPDATE: a row lock on PostgreSQL, the write lock on
-    SQLite) and read it fresh: changes to one dossier's nominees queue here."""
-    session.execute(
-        update(Dossier)
-        .where(Dossier.id == dossier_id)
-        .values(updated_at=stamp)
-        .execution_options(synchronize_session=False)
-    )
-    return session.get(Dossier, dossier_id, populate_existing=True)
-
-
-def mark_changed(dossier: Dossier) -> None:
-    """A change after a sending: the dossier must be sent again (bản sửa đổi)."""
-    if dossier.revision > 0:
-        dossier.changed_since_sent = True
-
-
 def _store_version(
     session: Session,
     preview: Preview,
@@ -554,9 +536,7 @@ def _stored(kind: FileKind, filename: str, content_type: str, content: bytes) ->
         kind=kind,
         filename=filename,
         content_type=content_type,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        content=content,
+        **checksummed(content),
     )
 
 

@@ -19,9 +19,9 @@ from sitegen.dates import format_datetime
 from sqlalchemy import select
 
 from ..campaigns import Campaign, describe_closure, get_content, get_now
-from ..dossiers.access import find_nominee
+from ..dossiers.access import find_nominee, mark_changed
 from ..mail import notifications
-from ..nominations.operations import NotFound, find_call, mark_changed
+from ..nominations.operations import NotFound, find_call
 from ..office import queries
 from ..store.database import get_session
 from ..store.models import (

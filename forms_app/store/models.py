@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import hashlib
 
 from sqlalchemy import (
     JSON,
@@ -268,6 +269,11 @@ class UnitQuota(Base):
     set_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     __table_args__ = (UniqueConstraint("plan_slug", "call_key", "union_key"),)
+
+
+def checksummed(content: bytes) -> dict[str, bytes | int | str]:
+    """A file's content with its size and SHA-256, as StoredFile and DossierFile keep them."""
+    return {"content": content, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
 
 
 class StoredFile(Base):

@@ -18,6 +18,7 @@ from sitegen.models import Subject
 from summary_samples import NOW, PLAN, collective, individual
 
 from forms_app.campaigns import find_campaign, get_content
+from forms_app.content_types import DOCX_TYPE
 from forms_app.nominations import docx_export, drafts, pdf
 from forms_app.nominations.summary import build_summary
 from forms_app.store.database import get_session
@@ -31,7 +32,6 @@ from forms_app.store.models import (
 
 CITY = "cap-thanh-pho"  # individuals only, closes 2020-02-14 16:00
 DISTRICT = "cap-quan"  # individuals and collectives, closes 2020-04-10 16:00
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 UNIT = {
     "union_name": "Công đoàn cơ sở Công ty TNHH Cơ khí Bình Minh",
@@ -154,16 +154,6 @@ def make_dossier(
             add_nominee(session, dossier, data, position, f"{reference[:6]}{position:02d}")
         session.commit()
     return token
-
-
-def ensure_dossier_page(app) -> None:
-    """The dossier page's endpoint for the private link in the mails.
-
-    The page itself is built in dossiers/views.py (issue 12, another part);
-    until it is registered, the link is built against this address.
-    """
-    if "dossiers.dossier_page" not in app.view_functions:
-        app.add_url_rule("/ho-so/<token>", "dossiers.dossier_page", lambda token: token)
 
 
 def pdf_text(data: bytes) -> str:

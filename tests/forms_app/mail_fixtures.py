@@ -25,6 +25,7 @@ from aiosmtpd.controller import Controller
 from pypdf import PdfWriter
 from sqlalchemy import select
 
+from forms_app.content_types import DOCX_TYPE
 from forms_app.mail.mailer import MailSettings
 from forms_app.mail.outbox import OutboxPolicy, send_due_mails
 from forms_app.store.database import get_session
@@ -214,7 +215,7 @@ def add_nomination(
         stored(
             FileKind.DOCX,
             f"{base}.docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            DOCX_TYPE,
             make_docx(name),
         ),
         stored(
@@ -226,15 +227,65 @@ def add_nomination(
     return nomination, version
 
 
-def submit_with_mails(app, reference: str, name: str, **kwargs) -> Nomination:
-    """Store a nomination and queue its mails in one transaction, as the service does."""
-    from forms_app.mail.notifications import queue_nomination_mails
+def queue_sent_dossier(session, nomination: Nomination) -> list[OutboxMail]:
+    """Put `nomination` in a one-nominee dossier, record its first sending, queue its mails.
 
+    The mails are the service's own (`notifications.queue_dossier_mails`): the
+    office's, with the nominee's summary files, and the unit's confirmation.
+    Not committed: the caller commits (or rolls back) them with the dossier.
+    """
+    from flask import url_for
+
+    from forms_app.campaigns import find_campaign, get_content
+    from forms_app.dossiers.assemble import build_facts
+    from forms_app.mail.notifications import queue_dossier_mails
+    from forms_app.store.models import Dossier, DossierSending, NominationStatus
+
+    data = nomination.latest.data["clean"]
+    dossier = Dossier(
+        reference=nomination.reference,
+        token_hash=hashlib.sha256(f"dossier-{nomination.reference}".encode()).hexdigest(),
+        plan_slug=nomination.plan_slug,
+        call_key=nomination.call_key,
+        union_name=nomination.union_name,
+        parent_union="Liên đoàn Lao động quận 1",
+        address=data.get("workplace") or "15 Lê Lợi, quận 1",
+        place="Thành phố Hồ Chí Minh",
+        signer_name="Nguyễn Văn Bình",
+        signer_title="Chủ tịch",
+        contact_name=nomination.submitter_name,
+        contact_email=nomination.submitter_email,
+        contact_phone=nomination.submitter_phone,
+        revision=1,
+        client_address="127.0.0.1",
+        created_at=nomination.created_at,
+        sent_at=nomination.created_at,
+    )
+    nomination.dossier = dossier
+    nomination.position = 1
+    nomination.status = NominationStatus.SUBMITTED
+    session.add(dossier)
+    session.flush()
+    sending = DossierSending(
+        dossier=dossier,
+        number=1,
+        contents=[{"nomination_id": nomination.id, "version": nomination.latest.number}],
+        created_at=nomination.created_at,
+    )
+    session.add(sending)
+    session.flush()
+    campaign = find_campaign(get_content(), nomination.plan_slug, nomination.call_key)
+    facts = build_facts(campaign, dossier, sending.created_at, [nomination])
+    link = url_for("dossiers.dossier_page", token=f"{nomination.reference}-token", _external=True)
+    return queue_dossier_mails(session, sending, facts, dossier_url=link)
+
+
+def submit_with_mails(app, reference: str, name: str, **kwargs) -> Nomination:
+    """Store a nomination, sent in its dossier, and queue the dossier's mails in one transaction."""
     with app.test_request_context():
         session = get_session()
-        nomination, version = add_nomination(session, reference, name, **kwargs)
-        # Nominees are reached through their dossier's link now: no edit link in the mail.
-        queue_nomination_mails(session, nomination, version, edit_token=None)
+        nomination, _version = add_nomination(session, reference, name, **kwargs)
+        queue_sent_dossier(session, nomination)
         session.commit()
         return nomination
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from paths import CONTENT
-from pdf_checks import fonts, page_sizes, read_pdf, text
+from pdf_checks import DOCUMENT_FONTS, fonts, page_sizes, read_pdf, text
 from sitegen.loader import load_content
 from sitegen.models import Subject
 from sitegen.text import clean_text
@@ -262,12 +262,7 @@ def test_render_proposal_pdf_seed_003_a4_fonts_embedded_text_extractable():
         "Công đoàn cơ sở Công ty TNHH Cơ khí Bến Thành",
     )
     # The shipped font, every style embedded: never a system fallback.
-    assert fonts(reader) == {
-        "Document-Serif": True,
-        "Document-Serif-Bold": True,
-        "Document-Serif-Italic": True,
-        "Document-Serif-Bold-Italic": True,
-    }
+    assert fonts(reader) == DOCUMENT_FONTS
     extracted = squash(text(reader))
     for expected in [
         "LIÊN ĐOÀN LAO ĐỘNG QUẬN 1",

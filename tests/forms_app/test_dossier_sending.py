@@ -15,7 +15,6 @@ from dossier_samples import (
     DISTRICT,
     THREE_PEOPLE,
     UNIT,
-    ensure_dossier_page,
     group,
     make_dossier,
     new_version,
@@ -65,9 +64,7 @@ CITY_FILES = [
 @pytest.fixture
 def mail_app(make_app, smtp_server):  # noqa: F811
     def build(**overrides):
-        app = make_app(**smtp_server.config(), OUTBOX_SEND_AFTER_COMMIT=False, **overrides)
-        ensure_dossier_page(app)
-        return app
+        return make_app(**smtp_server.config(), OUTBOX_SEND_AFTER_COMMIT=False, **overrides)
 
     return build
 

@@ -15,12 +15,13 @@ from mail_fixtures import (  # noqa: F401  (smtp_server is a fixture)
 )
 from sqlalchemy import func, select, update
 
+from forms_app.content_types import DOCX_TYPE
 from forms_app.mail.cli import send_command
 from forms_app.mail.outbox import OutboxPolicy, resend_mail
 from forms_app.store.models import MailKind, MailState, OutboxMail
 
 SUBJECT_PREFIX = "Hồ sơ đề nghị khen thưởng – "
-PLAN_LABEL = "Kế hoạch của LĐLĐ quận 1"
+PLAN_AND_CALL = "Kế hoạch của LĐLĐ quận 1 – ĐỐI TƯỢNG VÀ TIÊU CHÍ KHEN CẤP THÀNH PHỐ"
 
 
 @pytest.fixture
@@ -37,9 +38,9 @@ def test_outbox_server_down_then_back_delivers_each_mail_once(make_app, smtp_ser
     # A retry delay longer than any pass: one attempt per mail while the server is down.
     mail_app = make_app(**smtp_server.config(), OUTBOX_SEND_AFTER_COMMIT=False)
     smtp_server.stop()
-    names = [f"Nguyễn Thị Đào {i:02d}" for i in range(50)]
-    for i, name in enumerate(names):
-        submit_with_mails(mail_app, f"DN{i:04d}AB", name)
+    unions = [f"Công đoàn cơ sở Trường Tiểu học số {i:02d}" for i in range(50)]
+    for i, union in enumerate(unions):
+        submit_with_mails(mail_app, f"DN{i:04d}AB", f"Nguyễn Thị Đào {i:02d}", union=union)
     runner = mail_app.test_cli_runner()
 
     down = runner.invoke(send_command)
@@ -77,21 +78,17 @@ def test_outbox_server_down_then_back_delivers_each_mail_once(make_app, smtp_ser
     assert len(office) == 50
     subjects = sorted(str(make_header(decode_header(m["Subject"]))) for m in office)
     assert subjects == sorted(
-        f"{SUBJECT_PREFIX}{PLAN_LABEL} – Đối tượng 3 – {name} – Mã DN{i:04d}AB"
-        for i, name in enumerate(names)
+        f"{SUBJECT_PREFIX}{union} – {PLAN_AND_CALL} – 1 cá nhân" for union in unions
     )
     for message in office:
         attachments = {
             part.get_filename(): part.get_content_type() for part in message.iter_attachments()
         }
-        reference = message["Subject"].rsplit(" ", 1)[1]
-        number = int(reference[2:6])
-        stem = f"Tom-tat-thanh-tich-Nguyen-Thi-Dao-{number:02d}-{reference}"
+        number = int(str(make_header(decode_header(message["Subject"]))).split(" – ")[1][-2:])
+        stem = f"01-tom-tat-thanh-tich-DN{number:04d}AB-v1"
         assert attachments == {
             f"{stem}.pdf": "application/pdf",
-            f"{stem}.docx": (
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            ),
+            f"{stem}.docx": DOCX_TYPE,
         }
         pdf = next(p for p in message.iter_attachments() if p.get_filename().endswith(".pdf"))
         assert pdf.get_content().startswith(b"%PDF-")
@@ -203,16 +200,16 @@ def test_outbox_two_threads_on_sqlite_send_each_mail_once(mail_app, smtp_server)
     assert set(counted.values()) == {1}
 
 
-def test_outbox_rows_exist_only_when_the_nomination_commits(mail_app):
-    from mail_fixtures import add_nomination
+def test_outbox_rows_exist_only_when_the_dossier_sending_commits(mail_app):
+    from mail_fixtures import add_nomination, queue_sent_dossier
 
-    from forms_app.mail.notifications import queue_nomination_mails
     from forms_app.store.database import get_session
 
     with mail_app.test_request_context():
         session = get_session()
-        nomination, version = add_nomination(session, "RBK2345A", "Ngô Thị Mai")
-        queue_nomination_mails(session, nomination, version, edit_token=None)
+        nomination, _version = add_nomination(session, "RBK2345A", "Ngô Thị Mai")
+        queued = queue_sent_dossier(session, nomination)
+        assert [m.kind for m in queued] == [MailKind.OFFICE, MailKind.CONFIRMATION]
         session.rollback()
         assert session.scalar(select(func.count()).select_from(OutboxMail)) == 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from pdf_checks import fonts, page_sizes, read_pdf, text
+from pdf_checks import DOCUMENT_FONTS, fonts, page_sizes, read_pdf, text
 from photo_samples import phone_photo
 from summary_samples import INITIATIVES, collective, individual, summary_of
 
@@ -25,12 +25,7 @@ def test_render_pdf_individual_one_a4_page_fonts_embedded_text_extractable():
     assert page_sizes(reader) == [(595, 842)]
     assert fit.pages == 1
     # Named after the @font-face family: the shipped files, never a system fallback.
-    assert fonts(reader) == {
-        "Document-Serif": True,
-        "Document-Serif-Bold": True,
-        "Document-Serif-Italic": True,
-        "Document-Serif-Bold-Italic": True,
-    }
+    assert fonts(reader) == DOCUMENT_FONTS
     extracted = squash(text(reader))
     for expected in [
         "TÓM TẮT THÀNH TÍCH",

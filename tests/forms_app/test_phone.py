@@ -22,15 +22,9 @@ from playwright.sync_api import Page, expect, sync_playwright
 from sent_dossiers import store_sent_dossier
 from test_browser import (
     CHROMIUM_ARGS,
-    INITIATIVE_LABELS,
-    INITIATIVES,
     PLAN,
-    SENSITIVE,
     browser_app,
-    fill_person,
-    fill_row,
-    fill_submitter,
-    give_consent,
+    fill_and_preview,
     open_dossier,
 )
 from web_client import serve
@@ -288,12 +282,7 @@ LONG_EMAIL = "ban-thi-dua-khen-thuong.cong-doan-co-so@cong-ty-tnhh-co-khi-binh-m
 
 def fill_nomination(page: Page, base: str, dossier: str) -> None:
     page.goto(base + dossier + "them/ca-nhan")
-    fill_person(page)
-    for index, row in enumerate(INITIATIVES):
-        fill_row(page, dict(zip(INITIATIVE_LABELS, row, strict=True)), index)
-    fill_submitter(page)
-    give_consent(page, SENSITIVE)
-    page.get_by_role("button", name="Xem trước bản in").click()
+    fill_and_preview(page)
     expect(page.get_by_role("heading", name="Xem trước bản tóm tắt thành tích")).to_be_visible()
 
 
