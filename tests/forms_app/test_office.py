@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from forms_app.office.cli import create_user_command
 from forms_app.store.database import get_session
-from forms_app.store.models import MailState, OfficeUser, OutboxMail
+from forms_app.store.models import Dossier, MailState, OfficeUser, OutboxMail
 
 PASSWORD = "mật-khẩu-đủ-dài-2020"
 CAMPAIGN = "/van-phong/dot/ldld-quan-1-hoi-nghi-dien-hinh-tien-tien-2020/cap-thanh-pho/"
@@ -293,10 +293,11 @@ def test_office_other_bodies_dossiers_answer_404(quan1, path):
 
 def test_office_other_bodies_mail_cannot_be_resent(office_app, quan1):
     with office_app.app_context():
-        other = get_session().scalars(
-            select(OutboxMail.id).where(OutboxMail.subject.contains("LBCCCC44"))
+        # The other body's dossier (the fixture names it after its one nominee).
+        dossier = select(Dossier.id).where(Dossier.reference == "LBCCCC44").scalar_subquery()
+        ids = list(
+            get_session().scalars(select(OutboxMail.id).where(OutboxMail.dossier_id == dossier))
         )
-        ids = list(other)
     token = csrf_token(quan1.get("/van-phong/thu-gui").text)
 
     statuses = [
@@ -397,18 +398,18 @@ def test_office_outbox_shows_failed_mail_and_resend_delivers(make_app, smtp_serv
     smtp_server.handler.reply = None
     resent = client.post(
         f"/van-phong/thu-gui/{mail_id}/gui-lai",
-        data={"csrf_token": csrf_token(page), "back": "/van-phong/ho-so/FAIL2345"},
+        data={"csrf_token": csrf_token(page), "back": "/van-phong/ho-so-don-vi/FAIL2345"},
     )
     report = run_pass(app)
 
     assert page.count('<td class="state-failed">Gửi thất bại') == 2
     assert page.count("550 5.7.1 Từ chối nhận thư") == 2
     assert resent.status_code == 302
-    assert resent.location == "/van-phong/ho-so/FAIL2345"
+    assert resent.location == "/van-phong/ho-so-don-vi/FAIL2345"
     assert report.sent == 1
     assert [m.state for m in all_mails(app)] == [MailState.SENT, MailState.FAILED]
     assert list(smtp_server.handler.message_ids().values()) == [1]
-    detail = client.get("/van-phong/ho-so/FAIL2345").text
+    detail = client.get("/van-phong/ho-so-don-vi/FAIL2345").text
     assert detail.count('<td class="state-sent">Đã gửi') == 1
     assert detail.count('<td class="state-failed">Gửi thất bại') == 1
 
