@@ -13,7 +13,7 @@ import io
 import zipfile
 
 import pytest
-from dossier_samples import ensure_dossier_page, make_dossier
+from dossier_samples import make_dossier
 from mail_fixtures import run_pass, smtp_server  # noqa: F401  (smtp_server is a fixture)
 from test_office import create_user, login
 
@@ -43,7 +43,6 @@ def test_office_zip_holds_the_files_of_the_mail(make_app, smtp_server, limit):  
         MAIL_ATTACHMENT_LIMIT=limit,
         MAX_SCAN_BYTES=limit,
     )
-    ensure_dossier_page(app)
     assert create_user(app, "quan1", "ldld-quan-1").exit_code == 0
     token = make_dossier(app)
     with app.test_request_context():
