@@ -232,7 +232,21 @@ class DossierSending(Base):
         return next((f for f in self.files if f.kind == kind), None)
 
 
-class DossierFile(Base):
+class ChecksummedFile:
+    """The columns of a file kept in the database: its name, type, size and SHA-256.
+
+    Shared by a nominee's files (StoredFile) and a sending's own (DossierFile);
+    `checksummed` fills size and SHA-256 from the content.
+    """
+
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DossierFile(ChecksummedFile, Base):
     """A file of one sending (Tờ trình, danh sách, signed scan) with its checksum."""
 
     __tablename__ = "dossier_file"
@@ -242,11 +256,6 @@ class DossierFile(Base):
     kind: Mapped[DossierFileKind] = mapped_column(
         Enum(DossierFileKind, native_enum=False, length=20, values_callable=_values)
     )
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
 
     sending: Mapped[DossierSending] = relationship(back_populates="files")
 
@@ -276,7 +285,7 @@ def checksummed(content: bytes) -> dict[str, bytes | int | str]:
     return {"content": content, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
 
 
-class StoredFile(Base):
+class StoredFile(ChecksummedFile, Base):
     """A file kept in the database with its checksum."""
 
     __tablename__ = "stored_file"
@@ -286,11 +295,6 @@ class StoredFile(Base):
     kind: Mapped[FileKind] = mapped_column(
         Enum(FileKind, native_enum=False, length=10, values_callable=_values)
     )
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
 
     version: Mapped[NominationVersion] = relationship(back_populates="files")
 
