@@ -63,6 +63,24 @@ def postgres_url():
     try:
         yield url
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(admin, name)
         admin.dispose()
+
+
+def _drop_database(admin, name: str, attempts: int = 20) -> None:
+    """Drop the test database, waiting out an autovacuum worker: FORCE may not end a
+    backend of another role, which the test role is not allowed to terminate."""
+    import time
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import ProgrammingError
+
+    for attempt in range(attempts):
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except ProgrammingError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.5)
