@@ -6,7 +6,10 @@ in Asia/Ho_Chi_Minh, or as an all-day event on the last day that counts when
 the plan gives no time: "trước ngày 27/5/2021" is an event on 26/5, with the
 plan's words in the description) and
 UIDs that stay the same from build to build ('<slug>-<kind>-<index>@<host>'),
-so calendar apps update events instead of duplicating them. Written with the
+so calendar apps update events instead of duplicating them. An event's
+DTSTAMP is when its information was last revised (RFC 5545, for a calendar
+without METHOD): the plan's date of issue, so that a plan's calendar is the
+same file from one build to the next. Written with the
 standard library: escaping, CRLF line ends and 75-octet line folding are done
 here. It must not write files.
 """
@@ -18,7 +21,7 @@ from collections.abc import Callable, Iterable
 
 from .dates import format_deadline
 from .loader import Content
-from .models import Plan
+from .models import TZ, Plan
 from .pages import PLAN_DIR, plan_label
 from .schedule import Item, list_items
 from .settings import SiteSettings
@@ -72,13 +75,20 @@ def _date(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
+def _revised(plan: Plan) -> dt.datetime:
+    """When a plan's events were last revised, in UTC: the start of its day
+    of issue in Việt Nam (else of its year; else of 2000)."""
+    day = plan.meta.issued or dt.date(plan.year or 2000, 1, 1)
+    return dt.datetime.combine(day, dt.time(0, 0), TZ).astimezone(dt.UTC)
+
+
 def _event_lines(item: Item, settings: SiteSettings) -> list[str]:
     plan = item.plan
     url = f"{settings.site_url}{PLAN_DIR}/{plan.slug}/"
     lines = [
         "BEGIN:VEVENT",
         f"UID:{item.key}@{settings.domain}",
-        f"DTSTAMP:{settings.now.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTSTAMP:{_revised(plan).strftime('%Y%m%dT%H%M%SZ')}",
         f"SUMMARY:{escape_text(item.summary)}",
     ]
     description = f"{plan_label(plan)}: {plan.meta.title}"
