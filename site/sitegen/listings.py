@@ -157,7 +157,9 @@ def listing_page_makers(
                 title = listing.title if count == 1 else f"{listing.title} (trang {number})"
                 rows = _rows(listing.plans, newest_first, number)
                 groups = index if listing.path == LIST_DIR else ()
-                key = (title, listing.intro, groups, rows, newest_first, count, number)
+                # Each row shows its plan's status on the build's day.
+                statuses = tuple(plan.status(settings.today) for plan in rows)
+                key = (title, listing.intro, groups, rows, statuses, newest_first, count, number)
                 makers[src] = (
                     key,
                     title,

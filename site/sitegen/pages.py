@@ -345,6 +345,21 @@ def render_plan_page(
     return GeneratedPage(page_title(plan), html, toc)
 
 
+def plan_clock(plan: Plan, settings: SiteSettings) -> tuple[object, ...]:
+    """What a plan's page shows that depends on the build's moment (its
+    status, and for each call whether it is open and how many days are
+    left): with the same plan, equal clocks make equal pages, so a later
+    build renders again only the pages whose clock moved."""
+    now = settings.now
+    return (
+        plan.status(settings.today),
+        tuple(
+            schedule.countdown_label(n.deadline.closes_at, now) if n.deadline else None
+            for n in plan.meta.nominations
+        ),
+    )
+
+
 def _has_due_after(plan: Plan, now: dt.datetime) -> bool:
     """Whether a deadline or a nomination deadline of `plan` closes at or after `now`."""
     m = plan.meta
@@ -454,7 +469,7 @@ def plan_page_makers(
         backward = related_from.get(slug, ())
         related = _related(plan, content, backward) if backward or plan.meta.related else ()
         makers[f"{PLAN_DIR}/{slug}.md"] = (
-            (plan, found, related),
+            (plan, found, related, plan_clock(plan, settings)),
             page_title(plan),
             partial(render_plan_page, plan, content, settings, found, related),
         )
