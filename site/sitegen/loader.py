@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import logging
 import os
 import re
@@ -542,14 +543,45 @@ def _stamp(path: Path) -> _Stamp | None:
 @dataclass
 class LoadCache:
     """What the last load read, for the next one (the editors' preview, an
-    incremental build): a plan file whose modification time and size are
-    unchanged, with the issuing bodies unchanged, is not read again. The
-    checks across plans (links, numbers) always run on every plan."""
+    incremental build): a valid plan whose file and original text
+    (`sources/…`) are unchanged, with the issuing bodies unchanged, is not
+    read again. The checks across plans (links, numbers) always run on
+    every plan, and a plan with problems is always read again.
 
-    issuers: _Stamp | None = None
-    plans: dict[str, tuple[_Stamp, Plan | None, list[Problem], _Doc | None, str]] = field(
-        default_factory=dict
-    )  # by file name
+    Files are stamped by modification time and size; with `by_content`, by
+    a hash of their bytes (a cache kept from one checkout to the next, where
+    every file has a new modification time).
+    """
+
+    by_content: bool = False
+    issuers: object = None
+    plans: dict[str, _Cached] = field(default_factory=dict)  # by file name
+
+    def stamp(self, path: Path) -> object:
+        if not self.by_content:
+            return _stamp(path)
+        try:
+            return hashlib.sha256(path.read_bytes()).digest()
+        except OSError:
+            return None
+
+
+@dataclass(frozen=True)
+class _Cached:
+    stamp: object  # of the plan file
+    source: tuple[str, object] | None  # its original text's name and stamp
+    plan: Plan
+    doc: _Doc | None
+    shown: str
+
+
+def _reuse(cache: LoadCache, root: Path, name: str, stamp: object) -> _Cached | None:
+    known = cache.plans.get(name)
+    if known is None or stamp is None or known.stamp != stamp:
+        return None
+    if known.source is not None and cache.stamp(root / known.source[0]) != known.source[1]:
+        return None
+    return known
 
 
 def load_content(root: Path | str, cache: LoadCache | None = None) -> Content:
@@ -571,21 +603,33 @@ def load_content(root: Path | str, cache: LoadCache | None = None) -> Content:
                 display_path(root / PLANS_DIR, root), None, PLANS_DIR, "chưa có kế hoạch nào (*.md)"
             )
         )
-    issuers_stamp = _stamp(root / ISSUERS_FILE)
-    if cache is not None and cache.issuers != issuers_stamp:
-        cache.plans.clear()  # every plan holds its issuing body
     folder = root / PLANS_DIR
+    if cache is not None:
+        issuers_stamp = cache.stamp(root / ISSUERS_FILE)
+        if cache.issuers != issuers_stamp:
+            cache.plans.clear()  # every plan holds its issuing body
+        if cache.by_content:
+            files = [(name, cache.stamp(folder / name)) for name, _ in files]
     for name, stamp in files:
-        known = cache.plans.get(name) if cache is not None else None
-        if known is not None and stamp is not None and known[0] == stamp:
-            _, plan, found, doc, shown = known
+        known = _reuse(cache, root, name, stamp) if cache is not None else None
+        if known is not None:
+            plan, found, doc, shown = known.plan, [], known.doc, known.shown
         else:
             path = folder / name
             plan, found, doc = load_plan_file(path, root, issuers)
             doc = doc.for_cross_checks() if doc is not None else None
             shown = display_path(path, root)
-            if cache is not None and stamp is not None:
-                cache.plans[name] = (stamp, plan, found, doc, shown)
+            if cache is not None:
+                cache.plans.pop(name, None)
+                if plan is not None and not found and stamp is not None:
+                    source = plan.meta.source
+                    cache.plans[name] = _Cached(
+                        stamp,
+                        None if source is None else (source, cache.stamp(root / source)),
+                        plan,
+                        doc,
+                        shown,
+                    )
         problems += found
         if doc is not None:
             docs[shown] = doc
