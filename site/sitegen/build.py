@@ -20,10 +20,12 @@ from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 
+from . import incremental
 from .errors import ContentError
 from .loader import Content, LoadCache, load_content
-from .mkdocs_glue import Session, last_session, site_settings, use_loaded
+from .mkdocs_glue import Session, last_session, open_session, site_settings, use_loaded
 from .outputs import Output, site_outputs
 from .pages import PLAN_DIR, plan_page_makers
 from .search import Indexing, IndexingError, start_indexing
@@ -54,13 +56,21 @@ def _use_content(content_dir: Path) -> None:
     os.environ["SITEGEN_CONTENT_DIR"] = str(content_dir.resolve())
 
 
-def build_site(content_dir: Path, out_dir: Path, timings: dict[str, float] | None = None) -> str:
+def build_site(
+    content_dir: Path,
+    out_dir: Path,
+    timings: dict[str, float] | None = None,
+    cache_dir: Path | None = None,
+) -> str:
     """Validate everything first, build strictly into `out_dir` and index it.
 
     The search index is written by a child process while MkDocs builds the
     pages (see sitegen.search). `timings`, when given, receives the seconds
     spent in each stage: check, MkDocs build, and the wait for the index
-    after it (the benchmark reads them).
+    after it (the benchmark reads them). With `cache_dir`, the build leaves
+    there what the next one needs to update `out_dir` in place, making only
+    the outputs whose key changed (see sitegen.incremental); the result is
+    the same as a full build's.
     """
     # Loading allocates millions of objects that live until the end of the
     # build: the cyclic garbage collector would rescan them again and again,
@@ -71,22 +81,25 @@ def build_site(content_dir: Path, out_dir: Path, timings: dict[str, float] | Non
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(content_dir, out_dir, timings if timings is not None else {})
+        stages = timings if timings is not None else {}
+        if cache_dir is None:
+            return _summary(_build_site(content_dir, out_dir, stages))
+        return _build_cached(content_dir, out_dir, stages, cache_dir)
     finally:
         gc.unfreeze()
         if collecting:
             gc.enable()
 
 
-def _build_site(content_dir: Path, out_dir: Path, stages: dict[str, float]) -> str:
+def _build_site(
+    content_dir: Path, out_dir: Path, stages: dict[str, float], loaded: LoadCache | None = None
+) -> Content:
     clock = time.perf_counter()
-    content = load_content(content_dir)  # raises ContentError with every problem
+    content = load_content(content_dir, loaded)  # raises ContentError with every problem
     stages["check"] = time.perf_counter() - clock
     gc.freeze()
     gc.enable()
-    _use_content(content_dir)
-    use_loaded(content)  # the hook reuses it instead of reading the files again
-    config = load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
+    config = _config(content, out_dir)
     clock = time.perf_counter()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
@@ -100,7 +113,79 @@ def _build_site(content_dir: Path, out_dir: Path, stages: dict[str, float]) -> s
     clock = time.perf_counter()
     indexing.finish(out_dir)  # raises IndexingError
     stages["index"] = time.perf_counter() - clock
+    return content
+
+
+def _summary(content: Content) -> str:
     return f"{len(content.plans)} kế hoạch, {len(content.issuers)} cơ quan"
+
+
+def _config(content: Content, out_dir: Path) -> MkDocsConfig:
+    """The strict MkDocs configuration of a build of `content` into `out_dir`."""
+    _use_content(content.root)
+    use_loaded(content)  # the hook reuses it instead of reading the files again
+    return load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
+
+
+def _fingerprint(out_dir: Path) -> str:
+    config = load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
+    settings = site_settings(config)
+    return incremental.fingerprint(SITE_PROJECT, (settings.forms_url, settings.site_url))
+
+
+def _build_cached(
+    content_dir: Path, out_dir: Path, stages: dict[str, float], cache_dir: Path
+) -> str:
+    """A build that reuses the previous one's (see `build_site`)."""
+    _use_content(content_dir)
+    fingerprint = _fingerprint(out_dir)
+    kept = incremental.take(cache_dir, fingerprint, out_dir)
+    if kept is None:
+        loaded = LoadCache(by_content=True)
+        content = _build_site(content_dir, out_dir, stages, loaded)
+        keys = {src: output.key for src, output in last_session().outputs.items()}
+        summary = _summary(content)
+    else:
+        loaded = kept.loaded
+        content, keys, summary = _update_site(content_dir, out_dir, stages, kept)
+    clock = time.perf_counter()
+    incremental.keep(
+        cache_dir,
+        incremental.Kept(fingerprint, str(out_dir.resolve()), loaded, keys, content.plans),
+    )
+    stages["keep"] = time.perf_counter() - clock
+    return summary
+
+
+def _update_site(
+    content_dir: Path, out_dir: Path, stages: dict[str, float], kept: incremental.Kept
+) -> tuple[Content, dict[str, object], str]:
+    """Update the previous build in `out_dir` to `content_dir`'s content:
+    only the outputs whose key changed are made again."""
+    clock = time.perf_counter()
+    content = load_content(content_dir, kept.loaded)
+    stages["check"] = time.perf_counter() - clock
+    gc.freeze()
+    gc.enable()
+    config = _config(content, out_dir)
+    clock = time.perf_counter()
+    staging = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
+    indexing = start_indexing(content, staging)
+    try:
+        session, outputs = open_session(config, kept.keys)
+        changed, removed = session.update(outputs)
+        session.write_theme_templates()
+    except BaseException:
+        indexing.cancel()
+        raise
+    stages["build"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    indexing.finish(out_dir)  # raises IndexingError
+    stages["index"] = time.perf_counter() - clock
+    log.info("Đã dựng lại %d tệp, xóa %d tệp.", len(changed), len(removed))
+    keys = {src: output.key for src, output in session.outputs.items()}
+    made = f"dựng lại {len(changed)} tệp, xóa {len(removed)} tệp"
+    return content, keys, f"{_summary(content)} ({made})"
 
 
 class Preview:

@@ -51,7 +51,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     try:
-        summary = build_site(Path(args.content_dir), Path(args.out))
+        cache = Path(args.cache) if args.cache else None
+        summary = build_site(Path(args.content_dir), Path(args.out), cache_dir=cache)
     except ContentError as exc:
         _print_problems(exc)
         return 1
@@ -124,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     build = sub.add_parser("build", help="kiểm tra rồi dựng trang tĩnh")
     build.add_argument("--content", dest="content_dir", default=DEFAULT_CONTENT)
     build.add_argument("--out", default=DEFAULT_OUT)
+    build.add_argument(
+        "--cache",
+        metavar="THU_MUC",
+        help="giữ ở đây những gì lần dựng sau cần để chỉ dựng lại phần đã đổi "
+        "(thư mục trang --out phải được giữ cùng)",
+    )
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="xem trước, tự tải lại khi sửa nội dung")

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import escape
-from mkdocs.commands.build import get_context
+from mkdocs.commands.build import _build_theme_template, get_context
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, get_files, set_exclusions
 from mkdocs.structure.nav import Navigation, get_navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -235,7 +235,9 @@ class Session:
             file = self.files.get_file_from_path(src_uri)
             if file is not None:
                 self.files.remove(file)
-                _remove_output(Path(file.abs_dest_path), site_dir)
+            else:  # a session opened on the new outputs (an incremental build)
+                file = File(src_uri, None, str(site_dir), self.config.use_directory_urls)
+            _remove_output(Path(file.abs_dest_path), site_dir)
             del self.outputs[src_uri]
             self._pages = None
         pages: list[tuple[str, SitegenPage]] = []
@@ -280,6 +282,46 @@ class Session:
                 self.outputs[src_uri] = outputs[src_uri]
         self.outputs.update(outputs)  # the unchanged too: let go of the old content
         return changed, removed
+
+    def write_theme_templates(self) -> None:
+        """The theme's pages that are not documents (404.html, sitemap.xml),
+        which list every page: made again whole."""
+        if self._nav is None:
+            self._nav = get_navigation(self.files, self.config)
+        for name in self.config.theme.static_templates:
+            _build_theme_template(name, self.env(), self.files, self.config, self._nav)
+
+
+def open_session(
+    config: MkDocsConfig, previous: dict[str, object]
+) -> tuple[Session, dict[str, Output]]:
+    """A build's files and navigation, as MkDocs' `build` gathers them before
+    its first write, as a Session whose outputs are those of a previous
+    build (their keys, `previous`), and the outputs of this one: updating
+    the session with them makes only what changed since (an incremental
+    build). Nothing is rendered or written."""
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)  # add_generated_pages
+    set_exclusions(files, config)
+    session = last_session()
+    session.files = files
+    session._nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
+    for file in files.documentation_pages():
+        assert isinstance(file.page, SitegenPage), file.src_uri  # docs/ holds no page
+        file.page.read_source(config)
+        file.page.render(config, files)
+    session._env = config.plugins.on_env(env, config=config, files=files)
+    outputs = session.outputs
+    session.outputs = {src: Output(key, _never_made) for src, key in previous.items()}
+    return session, outputs
+
+
+def _never_made() -> bytes:
+    raise AssertionError("a previous build's output is only compared")
 
 
 def _write(path: Path, data: bytes) -> None:
