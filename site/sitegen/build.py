@@ -91,8 +91,18 @@ def build_site(
             gc.enable()
 
 
+# Given a build's content and outputs once its pages are written, starts
+# keeping what the next build needs; what it returns puts that in place
+# once the build has succeeded (see sitegen.incremental.keep).
+Keeper = Callable[[Content, dict[str, Output]], Callable[[], None]]
+
+
 def _build_site(
-    content_dir: Path, out_dir: Path, stages: dict[str, float], loaded: LoadCache | None = None
+    content_dir: Path,
+    out_dir: Path,
+    stages: dict[str, float],
+    loaded: LoadCache | None = None,
+    keeper: Keeper | None = None,
 ) -> Content:
     clock = time.perf_counter()
     content = load_content(content_dir, loaded)  # raises ContentError with every problem
@@ -102,18 +112,43 @@ def _build_site(
     config = _config(content, out_dir)
     clock = time.perf_counter()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
-    indexing = start_indexing(content, staging)
+    indexing = _start_index(content, out_dir)
     try:
         build(config)  # raises mkdocs Abort on any warning (strict)
     except BaseException:
         indexing.cancel()
         raise
     stages["build"] = time.perf_counter() - clock
+    _finish(content, last_session().outputs, indexing, out_dir, stages, keeper)
+    return content
+
+
+def _start_index(content: Content, out_dir: Path) -> Indexing:
+    staging = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
+    return start_indexing(content, staging)
+
+
+def _finish(
+    content: Content,
+    outputs: dict[str, Output],
+    indexing: Indexing,
+    out_dir: Path,
+    stages: dict[str, float],
+    keeper: Keeper | None,
+) -> None:
+    """Once the pages are written: the search index, and what the next build keeps."""
+    try:
+        put_in_place = keeper(content, outputs) if keeper is not None else None
+    except BaseException:
+        indexing.cancel()
+        raise
     clock = time.perf_counter()
     indexing.finish(out_dir)  # raises IndexingError
     stages["index"] = time.perf_counter() - clock
-    return content
+    if put_in_place is not None:
+        clock = time.perf_counter()
+        put_in_place()
+        stages["keep"] = time.perf_counter() - clock
 
 
 def _summary(content: Content) -> str:
@@ -137,29 +172,32 @@ def _build_cached(
     content_dir: Path, out_dir: Path, stages: dict[str, float], cache_dir: Path
 ) -> str:
     """A build that reuses the previous one's (see `build_site`)."""
+    clock = time.perf_counter()
     _use_content(content_dir)
     fingerprint = _fingerprint(out_dir)
     kept = incremental.take(cache_dir, fingerprint, out_dir)
+    stages["take"] = time.perf_counter() - clock
+    loaded = LoadCache(by_content=True) if kept is None else kept.loaded
+
+    def keeper(content: Content, outputs: dict[str, Output]) -> Callable[[], None]:
+        keys = {src: output.key for src, output in outputs.items()}
+        site = str(out_dir.resolve())
+        return incremental.keep(
+            cache_dir, incremental.Kept(fingerprint, site, loaded, keys, content.plans)
+        )
+
     if kept is None:
-        loaded = LoadCache(by_content=True)
-        content = _build_site(content_dir, out_dir, stages, loaded)
-        keys = {src: output.key for src, output in last_session().outputs.items()}
-        summary = _summary(content)
-    else:
-        loaded = kept.loaded
-        content, keys, summary = _update_site(content_dir, out_dir, stages, kept)
-    clock = time.perf_counter()
-    incremental.keep(
-        cache_dir,
-        incremental.Kept(fingerprint, str(out_dir.resolve()), loaded, keys, content.plans),
-    )
-    stages["keep"] = time.perf_counter() - clock
-    return summary
+        return _summary(_build_site(content_dir, out_dir, stages, loaded, keeper))
+    return _update_site(content_dir, out_dir, stages, kept, keeper)
 
 
 def _update_site(
-    content_dir: Path, out_dir: Path, stages: dict[str, float], kept: incremental.Kept
-) -> tuple[Content, dict[str, object], str]:
+    content_dir: Path,
+    out_dir: Path,
+    stages: dict[str, float],
+    kept: incremental.Kept,
+    keeper: Keeper,
+) -> str:
     """Update the previous build in `out_dir` to `content_dir`'s content:
     only the outputs whose key changed are made again."""
     clock = time.perf_counter()
@@ -169,8 +207,7 @@ def _update_site(
     gc.enable()
     config = _config(content, out_dir)
     clock = time.perf_counter()
-    staging = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
-    indexing = start_indexing(content, staging)
+    indexing = _start_index(content, out_dir)
     try:
         session, outputs = open_session(config, kept.keys)
         changed, removed = session.update(outputs)
@@ -179,13 +216,9 @@ def _update_site(
         indexing.cancel()
         raise
     stages["build"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    indexing.finish(out_dir)  # raises IndexingError
-    stages["index"] = time.perf_counter() - clock
+    _finish(content, session.outputs, indexing, out_dir, stages, keeper)
     log.info("Đã dựng lại %d tệp, xóa %d tệp.", len(changed), len(removed))
-    keys = {src: output.key for src, output in session.outputs.items()}
-    made = f"dựng lại {len(changed)} tệp, xóa {len(removed)} tệp"
-    return content, keys, f"{_summary(content)} ({made})"
+    return f"{_summary(content)} (dựng lại {len(changed)} tệp, xóa {len(removed)} tệp)"
 
 
 class Preview:

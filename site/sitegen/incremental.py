@@ -23,7 +23,9 @@ import logging
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .loader import LoadCache
@@ -103,10 +105,41 @@ def take(cache_dir: Path, expected: str, site_dir: Path) -> Kept | None:
     return kept
 
 
-def keep(cache_dir: Path, kept: Kept) -> None:
-    """Write the state for the next build (whole, or not at all)."""
+def keep(cache_dir: Path, kept: Kept) -> Callable[[], None]:
+    """Start writing the state for the next build; the function returned
+    waits for it and puts it in place (call it once the build succeeded:
+    the state is there whole, or not at all).
+
+    A forked child writes it (pickling 10,000 plans takes seconds) while
+    the build goes on, e.g. waiting for its search index; where there is no
+    fork, it is written at once.
+    """
     cache_dir.mkdir(parents=True, exist_ok=True)
     aside = cache_dir / f".{STATE_FILE}.new"
-    with aside.open("wb") as file:
+    target = cache_dir / STATE_FILE
+    if not hasattr(os, "fork"):
+        _dump(kept, aside)
+        return partial(os.replace, aside, target)
+    pid = os.fork()
+    if pid == 0:  # the child: write, then leave without running the parent's exit code
+        code = 1
+        try:
+            _dump(kept, aside)
+            code = 0
+        finally:
+            os._exit(code)
+    return partial(_put_in_place, pid, aside, target)
+
+
+def _dump(kept: Kept, path: Path) -> None:
+    with path.open("wb") as file:
         pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(aside, cache_dir / STATE_FILE)
+
+
+def _put_in_place(pid: int, aside: Path, target: Path) -> None:
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        aside.unlink(missing_ok=True)
+        log.warning("Không ghi được bộ nhớ đệm: lần dựng sau sẽ dựng lại toàn bộ.")
+        return
+    os.replace(aside, target)

@@ -148,6 +148,9 @@ def listing_page_makers(
     """
     listings = list_listings(content)
     index = tuple((listing.path, listing.label, len(listing.plans)) for listing in listings)
+    # Each row shows its plan's status on the build's day (a plan is in
+    # several listings: worked out once).
+    status = {plan.slug: plan.status(settings.today) for plan in content.plans}
     makers: dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]] = {}
     for listing in listings:
         count = max(1, -(-len(listing.plans) // PAGE_SIZE))
@@ -157,8 +160,7 @@ def listing_page_makers(
                 title = listing.title if count == 1 else f"{listing.title} (trang {number})"
                 rows = _rows(listing.plans, newest_first, number)
                 groups = index if listing.path == LIST_DIR else ()
-                # Each row shows its plan's status on the build's day.
-                statuses = tuple(plan.status(settings.today) for plan in rows)
+                statuses = tuple([status[plan.slug] for plan in rows])
                 key = (title, listing.intro, groups, rows, statuses, newest_first, count, number)
                 makers[src] = (
                     key,
