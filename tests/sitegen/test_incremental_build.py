@@ -1,0 +1,166 @@
+"""`sitegen build --cache`: a build that reuses the previous one ends equal to a full build.
+
+After each change (none, an edit, an addition, a removal, a new day, a
+renamed issuing body, a changed original text) the cached build's folder is
+compared, every file byte for byte (sitemap, search index, feed and
+calendars included), with a fresh full build of the same content on the same
+day; and the files it did not need to make are left as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from paths import CONTENT
+from sitegen.build import build_site
+from sitegen.errors import ContentError
+from sitegen.incremental import STATE_FILE
+
+SETTINGS = {
+    "SITEGEN_TODAY": "2024-04-01",
+    "SITEGEN_SITE_URL": "https://thidua.example.org/",
+    "SITEGEN_FORMS_URL": "https://hoso.example.org",
+}
+
+
+@pytest.fixture
+def settings(monkeypatch):
+    for name, value in SETTINGS.items():
+        monkeypatch.setenv(name, value)
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()
+    }
+
+
+def numbered(n: int) -> tuple[tuple[str, str], ...]:
+    return (("12/KH-LĐLĐ", f"{n}/KH-LĐLĐ"), ("thi đua năm 2024", f"thi đua năm 2024 đợt {n}"))
+
+
+class Cached:
+    """One site folder built again and again with its cache, compared each
+    time with a full build of the same content."""
+
+    def __init__(self, content: Path, tmp_path: Path) -> None:
+        self.content = content
+        self.tmp_path = tmp_path
+        self.site = tmp_path / "build" / "site"
+        self.cache = tmp_path / "build" / "cache"
+        self.fulls = 0
+
+    def build(self) -> str:
+        return build_site(self.content, self.site, cache_dir=self.cache)
+
+    def assert_same_as_full_build(self) -> None:
+        self.fulls += 1
+        full = self.tmp_path / f"full-{self.fulls}" / "site"
+        build_site(self.content, full)
+        built, cached = files_of(full), files_of(self.site)
+        assert sorted(cached) == sorted(built)
+        assert [name for name in built if built[name] != cached[name]] == []
+
+    def inode(self, name: str) -> int:
+        return os.stat(self.site / name).st_ino
+
+
+def test_cached_builds_after_each_change_equal_a_full_build(tree, tmp_path, settings, monkeypatch):
+    for n in range(1, 4):
+        tree.plan(f"ke-hoach-{n}", edits=numbered(n))
+    site = Cached(tree.root, tmp_path)
+    assert "dựng lại" not in site.build()  # no cache yet: everything
+    assert (site.cache / STATE_FILE).is_file()
+    page_3 = "ke-hoach/ke-hoach-3/index.html"
+    untouched = site.inode(page_3)
+
+    # nothing changed: nothing is made again
+    assert site.build().endswith("(dựng lại 0 tệp, xóa 0 tệp)")
+    site.assert_same_as_full_build()
+
+    # an edit: the title and the body of one plan
+    tree.plan(
+        "ke-hoach-2",
+        edits=(*numbered(2), ("Nội dung kế hoạch.", "Giữ gìn an toàn vệ sinh lao động.")),
+    )
+    assert "dựng lại" in site.build()
+    site.assert_same_as_full_build()
+    assert site.inode(page_3) == untouched
+
+    # an addition
+    tree.plan("ke-hoach-4", edits=numbered(4))
+    site.build()
+    assert (site.site / "ke-hoach" / "ke-hoach-4" / "index.html").is_file()
+    site.assert_same_as_full_build()
+
+    # a removal
+    (tree.root / "plans" / "ke-hoach-1.md").unlink()
+    assert site.build().endswith("xóa 2 tệp)")  # its page and its calendar
+    assert not (site.site / "ke-hoach" / "ke-hoach-1").exists()
+    assert not (site.site / "lich" / "ke-hoach-1.ics").exists()
+    site.assert_same_as_full_build()
+
+    # a new day, no change: the call closed on 15/11 (statuses, countdowns)
+    monkeypatch.setenv("SITEGEN_TODAY", "2024-11-20")
+    site.build()
+    page = (site.site / page_3).read_text(encoding="utf-8")
+    assert "Đã hết hạn nhận hồ sơ" in page
+    site.assert_same_as_full_build()
+
+    # a renamed issuing body: every plan shows it
+    issuers = tree.root / "issuers.yml"
+    issuers.write_text(
+        issuers.read_text(encoding="utf-8").replace("quận A\n", "quận A mới\n", 1),
+        encoding="utf-8",
+    )
+    site.build()
+    assert "quận A mới" in (site.site / page_3).read_text(encoding="utf-8")
+    site.assert_same_as_full_build()
+
+
+def test_a_changed_original_text_is_checked_again(tmp_path, settings):
+    """A plan file unchanged but its original text (sources/…) changed: the
+    cached plan is not trusted, the body is compared with the new text."""
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root, ignore=shutil.ignore_patterns("README.md"))
+    site = Cached(root, tmp_path)
+    site.build()
+    source = root / "sources" / "hdtdkt-long-bien-32-kh-2021.txt"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("vui tươi, phấn khởi", "vui tươi, sôi nổi", 1), encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        site.build()
+    assert any("sôi nổi" in problem.format() for problem in raised.value.problems)
+
+
+def test_a_cache_that_cannot_be_trusted_makes_a_full_build(tree, tmp_path, settings, monkeypatch):
+    tree.plan("ke-hoach-1", edits=numbered(1))
+    site = Cached(tree.root, tmp_path)
+    site.build()
+
+    # other settings (the nomination app's address is on every plan page)
+    monkeypatch.setenv("SITEGEN_FORMS_URL", "https://nop.example.org")
+    assert "dựng lại" not in site.build()
+    site.assert_same_as_full_build()
+
+    # a damaged cache file
+    (site.cache / STATE_FILE).write_bytes(b"not a pickle")
+    assert "dựng lại" not in site.build()
+    site.assert_same_as_full_build()
+
+    # a failed build leaves no cache: the next one builds everything
+    tree.plan("ke-hoach-2", edits=(("issuer: ldld-a", "issuer: khong-co"),))
+    with pytest.raises(ContentError):
+        site.build()
+    assert not (site.cache / STATE_FILE).exists()
+    (tree.root / "plans" / "ke-hoach-2.md").unlink()
+    assert "dựng lại" not in site.build()
+    site.assert_same_as_full_build()
+
+    # a site folder that is not the one the cache describes
+    other = Cached(tree.root, tmp_path / "other")
+    other.cache = site.cache
+    assert "dựng lại" not in other.build()
