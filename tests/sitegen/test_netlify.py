@@ -89,3 +89,47 @@ def test_netlify_build_command_builds_publish_dir_from_clean_checkout(tmp_path):
     assert (site / "tim-kiem" / manifest["dir"] / "docs.bin").is_file()
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert "<h1>Không tìm thấy trang</h1>" in not_found
+
+    # The next build, with build/ restored from Netlify's cache, updates it in place.
+    plan = checkout / "content" / "plans" / "ldld-long-bien-32-kh-2023.md"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(
+        text.replace("themes:\n", "themes:\n  - Chủ đề thêm sau\n", 1), encoding="utf-8"
+    )
+    again = subprocess.run(
+        build["command"], shell=True, cwd=checkout, env=env, capture_output=True, text=True
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "dựng lại" in again.stdout
+    page = site / "ke-hoach" / "ldld-long-bien-32-kh-2023" / "index.html"
+    assert "Chủ đề thêm sau" in page.read_text(encoding="utf-8")
+
+
+def test_netlify_plugin_restores_the_build_folder_before_and_saves_it_after(tmp_path):
+    """The local build plugin named in netlify.toml, run by Node with a
+    recording stand-in for Netlify's `utils.cache` (Netlify itself cannot run here)."""
+    config = tomllib.loads((PROJECT / "netlify.toml").read_text(encoding="utf-8"))
+    (plugin,) = (p["package"] for p in config["plugins"])
+    folder = PROJECT / plugin
+    assert (folder / "manifest.yml").read_text(encoding="utf-8").startswith("name: ")
+    script = """
+const plugin = require(process.argv[1]);
+const calls = [];
+const utils = {cache: {
+  restore: async (path) => { calls.push(["restore", path]); return false; },
+  save: async (path) => { calls.push(["save", path]); return true; },
+}};
+(async () => {
+  await plugin.onPreBuild({utils});
+  await plugin.onPostBuild({utils});
+  console.log(JSON.stringify(calls));
+})();
+"""
+    done = subprocess.run(
+        ["node", "-e", script, str(folder / "index.js")], capture_output=True, text=True, check=True
+    )
+    calls = json.loads(done.stdout.splitlines()[-1])
+    command = config["build"]["command"]
+    cache = command.split("--cache ")[1].split()[0]
+    assert calls == [["restore", "build"], ["save", "build"]]
+    assert cache.startswith("build/") and config["build"]["publish"].startswith("build/")
