@@ -12,6 +12,8 @@ keystroke of a query to the first result on screen, and the bytes of the
 search page and of the search. With --serve N it runs `sitegen serve` on N
 plans and measures the seconds from saving a file (an edit, an addition, a
 removal) to the preview serving the change, and to the new search index.
+With --cached N it times `sitegen build --cache` after each kind of change
+against a full build, and counts the files where they differ.
 
     .venv/bin/python bench/bench_site.py                  # 100, 1000, 10000
     .venv/bin/python bench/bench_site.py 1000 10000 --browser
@@ -19,6 +21,7 @@ removal) to the preview serving the change, and to the new search index.
     .venv/bin/python bench/bench_site.py 10000 --keep /tmp/plans   # plans kept for reruns
     .venv/bin/python bench/bench_site.py --serve 10000
     .venv/bin/python bench/bench_site.py --updates 10000 --keep /tmp/plans
+    .venv/bin/python bench/bench_site.py --cached 10000 --keep /tmp/plans
 
 This is a benchmark, not a test: it asserts nothing.
 """
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import random
 import re
 import resource
@@ -355,6 +359,100 @@ def measure_updates(count: int, workdir: Path, keep: Path | None, runs: int) -> 
     return rows
 
 
+def cached_one(content: Path, site: Path, cache: Path | None) -> dict[str, object]:
+    """In this process (a fresh one, as on a build machine): one `sitegen
+    build`, with `cache` when given; its stages and summary."""
+    from sitegen.build import build_site
+
+    timings: dict[str, object] = {}
+    clock = time.perf_counter()
+    timings["summary"] = build_site(content, site, timings, cache_dir=cache)
+    timings["total"] = time.perf_counter() - clock
+    return timings
+
+
+def _build_in_child(content: Path, site: Path, cache: Path | None, day: dt.date) -> dict:
+    command = [sys.executable, __file__, "--cached-one", str(content), str(site)]
+    env = {**os.environ, "SITEGEN_TODAY": day.isoformat()}
+    done = subprocess.run(
+        command + ([str(cache)] if cache else []),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_cached(count: int, workdir: Path, keep: Path | None) -> list[str]:
+    """`sitegen build --cache` on `count` plans, each build a fresh process:
+    a first build (no cache), then one after each change (none, an edit, an
+    addition, a removal, the next day), against a full build without cache
+    of the final content, whose files it must equal."""
+    content = workdir / "content"
+    shutil.copytree(generated(count, workdir, keep), content)
+    site, cache = workdir / "build" / "site", workdir / "build" / "cache"
+    plan = content / "plans" / "ke-hoach-thu-nghiem-00000.md"
+    text = plan.read_text(encoding="utf-8")
+    added = plan.with_name("ke-hoach-moi.md")
+    today = dt.date.today()
+    steps = (
+        ("first build (no cache yet)", None, today),
+        ("no change", None, today),
+        (
+            "edit one plan's title",
+            lambda: plan.write_text(text.replace("Đợt 0:", "Đợt 0 (sửa):", 1), encoding="utf-8"),
+            today,
+        ),
+        (
+            "add one plan",
+            lambda: added.write_text(
+                text.replace('number: "0/KH-TN"', 'number: "99999/KH-TN"', 1), encoding="utf-8"
+            ),
+            today,
+        ),
+        ("remove that plan", added.unlink, today),
+        ("the next day, no change", None, today + dt.timedelta(days=1)),
+    )
+    rows = []
+    for name, act, day in steps:
+        if act is not None:
+            act()
+        t = _build_in_child(content, site, cache, day)
+        rows.append((name, t))
+    full_site = workdir / "full" / "site"
+    full = _build_in_child(content, full_site, None, steps[-1][2])
+    rows.append(("full build, no cache", full))
+    differ = _differing_files(site, full_site)
+    stages = ("take", "check", "build", "index", "keep")
+    lines = [
+        f"{'step':>28} {'total s':>8} {'% full':>7} "
+        + " ".join(f"{s:>6}" for s in stages)
+        + "  made again"
+    ]
+    for name, t in rows:
+        made = re.search(r"\((dựng lại .*)\)", t["summary"])
+        lines.append(
+            f"{name:>28} {t['total']:>8.2f} {t['total'] * 100 / full['total']:>6.1f}% "
+            + " ".join(f"{t.get(s, 0.0):>6.2f}" for s in stages)
+            + f"  {made[1] if made else 'everything'}"
+        )
+    lines.append(f"files differing from the full build: {differ}")
+    return lines
+
+
+def _differing_files(one: Path, other: Path) -> int:
+    names = {p.relative_to(one) for p in one.rglob("*") if p.is_file()}
+    names |= {p.relative_to(other) for p in other.rglob("*") if p.is_file()}
+    return sum(
+        1
+        for name in names
+        if not (one / name).is_file()
+        or not (other / name).is_file()
+        or (one / name).read_bytes() != (other / name).read_bytes()
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, help="plans per build (100 1000 10000)")
@@ -373,9 +471,28 @@ def main() -> None:
         metavar="N",
         help="time the preview's update in-process on N plans (edit, add, remove; 3 runs)",
     )
+    parser.add_argument(
+        "--cached",
+        type=int,
+        metavar="N",
+        help="time `sitegen build --cache` on N plans after each kind of change",
+    )
+    parser.add_argument("--cached-one", nargs="+", help=argparse.SUPPRESS)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.cached_one:
+        content, site, *cache = (Path(a) for a in args.cached_one)
+        print(json.dumps(cached_one(content, site, cache[0] if cache else None)))
+        return
+    if args.cached:
+        keep = Path(args.keep).resolve() if args.keep else None
+        with tempfile.TemporaryDirectory(prefix=f"bench-cached-{args.cached}-") as tmp:
+            print(f"sitegen build --cache on {args.cached} plans (seconds; each build a process)")
+            for row in measure_cached(args.cached, Path(tmp), keep):
+                print(row, flush=True)
+        if not args.sizes:
+            return
     if args.one:
         keep = Path(args.keep).resolve() if args.keep else None
         print(json.dumps(run_one(args.one, Path(args.workdir), keep)))
