@@ -13,12 +13,15 @@ do) nor parse content (the loader does).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import escape
@@ -92,6 +95,18 @@ class SitegenPage(Page):
     def content(self, value: str | None) -> None:
         pass  # MkDocs' placeholders: the HTML comes from the generator
 
+    def _set_canonical_url(self, base: str | None) -> None:
+        # MkDocs joins and splits URLs for each page (a tenth of a second per
+        # thousand pages); a generated page's URL is a plain relative path,
+        # which joined to the site's address is the address followed by it.
+        url = self.url
+        prefix = _address_parts(base) if base and _PLAIN_URL.fullmatch(url) else None
+        if prefix is None:
+            super()._set_canonical_url(base)
+            return
+        self.canonical_url = prefix[0] + url
+        self.abs_url = prefix[1] + url
+
     def read_source(self, config: MkDocsConfig) -> None:
         self.markdown = ""
         self.meta = {"title": self._escaped_title}
@@ -114,6 +129,21 @@ class SitegenPage(Page):
 
 
 Maker = Callable[[], GeneratedPage]
+
+# A relative URL with nothing for urljoin to resolve (no "..", ".", query,
+# fragment, scheme or leading slash).
+_PLAIN_URL = re.compile(r"(?:[\w-]+(?:\.[\w-]+)*/)*(?:[\w-]+(?:\.[\w-]+)*)?")
+
+
+@functools.lru_cache(maxsize=8)
+def _address_parts(base: str) -> tuple[str, str] | None:
+    """The site's address ending with "/" and its path, when urljoin would
+    keep them as they are (no dot segments), else None."""
+    base = base if base.endswith("/") else base + "/"
+    path = urlsplit(base).path
+    if "/." in path or not path.startswith("/"):
+        return None
+    return base, path
 
 
 def use_loaded(content: Content, preview: bool = False) -> None:

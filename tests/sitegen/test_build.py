@@ -244,3 +244,29 @@ def test_build_headings_of_a_section_are_all_headings(built):
         toc = render_body(content.by_slug[slug].body)[1]
         (entry,) = [e for e in toc if e.name == section]
         assert [c.name.split()[0] for c in entry.children] == items
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://thidua.example.org/",
+        "https://h.example/sub/dir",
+        "http://127.0.0.1:8000/",
+        "https://h/a/./b/",
+    ],
+)
+def test_generated_pages_have_the_addresses_mkdocs_gives(base):
+    """SitegenPage skips MkDocs' urljoin for plain paths: same addresses."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+    from mkdocs.structure.pages import Page
+    from sitegen.build import CONFIG_FILE
+    from sitegen.mkdocs_glue import SitegenPage
+
+    config = load_config(config_file=str(CONFIG_FILE))
+    config.site_url = base
+    config.plugins._current_plugin = None  # as during a build's on_files
+    for src in ("index.md", "ke-hoach/abc-1.md", "danh-sach/nam-2021/trang-2.md", "x.y/z_1.md"):
+        ours = SitegenPage("t", File.generated(config, src, content=""), config, lambda: None)
+        theirs = Page("t", File.generated(config, src, content=""), config)
+        assert (ours.canonical_url, ours.abs_url) == (theirs.canonical_url, theirs.abs_url)
