@@ -81,6 +81,20 @@ class Tree:
         return self.write(f"plans/{slug}.md", text)
 
 
+# A build's settings pinned through the environment (mkdocs.yml reads them).
+SITE_SETTINGS = {
+    "SITEGEN_TODAY": "2024-04-01",
+    "SITEGEN_SITE_URL": "https://thidua.example.org/",
+    "SITEGEN_FORMS_URL": "https://hoso.example.org",
+}
+
+
+@pytest.fixture
+def settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in SITE_SETTINGS.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture
 def tree(tmp_path: Path) -> Tree:
     return Tree(tmp_path / "content")

@@ -11,21 +11,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from sitegen.build import Preview, build_site
 
-SETTINGS = {
-    "SITEGEN_TODAY": "2024-04-01",
-    "SITEGEN_SITE_URL": "https://thidua.example.org/",
-    "SITEGEN_FORMS_URL": "https://hoso.example.org",
-}
 NOT_UPDATED = {"sitemap.xml", "sitemap.xml.gz"}
-
-
-@pytest.fixture
-def settings(monkeypatch):
-    for name, value in SETTINGS.items():
-        monkeypatch.setenv(name, value)
 
 
 def files_of(site: Path) -> dict[str, bytes]:

@@ -19,18 +19,6 @@ from sitegen.build import build_site
 from sitegen.errors import ContentError
 from sitegen.incremental import STATE_FILE
 
-SETTINGS = {
-    "SITEGEN_TODAY": "2024-04-01",
-    "SITEGEN_SITE_URL": "https://thidua.example.org/",
-    "SITEGEN_FORMS_URL": "https://hoso.example.org",
-}
-
-
-@pytest.fixture
-def settings(monkeypatch):
-    for name, value in SETTINGS.items():
-        monkeypatch.setenv(name, value)
-
 
 def files_of(site: Path) -> dict[str, bytes]:
     return {
