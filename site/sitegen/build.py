@@ -29,6 +29,7 @@ from .mkdocs_glue import Session, last_session, open_session, site_settings, use
 from .outputs import Output, site_outputs
 from .pages import PLAN_DIR, plan_page_makers
 from .search import Indexing, IndexingError, start_indexing
+from .search_patch import patch_index
 from .settings import SiteSettings
 
 log = logging.getLogger(__name__)
@@ -131,19 +132,22 @@ def _start_index(content: Content, out_dir: Path) -> Indexing:
 def _finish(
     content: Content,
     outputs: dict[str, Output],
-    indexing: Indexing,
+    indexing: Indexing | None,
     out_dir: Path,
     stages: dict[str, float],
     keeper: Keeper | None,
 ) -> None:
-    """Once the pages are written: the search index, and what the next build keeps."""
+    """Once the pages are written: the search index (None: already in
+    place), and what the next build keeps."""
     try:
         put_in_place = keeper(content, outputs) if keeper is not None else None
     except BaseException:
-        indexing.cancel()
+        if indexing is not None:
+            indexing.cancel()
         raise
     clock = time.perf_counter()
-    indexing.finish(out_dir)  # raises IndexingError
+    if indexing is not None:
+        indexing.finish(out_dir)  # raises IndexingError
     stages["index"] = time.perf_counter() - clock
     if put_in_place is not None:
         clock = time.perf_counter()
@@ -207,13 +211,18 @@ def _update_site(
     gc.enable()
     config = _config(content, out_dir)
     clock = time.perf_counter()
-    indexing = _start_index(content, out_dir)
+    # The previous index patched in place, else written again beside MkDocs.
+    patched = patch_index(out_dir, kept.plans, content.plans)
+    stages["patch"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    indexing = None if patched else _start_index(content, out_dir)
     try:
         session, outputs = open_session(config, kept.keys)
         changed, removed = session.update(outputs)
         session.write_theme_templates()
     except BaseException:
-        indexing.cancel()
+        if indexing is not None:
+            indexing.cancel()
         raise
     stages["build"] = time.perf_counter() - clock
     _finish(content, session.outputs, indexing, out_dir, stages, keeper)

@@ -19,7 +19,14 @@ spelling first. A word's score in a plan is BM25's term-frequency part
 (k1 = 1.2, b = 0.75) over weighted counts (title x7, issuing body and themes
 x2, number, type and text x1; counts above 64 count as 64), quantised to
 1..255; the reader's browser multiplies it by the word's rarity (IDF) from
-the number of plans holding it.
+the number of plans holding it. The plans' average length is rounded to two
+significant digits (the "reference length"): one plan more or changed
+rarely moves it, so the other plans' scores stay as they were and a build
+can patch the index (sitegen.search_patch) instead of writing it again.
+
+Plan ids count from the oldest plan (the reverse of the site's order), so
+a new plan, usually the newest, takes the next id and no other plan's id
+moves; the reader breaks ties newest first (the higher id).
 
 Phrases: every pair of adjacent words is also a key, "a b" (both folded, in
 reading order, one space), with its own postings and scores (its count in
@@ -35,9 +42,11 @@ Files, under tim-kiem/chi-muc/<hash>/ (a hash of the content: they can be
 cached for ever), named by tim-kiem/chi-muc.json (which cannot). Strings are
 a varint byte length and UTF-8; varints are LEB128 (7 bits a byte, low first).
 
-- chi-muc.json: {"version": 2, "dir", "docs", "buckets", "vocab", "prefix",
-  "shard", "years", "issuers", "types"}.
-- <dir>/docs.bin: per plan (in the site's order, newest first), six
+- chi-muc.json: {"version": 3, "dir", "docs", "buckets", "vocab", "prefix",
+  "shard", "years", "issuers", "types", "length", "bytes"}: "length" is the
+  plans' total weighted length and "bytes" the postings' total size (what
+  a patch needs to tell whether the reference length or "buckets" move).
+- <dir>/docs.bin: per plan (by id, oldest first), six
   little-endian uint16: year index + 1, issuer index, type index, campaign
   start and end (days since 1970-01-01, 0 when unknown) and the sort day.
 - <dir>/t<n>.bin: the keys (words and pairs) whose text hashes (FNV-1a over
@@ -47,7 +56,8 @@ a varint byte length and UTF-8; varints are LEB128 (7 bits a byte, low first).
   varint posting count, varint byte length, then the postings. Form 0
   (sparse): per posting, varint plan-id delta (from the previous posting,
   the first from 0) and one score byte. Form 1 (dense, when smaller: words
-  most plans hold): one score byte per plan of the site, 0 where absent.
+  most plans hold): one score byte per plan up to the last plan holding it,
+  0 where absent.
 - <dir>/v<n>.json: for prefix search (the word being typed), the word keys
   whose first "prefix" characters hash to n modulo "vocab":
   {"th": [["thi", 9876], ...]} (key, plans holding it).
@@ -69,7 +79,7 @@ import subprocess
 import sys
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -85,7 +95,7 @@ log = logging.getLogger(__name__)
 INDEX_DIR = "tim-kiem"
 MANIFEST = "chi-muc.json"
 INDEX_FILES = "chi-muc"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 LEAD_WORDS = 40
 # Plans per metadata file: the ten results of a page sit in up to ten files,
 # so small files keep a query's bytes low (32 per file cost 130 KB a query).
@@ -118,16 +128,16 @@ def fnv1a(text: str) -> int:
     return value
 
 
-def _varint(out: bytearray, value: int) -> None:
+def put_varint(out: bytearray, value: int) -> None:
     while value >= 0x80:
         out.append((value & 0x7F) | 0x80)
         value >>= 7
     out.append(value)
 
 
-def _string(out: bytearray, text: str) -> None:
+def put_string(out: bytearray, text: str) -> None:
     data = text.encode("utf-8")
-    _varint(out, len(data))
+    put_varint(out, len(data))
     out += data
 
 
@@ -188,32 +198,49 @@ class _Postings:
         self.docs = array("I")
         self.counts = bytearray()
 
-    def encode(self, plan_count: int, tables: list[bytes]) -> bytes:
-        """Sparse (plan-id deltas and scores) or dense (a score per plan), the smaller."""
-        docs = self.docs
-        scores = bytes([tables[d][c] for d, c in zip(docs, self.counts, strict=True)])
-        deltas = [docs[0], *(b - a for a, b in pairwise(docs))]
-        if max(deltas) < 0x80:  # one byte each: interleave in C
-            sparse = bytearray(2 * len(docs))
-            sparse[0::2] = bytes(deltas)
-            sparse[1::2] = scores
-        else:
-            sparse = bytearray()
-            for delta, score in zip(deltas, scores, strict=True):
-                _varint(sparse, delta)
-                sparse.append(score)
-        form, data = SPARSE, sparse
-        if len(sparse) > plan_count:
-            form, data = DENSE, bytearray(plan_count)
-            for doc, score in zip(docs, scores, strict=True):
-                data[doc] = score
-        out = bytearray([form])
-        _varint(out, len(docs))
-        _varint(out, len(data))
-        return bytes(out + data)
+    def encode(self, tables: list[bytes]) -> bytes:
+        scores = bytes([tables[d][c] for d, c in zip(self.docs, self.counts, strict=True)])
+        return encode_postings(self.docs, scores)
 
 
-def _score_table(length: int, average: float) -> bytes:
+def encode_postings(docs: Sequence[int], scores: bytes) -> bytes:
+    """Sparse (plan-id deltas and scores) or dense (a score per plan up to
+    the last holding it), the smaller; with its form, count and length."""
+    deltas = [docs[0], *(b - a for a, b in pairwise(docs))]
+    if max(deltas) < 0x80:  # one byte each: interleave in C
+        sparse = bytearray(2 * len(docs))
+        sparse[0::2] = bytes(deltas)
+        sparse[1::2] = scores
+    else:
+        sparse = bytearray()
+        for delta, score in zip(deltas, scores, strict=True):
+            put_varint(sparse, delta)
+            sparse.append(score)
+    form, data = SPARSE, sparse
+    if len(sparse) > docs[-1] + 1:
+        form, data = DENSE, bytearray(docs[-1] + 1)
+        for doc, score in zip(docs, scores, strict=True):
+            data[doc] = score
+    out = bytearray([form])
+    put_varint(out, len(docs))
+    put_varint(out, len(data))
+    return bytes(out + data)
+
+
+def reference_length(total: int, plans: int) -> float:
+    """The plans' average length, to two significant digits (see the docstring)."""
+    return float(f"{total / plans:.2g}") if total and plans else 1.0
+
+
+def bucket_count(total: int) -> int:
+    """How many postings files for `total` bytes of postings (a power of two)."""
+    buckets = 1
+    while buckets * BUCKET_BYTES < total:
+        buckets *= 2
+    return buckets
+
+
+def score_table(length: int, average: float) -> bytes:
     """BM25's term-frequency part, quantised to 1..255, for counts 0..TF_CAP."""
     norm = K1 * (1 - B + B * length / average)
     return bytes(
@@ -237,7 +264,8 @@ def _day(day: dt.date | None) -> int:
 
 
 class IndexBuilder:
-    """The index, fed one plan at a time in the site's order (newest first).
+    """The index, fed one plan at a time by id (oldest first: the reverse
+    of the site's order).
 
     Only what the index keeps is held (postings, one metadata row and one
     table row per plan), never the plans: the build's indexing process reads
@@ -257,7 +285,11 @@ class IndexBuilder:
         self.lengths.append(sum(words.values()))
         _add(self.spellings, words, doc)
         _add(self.pairs, pairs, doc)
-        self.rows.append(_metadata(plan))
+        self.rows.append(metadata_row(plan))
+        self.add_facts(plan)
+
+    def add_facts(self, plan: Plan) -> None:
+        """The plan's row of docs.bin (what filters and the date sort read)."""
         period = plan.meta.period
         sort_day = dt.date.fromisoformat(sort_key(plan)) if plan.meta.issued or plan.year else None
         self.facts.append(
@@ -271,7 +303,14 @@ class IndexBuilder:
             )
         )
 
-    def _docs_table(self, years: list[int], issuers: list[str], types: list[str]) -> bytes:
+    def lists(self) -> tuple[list[int], list[str], list[str]]:
+        """The years (newest first), issuing bodies and types the filters offer."""
+        years = sorted({f[0] for f in self.facts if f[0]}, reverse=True)
+        issuers = sorted({f[1] for f in self.facts})
+        types = sorted({f[2] for f in self.facts})
+        return years, issuers, types
+
+    def docs_table(self, years: list[int], issuers: list[str], types: list[str]) -> bytes:
         year_index = {y: i for i, y in enumerate(years)}
         issuer_index = {k: i for i, k in enumerate(issuers)}
         type_index = {t: i for i, t in enumerate(types)}
@@ -300,11 +339,9 @@ class IndexBuilder:
         (a large index is never whole in memory); returns the manifest,
         without the folder. The builder's postings are used up."""
         n = len(self.lengths)
-        years = sorted({f[0] for f in self.facts if f[0]}, reverse=True)
-        issuers = sorted({f[1] for f in self.facts})
-        types = sorted({f[2] for f in self.facts})
-        average = (sum(self.lengths) / n) if n else 1.0
-        tables = [_score_table(length, average) for length in self.lengths]
+        years, issuers, types = self.lists()
+        reference = reference_length(sum(self.lengths), n)
+        tables = [score_table(length, reference) for length in self.lengths]
         words: dict[str, dict[str, _Postings]] = {}
         for spelling in sorted(self.spellings):
             words.setdefault(fold(spelling), {})[spelling] = self.spellings.pop(spelling)
@@ -317,27 +354,25 @@ class IndexBuilder:
             else:
                 holders[key] = len(set().union(*(e.docs for e in spellings.values())))
             out = bytearray()
-            _string(out, key)
-            _varint(out, holders[key])
-            _varint(out, len(spellings))
+            put_string(out, key)
+            put_varint(out, holders[key])
+            put_varint(out, len(spellings))
             for spelling, entry in spellings.items():
-                _string(out, spelling)
-                out += entry.encode(n, tables)
+                put_string(out, spelling)
+                out += entry.encode(tables)
             blocks[key] = bytes(out)
         for key in sorted(self.pairs):
             entry = self.pairs.pop(key)
             out = bytearray()
-            _string(out, key)
-            _varint(out, len(entry.docs))
-            _varint(out, 1)
-            _string(out, "")  # a pair's one spelling is its key
-            out += entry.encode(n, tables)
+            put_string(out, key)
+            put_varint(out, len(entry.docs))
+            put_varint(out, 1)
+            put_string(out, "")  # a pair's one spelling is its key
+            out += entry.encode(tables)
             blocks[key] = bytes(out)
         total = sum(len(b) for b in blocks.values())
-        buckets = 1
-        while buckets * BUCKET_BYTES < total:
-            buckets *= 2
-        sink("docs.bin", self._docs_table(years, issuers, types))
+        buckets = bucket_count(total)
+        sink("docs.bin", self.docs_table(years, issuers, types))
         by_bucket: dict[int, list[str]] = {}
         by_prefix: dict[int, dict[str, list[list[object]]]] = {}
         for key in blocks:
@@ -348,14 +383,14 @@ class IndexBuilder:
                 vocab.setdefault(prefix, []).append([key, holders[key]])
         for bucket, keys in by_bucket.items():
             out = bytearray()
-            _varint(out, len(keys))
+            put_varint(out, len(keys))
             for key in keys:
                 out += blocks.pop(key)
             sink(f"t{bucket}.bin", bytes(out))
         for bucket, vocab in by_prefix.items():
-            sink(f"v{bucket}.json", _json(vocab))
+            sink(f"v{bucket}.json", json_bytes(vocab))
         for start in range(0, n, META_SHARD):
-            sink(f"m{start // META_SHARD}.json", _json(self.rows[start : start + META_SHARD]))
+            sink(f"m{start // META_SHARD}.json", json_bytes(self.rows[start : start + META_SHARD]))
         manifest: dict[str, object] = {
             "version": FORMAT_VERSION,
             "docs": n,
@@ -366,11 +401,13 @@ class IndexBuilder:
             "years": [str(y) for y in years],
             "issuers": issuers,
             "types": types,
+            "length": sum(self.lengths),
+            "bytes": total,
         }
         return manifest
 
 
-def _metadata(plan: Plan) -> list[str]:
+def metadata_row(plan: Plan) -> list[str]:
     m = plan.meta
     return [
         plan.slug,
@@ -387,12 +424,12 @@ def _metadata(plan: Plan) -> list[str]:
 def index_files(content: Content) -> tuple[dict[str, bytes], dict[str, object]]:
     """Every file of the index of `content` and the manifest."""
     builder = IndexBuilder()
-    for plan in content.plans:
+    for plan in reversed(content.plans):
         builder.add(plan)
     return builder.files()
 
 
-def _json(value: object) -> bytes:
+def json_bytes(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -440,7 +477,7 @@ def write_streamed(
     else:
         partial.rename(folder)
     manifest["dir"] = folder_name
-    (root / MANIFEST).write_bytes(_json(manifest))
+    (root / MANIFEST).write_bytes(json_bytes(manifest))
     return root / MANIFEST
 
 
@@ -478,15 +515,16 @@ class Indexing:
 def start_indexing(content: Content, staging: Path, background: bool = False) -> Indexing:
     """Index `content` into `staging` in a child process (the second core).
 
-    The child reads the plan files again, one at a time in the site's order
-    (written to a file for it), and keeps only what the index holds:
+    The child reads the plan files again, one at a time by id (oldest
+    first, written to a file for it), and keeps only what the index holds:
     sending it the loaded plans would cost more than reading them, and
     holding them twice would double the build's memory. A `background`
     child runs at a lower priority (the editors' preview: it must not slow
     the next update).
     """
     order = staging / "order.txt"
-    order.write_text("".join(f"{plan.slug}\n" for plan in content.plans), encoding="utf-8")
+    ids = reversed(content.plans)  # oldest first
+    order.write_text("".join(f"{plan.slug}\n" for plan in ids), encoding="utf-8")
     command = [sys.executable, "-m", "sitegen.search", str(content.root), str(order), str(staging)]
     process = subprocess.Popen(
         command,

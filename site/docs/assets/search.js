@@ -378,7 +378,7 @@
         if (!da !== !db) return da ? -1 : 1;  /* undated plans last */
         if (da !== db) return order === "asc" ? da - db : db - da;
       }
-      return rank[b] - rank[a] || a - b;
+      return rank[b] - rank[a] || b - a;  /* ids count from the oldest: newest first */
     });
     var counts = {};
     filters.forEach(function (f) { counts[f.key] = f.counts; });

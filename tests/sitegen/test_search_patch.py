@@ -1,0 +1,209 @@
+"""The search index patched in place equals the index written in full.
+
+A content of synthetic plans is indexed, changed (an edit, a new plan, a
+removed plan, anywhere in the order), and its index patched: where the
+patch says it could be done, every file (names and bytes, the manifest and
+the hashed folder's name) equals a full index of the new content; where it
+could not, the old index is left as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from content_tree import PLAN, Tree
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from sitegen.loader import load_content
+from sitegen.search import INDEX_DIR, MANIFEST, write_index
+from sitegen.search_patch import patch_index
+
+SYLLABLES = [
+    "thi",
+    "đua",
+    "khen",
+    "thưởng",
+    "công",
+    "đoàn",
+    "đoàn",
+    "viên",
+    "lao",
+    "động",
+    "sáng",
+    "tạo",
+    "giỏi",
+    "năm",
+    "kế",
+    "hoạch",
+    "phong",
+    "trào",
+    "cơ",
+    "sở",
+    "người",
+    "hồ",
+    "sơ",
+    "gửi",
+    "hạn",
+    "đưa",
+    "ban",
+    "chấp",
+    "hành",
+    "tổ",
+    "chức",
+    "an",
+    "toàn",
+    "vệ",
+    "sinh",
+    "văn",
+    "hóa",
+    "đời",
+    "sống",
+    "việc",
+    "làm",
+    "nữ",
+    "công",
+    "chăm",
+    "lo",
+    "phúc",
+    "lợi",
+    "học",
+    "tập",
+    "nâng",
+    "cao",
+    "trình",
+    "độ",
+    "kỹ",
+    "năng",
+]
+WORDS_PER_PLAN = 300
+
+
+def body(seed: int, words: int = WORDS_PER_PLAN) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(SYLLABLES) for _ in range(words)) + "."
+
+
+def write_plan(tree: Tree, n: int, day: int, text: str | None = None) -> None:
+    """Plan n, issued on `day` of 2024 (its place in the order), with a body."""
+    issued = f"2024-{1 + day // 28:02d}-{1 + day % 28:02d}"
+    tree.plan(
+        f"ke-hoach-{n:03d}",
+        edits=(
+            ("12/KH-LĐLĐ", f"{n}/KH-LĐLĐ"),
+            ("issued: 2024-03-05", f"issued: {issued}"),
+            ("thi đua năm 2024", f"thi đua đợt {n}"),
+            ("Nội dung kế hoạch.", text if text is not None else body(n)),
+        ),
+        text=PLAN.replace("2024-11-15 16:00", "2025-11-15 16:00"),
+    )
+
+
+def index_of(site: Path) -> dict[str, bytes]:
+    root = site / INDEX_DIR
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def patched_or_untouched(tree: Tree, tmp_path: Path, change) -> bool:
+    """Index the tree, apply `change`, patch; check the outcome either way."""
+    before = load_content(tree.root)
+    site = tmp_path / "patched"
+    write_index(before, site)
+    old = index_of(site)
+    change()
+    after = load_content(tree.root)
+    patched = patch_index(site, before.plans, after.plans)
+    if not patched:
+        assert index_of(site) == old
+        return False
+    full = tmp_path / "full"
+    write_index(after, full)
+    assert index_of(site) == index_of(full)
+    return True
+
+
+def planted(tree: Tree, count: int = 30) -> None:
+    for n in range(count):
+        write_plan(tree, n, day=2 * n + 2)
+
+
+def test_an_edit_in_the_middle_is_patched(tree, tmp_path):
+    planted(tree)
+    text = body(12)
+    word = text.split()[5]
+    edited = text.replace(f" {word} ", " sửa ", 1)  # the same length
+    assert patched_or_untouched(tree, tmp_path, lambda: write_plan(tree, 12, 26, edited))
+
+
+def test_a_new_newest_plan_is_patched(tree, tmp_path):
+    planted(tree)
+    assert patched_or_untouched(tree, tmp_path, lambda: write_plan(tree, 99, 200))
+
+
+def test_removing_the_newest_plan_is_patched(tree, tmp_path):
+    planted(tree)
+    newest = tree.root / "plans" / "ke-hoach-029.md"
+    assert patched_or_untouched(tree, tmp_path, newest.unlink)
+
+
+def test_a_plan_added_among_older_ones_is_written_in_full(tree, tmp_path):
+    planted(tree)
+    assert not patched_or_untouched(tree, tmp_path, lambda: write_plan(tree, 99, 1))
+
+
+def test_nothing_changed_is_a_patch_that_writes_nothing(tree, tmp_path):
+    planted(tree, 5)
+    content = load_content(tree.root)
+    write_index(content, tmp_path / "site")
+    manifest = (tmp_path / "site" / INDEX_DIR / MANIFEST).read_bytes()
+    assert patch_index(tmp_path / "site", content.plans, content.plans)
+    assert (tmp_path / "site" / INDEX_DIR / MANIFEST).read_bytes() == manifest
+
+
+CHANGES = st.lists(
+    st.tuples(
+        st.sampled_from(["edit", "add", "remove"]),
+        st.integers(0, 40),  # which plan (edit, remove) or which day (add)
+        st.integers(0, 10_000),  # the new body's seed
+        st.integers(WORDS_PER_PLAN - 40, WORDS_PER_PLAN + 40),  # its length
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(changes=CHANGES)
+def test_any_change_is_patched_exactly_or_left_to_a_full_index(tmp_path_factory, changes):
+    tmp_path = tmp_path_factory.mktemp("patch")
+    tree = Tree(tmp_path / "content")
+    planted(tree, 20)
+    days = {n: 2 * n + 2 for n in range(20)}
+
+    def change() -> None:
+        for kind, which, seed, words in changes:
+            if kind == "add":
+                n = 100 + len(days)
+                days[n] = 2 * which + 1  # between two plans, or after the newest
+                write_plan(tree, n, days[n], body(seed, words))
+            elif days:
+                n = sorted(days)[which % len(days)]
+                if kind == "edit":
+                    write_plan(tree, n, days[n], body(seed, words))
+                else:
+                    (tree.root / "plans" / f"ke-hoach-{n:03d}.md").unlink()
+                    del days[n]
+
+    event("patched" if patched_or_untouched(tree, tmp_path, change) else "written in full")
+
+
+def test_the_manifest_keeps_what_a_patch_needs(tree, tmp_path):
+    planted(tree, 3)
+    write_index(load_content(tree.root), tmp_path)
+    manifest = json.loads((tmp_path / INDEX_DIR / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["length"] > 3 * WORDS_PER_PLAN and manifest["bytes"] > 0
