@@ -386,9 +386,10 @@ def _build_in_child(content: Path, site: Path, cache: Path | None, day: dt.date)
 
 def measure_cached(count: int, workdir: Path, keep: Path | None) -> list[str]:
     """`sitegen build --cache` on `count` plans, each build a fresh process:
-    a first build (no cache), then one after each change (none, an edit, an
-    addition, a removal, the next day), against a full build without cache
-    of the final content, whose files it must equal."""
+    a first build (no cache), then one after each change (none, an edit, a
+    new plan and its removal, an old plan and its removal, the next day),
+    against a full build without cache of the final content, whose files it
+    must equal."""
     content = workdir / "content"
     shutil.copytree(generated(count, workdir, keep), content)
     site, cache = workdir / "build" / "site", workdir / "build" / "cache"
@@ -396,6 +397,8 @@ def measure_cached(count: int, workdir: Path, keep: Path | None) -> list[str]:
     text = plan.read_text(encoding="utf-8")
     added = plan.with_name("ke-hoach-moi.md")
     today = dt.date.today()
+    older = text.replace('number: "0/KH-TN"', 'number: "99999/KH-TN"', 1)
+    newest = re.sub(r"(?m)^issued: .*$", f"issued: {today.isoformat()}", older, count=1)
     steps = (
         ("first build (no cache yet)", None, today),
         ("no change", None, today),
@@ -404,11 +407,11 @@ def measure_cached(count: int, workdir: Path, keep: Path | None) -> list[str]:
             lambda: plan.write_text(text.replace("Đợt 0:", "Đợt 0 (sửa):", 1), encoding="utf-8"),
             today,
         ),
+        ("add a new plan (the newest)", lambda: added.write_text(newest, encoding="utf-8"), today),
+        ("remove that plan", added.unlink, today),
         (
-            "add one plan",
-            lambda: added.write_text(
-                text.replace('number: "0/KH-TN"', 'number: "99999/KH-TN"', 1), encoding="utf-8"
-            ),
+            "add an old plan (among others)",
+            lambda: added.write_text(older, encoding="utf-8"),
             today,
         ),
         ("remove that plan", added.unlink, today),
@@ -424,7 +427,7 @@ def measure_cached(count: int, workdir: Path, keep: Path | None) -> list[str]:
     full = _build_in_child(content, full_site, None, steps[-1][2])
     rows.append(("full build, no cache", full))
     differ = _differing_files(site, full_site)
-    stages = ("take", "check", "build", "index", "keep")
+    stages = ("take", "check", "open", "patch", "build", "index", "keep")
     lines = [
         f"{'step':>28} {'total s':>8} {'% full':>7} "
         + " ".join(f"{s:>6}" for s in stages)

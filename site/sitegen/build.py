@@ -120,7 +120,12 @@ def _build_site(
         indexing.cancel()
         raise
     stages["build"] = time.perf_counter() - clock
-    _finish(content, last_session().outputs, indexing, out_dir, stages, keeper)
+    try:
+        put_in_place = keeper(content, last_session().outputs) if keeper is not None else None
+    except BaseException:
+        indexing.cancel()
+        raise
+    _finish(indexing, out_dir, stages, put_in_place)
     return content
 
 
@@ -130,21 +135,13 @@ def _start_index(content: Content, out_dir: Path) -> Indexing:
 
 
 def _finish(
-    content: Content,
-    outputs: dict[str, Output],
     indexing: Indexing | None,
     out_dir: Path,
     stages: dict[str, float],
-    keeper: Keeper | None,
+    put_in_place: Callable[[], None] | None,
 ) -> None:
     """Once the pages are written: the search index (None: already in
-    place), and what the next build keeps."""
-    try:
-        put_in_place = keeper(content, outputs) if keeper is not None else None
-    except BaseException:
-        if indexing is not None:
-            indexing.cancel()
-        raise
+    place), then what the next build keeps."""
     clock = time.perf_counter()
     if indexing is not None:
         indexing.finish(out_dir)  # raises IndexingError
@@ -211,13 +208,18 @@ def _update_site(
     gc.enable()
     config = _config(content, out_dir)
     clock = time.perf_counter()
+    session, outputs = open_session(config, kept.keys)
+    # The outputs' keys are known: a child writes what the next build keeps
+    # while this one patches the index and renders.
+    put_in_place = keeper(content, outputs)
+    stages["open"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     # The previous index patched in place, else written again beside MkDocs.
     patched = patch_index(out_dir, kept.plans, content.plans)
     stages["patch"] = time.perf_counter() - clock
     clock = time.perf_counter()
     indexing = None if patched else _start_index(content, out_dir)
     try:
-        session, outputs = open_session(config, kept.keys)
         changed, removed = session.update(outputs)
         session.write_theme_templates()
     except BaseException:
@@ -225,7 +227,7 @@ def _update_site(
             indexing.cancel()
         raise
     stages["build"] = time.perf_counter() - clock
-    _finish(content, session.outputs, indexing, out_dir, stages, keeper)
+    _finish(indexing, out_dir, stages, put_in_place)
     log.info("Đã dựng lại %d tệp, xóa %d tệp.", len(changed), len(removed))
     return f"{_summary(content)} (dựng lại {len(changed)} tệp, xóa {len(removed)} tệp)"
 
