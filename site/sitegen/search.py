@@ -55,7 +55,9 @@ a varint byte length and UTF-8; varints are LEB128 (7 bits a byte, low first).
   spelling: string spelling (empty for a pair: its key), one byte form,
   varint posting count, varint byte length, then the postings. Form 0
   (sparse): per posting, varint plan-id delta (from the previous posting,
-  the first from 0) and one score byte. Form 1 (dense, when smaller: words
+  the first from 0), then per posting one score byte (the last "count"
+  bytes: deltas are read without the scores in between, in C where
+  possible). Form 1 (dense, when smaller: words
   most plans hold): one score byte per plan up to the last plan holding it,
   0 where absent.
 - <dir>/v<n>.json: for prefix search (the word being typed), the word keys
@@ -82,6 +84,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from operator import sub
 from pathlib import Path
 
 from .dates import format_date
@@ -204,18 +207,18 @@ class _Postings:
 
 
 def encode_postings(docs: Sequence[int], scores: bytes) -> bytes:
-    """Sparse (plan-id deltas and scores) or dense (a score per plan up to
+    """Sparse (plan-id deltas, then scores) or dense (a score per plan up to
     the last holding it), the smaller; with its form, count and length."""
-    deltas = [docs[0], *(b - a for a, b in pairwise(docs))]
-    if max(deltas) < 0x80:  # one byte each: interleave in C
-        sparse = bytearray(2 * len(docs))
-        sparse[0::2] = bytes(deltas)
-        sparse[1::2] = scores
-    else:
-        sparse = bytearray()
-        for delta, score in zip(deltas, scores, strict=True):
-            put_varint(sparse, delta)
-            sparse.append(score)
+    deltas = [docs[0], *map(sub, docs[1:], docs[:-1])]
+    sparse = bytearray()
+    done = 0
+    if max(deltas) >= 0x80:  # the runs of one-byte deltas are copied in C
+        for at in [at for at, delta in enumerate(deltas) if delta >= 0x80]:
+            sparse += bytes(deltas[done:at])
+            put_varint(sparse, deltas[at])
+            done = at + 1
+    sparse += bytes(deltas[done:])
+    sparse += scores
     form, data = SPARSE, sparse
     if len(sparse) > docs[-1] + 1:
         form, data = DENSE, bytearray(docs[-1] + 1)

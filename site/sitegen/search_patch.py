@@ -20,8 +20,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 
 from .folding import fold
@@ -83,15 +86,6 @@ class _Reader:
         return self.data[start : self.at].decode("utf-8")
 
 
-@dataclass
-class _Key:
-    """One key of a postings file: raw (its block as written) or decoded."""
-
-    key: str
-    raw: bytes | None = None
-    spellings: dict[str, dict[int, int]] = field(default_factory=dict)  # doc -> score
-
-
 def _split_bucket(data: bytes) -> list[tuple[str, bytes]]:
     """(key, block) for each key of a postings file, in file order."""
     reader = _Reader(data)
@@ -110,57 +104,158 @@ def _split_bucket(data: bytes) -> list[tuple[str, bytes]]:
     return keys
 
 
-def _decode_block(block: bytes) -> dict[str, dict[int, int]]:
-    """spelling -> {plan id: score} of one key's block (a pair's spelling is "")."""
+@dataclass
+class _Spelling:
+    """One spelling's postings as stored: its form, count and data."""
+
+    form: int
+    count: int
+    data: bytes
+
+
+def _read_block(block: bytes) -> tuple[int, dict[str, _Spelling]]:
+    """A key's block: its holders and its spellings (a pair's is "")."""
     reader = _Reader(block)
     reader.string()
-    reader.varint()
-    spellings: dict[str, dict[int, int]] = {}
+    holders = reader.varint()
+    spellings = {}
     for _ in range(reader.varint()):
         spelling = reader.string()
         form = block[reader.at]
         reader.at += 1
-        reader.varint()
+        count = reader.varint()
         length = reader.varint()
-        end = reader.at + length
-        postings: dict[int, int] = {}
-        if form == DENSE:
-            for doc, score in enumerate(block[reader.at : end]):
-                if score:
-                    postings[doc] = score
-            reader.at = end
+        spellings[spelling] = _Spelling(form, count, block[reader.at : reader.at + length])
+        reader.at += length
+    return holders, spellings
+
+
+def _docs_and_scores(posted: _Spelling) -> tuple[list[int], bytearray]:
+    """The plan ids (ascending) and their scores."""
+    data = posted.data
+    if posted.form == DENSE:
+        docs = [doc for doc, score in enumerate(data) if score]
+        return docs, bytearray(data[doc] for doc in docs)
+    count = posted.count
+    return list(accumulate(_varints(data[:-count]))), bytearray(data[-count:])
+
+
+# A varint of two bytes or more: continuation bytes, then its last byte.
+_LONG_VARINT = re.compile(rb"([\x80-\xff]+[\x00-\x7f])")
+
+
+def _varints(stream: bytes) -> list[int]:
+    """The numbers of a stream of varints (runs of one-byte ones in C)."""
+    values: list[int] = []
+    for at, part in enumerate(_LONG_VARINT.split(stream)):
+        if at % 2 == 0:
+            values += part
         else:
-            doc = 0
-            while reader.at < end:
-                doc += reader.varint()
-                postings[doc] = block[reader.at]
-                reader.at += 1
-        spellings[spelling] = postings
-    return spellings
+            values.append(_Reader(part).varint())
+    return values
 
 
-def _encode_block(key: str, spellings: dict[str, dict[int, int]]) -> bytes:
-    """A key's block as IndexBuilder writes it (spellings sorted; holders)."""
+def _holds(posted: _Spelling, doc: int) -> bool:
+    if posted.form == DENSE:
+        return doc < len(posted.data) and posted.data[doc] != 0
+    docs, _ = _docs_and_scores(posted)
+    at = bisect_left(docs, doc)
+    return at < len(docs) and docs[at] == doc
+
+
+def _patched(posted: _Spelling | None, leaving: set[int], arriving: dict[int, int]) -> bytes:
+    """A spelling's postings after the plans `leaving` went and `arriving`
+    ({plan id: score}) came, encoded as `encode_postings` would (b"": none).
+
+    Dense postings are changed in place, a byte per plan; the sparse form
+    is only worked out when it may be the smaller.
+    """
+    if posted is not None and posted.form == DENSE:
+        data = bytearray(posted.data)
+        for doc in leaving:
+            if doc < len(data):
+                data[doc] = 0
+        for doc, score in arriving.items():
+            if doc >= len(data):
+                data.extend(bytes(doc + 1 - len(data)))
+            data[doc] = score
+        data = data.rstrip(b"\0")
+        if not data:
+            return b""
+        count = len(data) - data.count(0)
+        if _sparse_length(data, count) > len(data):
+            out = bytearray([DENSE])
+            put_varint(out, count)
+            put_varint(out, len(data))
+            return bytes(out + data)
+        posted = _Spelling(DENSE, count, bytes(data))
+        leaving, arriving = set(), {}
+    docs, scores = _docs_and_scores(posted) if posted is not None else ([], bytearray())
+    for doc in leaving:
+        at = bisect_left(docs, doc)
+        if at < len(docs) and docs[at] == doc:
+            del docs[at], scores[at]
+    for doc, score in arriving.items():
+        at = bisect_left(docs, doc)
+        docs.insert(at, doc)
+        scores.insert(at, score)
+    return encode_postings(docs, bytes(scores)) if docs else b""
+
+
+def _sparse_length(dense: bytes, count: int) -> int:
+    """The bytes of the sparse form of these dense postings: a score byte
+    and a varint delta per plan; deltas of 128 or more only cross a run of
+    127 zeros or more."""
+    length = 2 * count
+    for run in _ZERO_RUN.finditer(dense):
+        delta = run.end() - run.start() + (run.start() > 0)
+        length += (delta.bit_length() - 1) // 7
+    return length
+
+
+_ZERO_RUN = re.compile(rb"\x00{127,}")
+
+
+def _patch_block(
+    key: str,
+    block: bytes | None,
+    leaving: set[int],
+    arriving: dict[int, dict[str, int]],
+) -> tuple[bytes, int]:
+    """A key's block once the plans `leaving` left it and the plans
+    `arriving` ({plan id: {spelling: score}}) came (b"": the key is gone),
+    and its holders."""
+    holders, spellings = _read_block(block) if block is not None else (0, {})
+    names = set(spellings) | {name for scores in arriving.values() for name in scores}
+    out = bytearray()
+    kept = []
+    for name in sorted(names):
+        coming = {doc: scores[name] for doc, scores in arriving.items() if name in scores}
+        data = _patched(spellings.get(name), leaving, coming)
+        if data:
+            put_string(out, name)
+            out += data
+            kept.append(data)
+    if not kept:
+        return b"", 0
+    if " " in key:  # a pair: its one spelling's count
+        reader = _Reader(kept[0])
+        reader.at = 1  # after the form
+        holders = reader.varint()
+    else:
+        for doc in leaving:
+            if any(_holds(posted, doc) for posted in spellings.values()):
+                holders -= 1
+        holders += len(arriving)
+    return _head(key, holders, len(kept)) + out, holders
+
+
+def _head(key: str, holders: int, spellings: int) -> bytes:
     out = bytearray()
     put_string(out, key)
-    if " " in key:
-        (postings,) = spellings.values()
-        put_varint(out, len(postings))
-    else:
-        put_varint(out, len(set().union(*spellings.values())))
-    put_varint(out, len(spellings))
-    for spelling in sorted(spellings):
-        postings = spellings[spelling]
-        docs = sorted(postings)
-        put_string(out, spelling)
-        out += encode_postings(docs, bytes(postings[d] for d in docs))
+    put_varint(out, holders)
+    put_varint(out, spellings)
     return bytes(out)
-
-
-def _holders(block: bytes) -> int:
-    reader = _Reader(block)
-    reader.string()
-    return reader.varint()
 
 
 def _order(key: str) -> tuple[bool, str]:
@@ -230,20 +325,29 @@ def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -
     if len(changed) + len(added) + len(removed) > max(MANY_PLANS, len(after) // 20):
         return False
     old_plans, new_plans = before[::-1], after[::-1]
-    gone = [_terms(old_plans[d], None) for d in changed + removed]
-    length = manifest["length"] - sum(t.length for t in gone)
-    new_words = [weighted_terms(new_plans[d])[0] for d in changed + added]
-    length += sum(sum(w.values()) for w in new_words)
-    reference = reference_length(length, len(after))
-    if reference != reference_length(manifest["length"], len(before)):
+    reference = reference_length(manifest["length"], len(before))
+    was = {d: _terms(old_plans[d], reference) for d in changed + removed}
+    now = {d: _terms(new_plans[d], reference) for d in changed + added}
+    length = manifest["length"] - sum(t.length for t in was.values())
+    length += sum(t.length for t in now.values())
+    if reference_length(length, len(after)) != reference:
         return False
-    arriving = {d: _terms(new_plans[d], reference) for d in changed + added}
-    leaving = set(changed + removed)
-    touched = {key for t in gone for key in t.keys} | {k for t in arriving.values() for k in t.keys}
+    # What each key loses and gains (a changed plan only where a score moved).
+    updates: dict[str, tuple[set[int], dict[int, dict[str, int]]]] = {}
+    for doc in changed + removed + added:
+        old = was[doc].keys if doc in was else {}
+        new = now[doc].keys if doc in now else {}
+        for key in old.keys() | new.keys():
+            if old.get(key) != new.get(key):
+                leaving, arriving = updates.setdefault(key, (set(), {}))
+                if key in old:
+                    leaving.add(doc)
+                if key in new:
+                    arriving[doc] = new[key]
     buckets = manifest["buckets"]
-    by_bucket: dict[int, set[str]] = {}
-    for key in touched:
-        by_bucket.setdefault(fnv1a(key) % buckets, set()).add(key)
+    by_bucket: dict[int, list[str]] = {}
+    for key in updates:
+        by_bucket.setdefault(fnv1a(key) % buckets, []).append(key)
 
     files: dict[str, bytes | None] = {}  # name -> new content (None: delete)
     total = manifest["bytes"]
@@ -254,23 +358,12 @@ def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -
         blocks = dict(_split_bucket(path.read_bytes())) if path.is_file() else {}
         for key in keys:
             old_block = blocks.pop(key, None)
-            spellings = _decode_block(old_block) if old_block is not None else {}
-            for postings in spellings.values():
-                for doc in leaving:
-                    postings.pop(doc, None)
-            for doc, terms in arriving.items():
-                for spelling, score in terms.keys.get(key, {}).items():
-                    spellings.setdefault(spelling, {})[doc] = score
-            spellings = {s: p for s, p in spellings.items() if p}
-            total -= len(old_block) if old_block is not None else 0
-            if spellings:
-                block = _encode_block(key, spellings)
+            block, holders = _patch_block(key, old_block, *updates[key])
+            total += len(block) - (len(old_block) if old_block is not None else 0)
+            if block:
                 blocks[key] = block
-                total += len(block)
-                if " " not in key:
-                    holders_now[key] = _holders(block)
-            elif " " not in key:
-                holders_now[key] = 0
+            if " " not in key:
+                holders_now[key] = holders
         files[name] = _bucket_file(blocks) if blocks else None
     if bucket_count(total) != buckets:
         return False

@@ -43,12 +43,13 @@ def read_postings(reader: Reader, plan_count: int) -> list[tuple[int, int]]:
         postings = [(doc, s) for doc, s in enumerate(reader.data[reader.at : end]) if s]
         reader.at = end
     else:
-        assert form == 0
-        doc = 0
-        while reader.at < end:
+        assert form == 0  # sparse: the deltas, then a score per posting
+        doc, scores = 0, reader.data[end - count : end]
+        for score in scores:
             doc += reader.varint()
-            postings.append((doc, reader.data[reader.at]))
-            reader.at += 1
+            postings.append((doc, score))
+        assert reader.at == end - count
+        reader.at = end
     assert reader.at == end
     assert len(postings) == count
     return postings

@@ -168,12 +168,14 @@
       for (var d = 0; at < end; d++, at++) if (data[at]) visit(d, data[at]);
       return;
     }
+    /* the deltas, then a score per posting (the last `count` bytes) */
     var reader = new Reader(data);
     reader.at = at;
+    var scoresAt = end - spelling.count;
     var doc = 0;
-    while (reader.at < end) {
+    for (var i = 0; i < spelling.count; i++) {
       doc += reader.varint();
-      visit(doc, data[reader.at++]);
+      visit(doc, data[scoresAt + i]);
     }
   }
 
