@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import json
 import random
+import re
+from dataclasses import replace
 from pathlib import Path
 
 from content_tree import PLAN, Tree
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from paths import CONTENT
 from sitegen.loader import load_content
+from sitegen.models import pack_text
 from sitegen.search import INDEX_DIR, MANIFEST, write_index
 from sitegen.search_patch import patch_index
 
@@ -152,6 +156,60 @@ def test_removing_the_newest_plan_is_patched(tree, tmp_path):
 def test_a_plan_added_among_older_ones_is_written_in_full(tree, tmp_path):
     planted(tree)
     assert not patched_or_untouched(tree, tmp_path, lambda: write_plan(tree, 99, 1))
+
+
+def test_a_title_edit_is_patched(tree, tmp_path):
+    planted(tree)
+    path = tree.root / "plans" / "ke-hoach-012.md"
+    edited = path.read_text(encoding="utf-8").replace("thi đua đợt 12", "thi đua đợt mười", 1)
+    assert patched_or_untouched(tree, tmp_path, lambda: path.write_text(edited, encoding="utf-8"))
+
+
+def test_a_newest_plan_of_a_new_issuer_is_patched(tree, tmp_path):
+    planted(tree)
+
+    def add() -> None:
+        write_plan(tree, 99, 200)
+        path = tree.root / "plans" / "ke-hoach-099.md"
+        text = path.read_text(encoding="utf-8").replace("issuer: ldld-a", "issuer: ldld-c", 1)
+        path.write_text(text, encoding="utf-8")
+
+    assert patched_or_untouched(tree, tmp_path, add)
+    manifest = json.loads((tmp_path / "patched" / INDEX_DIR / MANIFEST).read_text("utf-8"))
+    assert len(manifest["issuers"]) == 2
+
+
+def test_removing_a_plan_in_the_middle_is_exact_or_written_in_full(tree, tmp_path):
+    planted(tree)
+    patched_or_untouched(tree, tmp_path, (tree.root / "plans" / "ke-hoach-012.md").unlink)
+
+
+def test_edits_of_the_seed_content_are_patched(tmp_path):
+    """The project's own plans: a body and a title edited (a word replaced,
+    so the reference length stays), each patched exactly."""
+    content = load_content(CONTENT)
+    plans = list(content.plans)
+    middle = len(plans) // 2
+    plan = plans[middle]
+
+    def replaced(text: str) -> str:
+        word = next(w for w in text.split() if w.isalpha() and len(w) > 3)
+        return re.sub(rf"\b{re.escape(word)}\b", "sửa", text, count=1)
+
+    title = replaced(plan.meta.title or "")
+    edits = {
+        "body": plan.model_copy(update={"packed_body": pack_text(replaced(plan.body))}),
+        "title": plan.model_copy(update={"meta": plan.meta.model_copy(update={"title": title})}),
+    }
+    write_index(content, tmp_path / "unchanged")
+    for kind, edited in edits.items():
+        after = replace(content, plans=(*plans[:middle], edited, *plans[middle + 1 :]))
+        site, full = tmp_path / kind / "patched", tmp_path / kind / "full"
+        write_index(content, site)
+        assert patch_index(site, content.plans, after.plans), kind
+        write_index(after, full)
+        assert index_of(site) == index_of(full), kind
+        assert index_of(site) != index_of(tmp_path / "unchanged"), kind
 
 
 def test_nothing_changed_is_a_patch_that_writes_nothing(tree, tmp_path):
