@@ -24,8 +24,10 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from . import incremental
 from .errors import ContentError
+from .ical import CAL_DIR, events_in_calendar
 from .loader import Content, LoadCache, load_content
 from .mkdocs_glue import Session, last_session, open_session, site_settings, use_loaded
+from .models import Plan
 from .outputs import Output, site_outputs
 from .pages import PLAN_DIR, plan_page_makers
 from .search import Indexing, IndexingError, start_indexing
@@ -156,10 +158,12 @@ def _summary(content: Content) -> str:
     return f"{len(content.plans)} kế hoạch, {len(content.issuers)} cơ quan"
 
 
-def _config(content: Content, out_dir: Path) -> MkDocsConfig:
+def _config(
+    content: Content, out_dir: Path, recall: Callable[[Plan], bytes | None] | None = None
+) -> MkDocsConfig:
     """The strict MkDocs configuration of a build of `content` into `out_dir`."""
     _use_content(content.root)
-    use_loaded(content)  # the hook reuses it instead of reading the files again
+    use_loaded(content, recall=recall)  # the hook reuses it instead of reading the files again
     return load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
 
 
@@ -206,7 +210,20 @@ def _update_site(
     stages["check"] = time.perf_counter() - clock
     gc.freeze()
     gc.enable()
-    config = _config(content, out_dir)
+    unchanged = {id(plan) for plan in kept.plans}  # the loader reuses unchanged plans
+
+    def recall(plan: Plan) -> bytes | None:
+        """An unchanged plan's calendar events, read back from its calendar
+        file (kept as it was): making every plan's again for the site
+        calendar took a second at 10,000 plans."""
+        if id(plan) not in unchanged:
+            return None
+        try:
+            return events_in_calendar((out_dir / CAL_DIR / f"{plan.slug}.ics").read_bytes())
+        except OSError:
+            return None
+
+    config = _config(content, out_dir, recall)
     clock = time.perf_counter()
     session, outputs = open_session(config, kept.keys)
     # The outputs' keys are known: a child writes what the next build keeps

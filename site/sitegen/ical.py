@@ -131,7 +131,20 @@ def _calendar(name: str, events: Iterable[bytes]) -> bytes:
         *_VTIMEZONE,
     ]
     head = "".join(fold_line(line) + "\r\n" for line in lines).encode("utf-8")
-    return head + b"".join(events) + b"END:VCALENDAR\r\n"
+    return head + b"".join(events) + _TAIL
+
+
+_HEAD_END = b"END:VTIMEZONE\r\n"
+_TAIL = b"END:VCALENDAR\r\n"
+
+
+def events_in_calendar(data: bytes) -> bytes | None:
+    """A plan calendar's events (its `plan_events`), read back from the file
+    `generate_plan_calendar` made; None when it is not such a file."""
+    start = data.find(_HEAD_END)
+    if start < 0 or not data.endswith(_TAIL):
+        return None
+    return data[start + len(_HEAD_END) : len(data) - len(_TAIL)]
 
 
 def generate_plan_calendar(

@@ -35,6 +35,7 @@ from mkdocs.structure.toc import get_toc
 
 from .errors import ContentError
 from .loader import Content, load_content
+from .models import Plan
 from .outputs import DuplicateOutput, EventCache, Output, changed_outputs, site_outputs
 from .pages import GeneratedPage
 from .search import write_index
@@ -69,6 +70,8 @@ _preloaded: dict[Path, Content] = {}
 _current: list[Content] = []
 # Whether the next build is the editors' preview's (see use_loaded).
 _previewing: list[bool] = [False]
+# For the next build: where the plans' calendar events may be read back (see EventCache).
+_recalling: list[Callable[[Plan], bytes | None] | None] = [None]
 
 
 class SitegenPage(Page):
@@ -146,16 +149,22 @@ def _address_parts(base: str) -> tuple[str, str] | None:
     return base, path
 
 
-def use_loaded(content: Content, preview: bool = False) -> None:
+def use_loaded(
+    content: Content,
+    preview: bool = False,
+    recall: Callable[[Plan], bytes | None] | None = None,
+) -> None:
     """Let the next build reuse `content` (loaded from `content.root`).
 
     `sitegen build` writes the search index itself, beside MkDocs; the hook
     then does not write it again. A `preview` build keeps what later updates
-    reuse (the plans' calendar events).
+    reuse (the plans' calendar events). `recall` gives a plan's calendar
+    events as a previous build wrote them, or None (an incremental build).
     """
     _preloaded.clear()
     _preloaded[content.root] = content
     _previewing[:] = [preview]
+    _recalling[:] = [recall]
 
 
 def add_file(files: Files, config: MkDocsConfig, src_uri: str, output: Output) -> File:
@@ -207,8 +216,9 @@ def add_generated_pages(files: Files, config: MkDocsConfig) -> Files:
             log.error(problem.format())
         raise Abort(f"Nội dung có {len(exc.problems)} lỗi, không dựng trang.") from None
     _current[:] = [] if preloaded is not None else [content]
-    events = EventCache(uses=None if _previewing[0] else 2)
+    events = EventCache(uses=None if _previewing[0] else 2, recall=_recalling[0])
     _previewing[:] = [False]
+    _recalling[:] = [None]
     settings = site_settings(config)
     try:
         outputs = site_outputs(content, settings, events)

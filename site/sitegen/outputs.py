@@ -60,10 +60,15 @@ class EventCache:
     need not hold them all to its end; the preview keeps them (`uses=None`).
     """
 
-    def __init__(self, uses: int | None = None) -> None:
+    def __init__(
+        self, uses: int | None = None, recall: Callable[[Plan], bytes | None] | None = None
+    ) -> None:
         self._made: dict[int, tuple[Plan, SiteSettings, bytes]] = {}
         self._asked: dict[int, int] = {}
         self.uses = uses
+        # A plan's events as a previous build wrote them, when it can tell
+        # (an incremental build: read back from the plan's calendar file).
+        self.recall = recall
 
     def events(self, plan: Plan, settings: SiteSettings) -> bytes:
         key = id(plan)
@@ -71,7 +76,8 @@ class EventCache:
         if known is not None and known[0] is plan and known[1] == settings:
             made = known[2]
         else:
-            made = plan_events(plan, settings)
+            recalled = self.recall(plan) if self.recall is not None else None
+            made = recalled if recalled is not None else plan_events(plan, settings)
             self._made[key] = (plan, settings, made)
             self._asked[key] = 0
         if self.uses is not None:

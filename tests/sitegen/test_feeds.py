@@ -153,3 +153,13 @@ def test_fold_line_keeps_characters_whole():
     parts = folded.split("\r\n ")
     assert "".join(parts) == line
     assert max(len(p.encode("utf-8")) for p in parts) <= 75
+
+
+def test_a_plan_calendar_gives_back_exactly_its_events():
+    """What an incremental build reads back from a previous build's calendar file."""
+    from sitegen.ical import events_in_calendar, generate_plan_calendar, plan_events
+
+    for plan in load_content(CONTENT).plans:
+        made = generate_plan_calendar(plan, SETTINGS)
+        assert events_in_calendar(made) == plan_events(plan, SETTINGS)
+    assert events_in_calendar(b"not a calendar") is None

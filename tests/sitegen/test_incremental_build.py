@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 from paths import CONTENT
+from sitegen import outputs
 from sitegen.build import build_site
 from sitegen.errors import ContentError
+from sitegen.ical import plan_events as events
 from sitegen.incremental import STATE_FILE
 
 
@@ -74,7 +76,13 @@ def test_cached_builds_after_each_change_equal_a_full_build(tree, tmp_path, sett
         "ke-hoach-2",
         edits=(*numbered(2), ("Nội dung kế hoạch.", "Giữ gìn an toàn vệ sinh lao động.")),
     )
+    made = []  # the plans whose calendar events are made, not read back
+    monkeypatch.setattr(
+        outputs, "plan_events", lambda plan, s: made.append(plan.slug) or events(plan, s)
+    )
     assert "dựng lại" in site.build()
+    assert made == ["ke-hoach-2"]
+    monkeypatch.setattr(outputs, "plan_events", events)
     site.assert_same_as_full_build()
     assert site.inode(page_3) == untouched
 
