@@ -159,7 +159,7 @@ def listing_page_makers(
                 src = _page_src(listing.path, newest_first, number)
                 title = listing.title if count == 1 else f"{listing.title} (trang {number})"
                 rows = _rows(listing.plans, newest_first, number)
-                groups = index if listing.path == LIST_DIR else ()
+                groups = index if _shows_groups(listing, number) else ()
                 statuses = tuple([status[plan.slug] for plan in rows])
                 key = (title, listing.intro, groups, rows, statuses, newest_first, count, number)
                 makers[src] = (
@@ -170,6 +170,13 @@ def listing_page_makers(
                     ),
                 )
     return makers
+
+
+def _shows_groups(listing: Listing, number: int) -> bool:
+    """The links to every year, issuing body and campaign, with their counts,
+    head the first page of the whole list (in either order) only: on every
+    page, one more plan anywhere made all of them again."""
+    return listing.path == LIST_DIR and number == 1
 
 
 def _rows(plans: tuple[Plan, ...], newest_first: bool, number: int) -> tuple[Plan, ...]:
@@ -194,7 +201,7 @@ def _render_listing(
         "listing.html",
         settings,
         intro=listing.intro,
-        groups=_groups(listings, src) if listing.path == LIST_DIR else [],
+        groups=_groups(listings, src) if _shows_groups(listing, number) else [],
         base="../" * depth,
         rows=_rows(listing.plans, newest_first, number),
         caption=f"{listing.title}, trang {number}/{count}" if count > 1 else listing.title,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from paths import CONTENT
 from sitegen.folding import fold, slugify
-from sitegen.listings import PAGE_SIZE, generate_listing_pages
+from sitegen.listings import OLDEST, PAGE_SIZE, generate_listing_pages
 from sitegen.loader import load_content
 from sitegen.pages import generate_pages
 from sitegen.schedule import countdown_label, days_left
@@ -84,6 +84,11 @@ def test_listing_paginates_at_page_size(tree):
     assert first.html.count("<tr>") == 1 + PAGE_SIZE
     assert second.html.count("<tr>") == 1 + 1
     assert 'href="trang-2/"' in first.html and 'href="../"' in second.html
+    # the links to every year, body and campaign head the first page only
+    assert 'class="sg-groups"' in first.html and "sg-groups" not in second.html
+    oldest = [src for src in pages if src.startswith(f"danh-sach/{OLDEST}/")]
+    assert sorted(oldest) == [f"danh-sach/{OLDEST}/index.md", f"danh-sach/{OLDEST}/trang-2.md"]
+    assert "sg-groups" in pages[oldest[0]].html and "sg-groups" not in pages[oldest[1]].html
 
 
 def test_home_hides_items_not_current_on_build_day():
