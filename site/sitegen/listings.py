@@ -161,7 +161,8 @@ def listing_page_makers(
                 rows = _rows(listing.plans, newest_first, number)
                 groups = index if _shows_groups(listing, number) else ()
                 statuses = tuple([status[plan.slug] for plan in rows])
-                key = (title, listing.intro, groups, rows, statuses, newest_first, count, number)
+                intro = _intro(listing, number)
+                key = (title, intro, groups, rows, statuses, newest_first, count, number)
                 makers[src] = (
                     key,
                     title,
@@ -177,6 +178,13 @@ def _shows_groups(listing: Listing, number: int) -> bool:
     head the first page of the whole list (in either order) only: on every
     page, one more plan anywhere made all of them again."""
     return listing.path == LIST_DIR and number == 1
+
+
+def _intro(listing: Listing, number: int) -> str:
+    """A listing's sentence with its count, on its first page (in either
+    order) only, for the same reason; later pages name the listing and the
+    page in the table's caption."""
+    return listing.intro if number == 1 else ""
 
 
 def _rows(plans: tuple[Plan, ...], newest_first: bool, number: int) -> tuple[Plan, ...]:
@@ -200,7 +208,7 @@ def _render_listing(
     html = render_template(
         "listing.html",
         settings,
-        intro=listing.intro,
+        intro=_intro(listing, number),
         groups=_groups(listings, src) if _shows_groups(listing, number) else [],
         base="../" * depth,
         rows=_rows(listing.plans, newest_first, number),

@@ -84,8 +84,9 @@ def test_listing_paginates_at_page_size(tree):
     assert first.html.count("<tr>") == 1 + PAGE_SIZE
     assert second.html.count("<tr>") == 1 + 1
     assert 'href="trang-2/"' in first.html and 'href="../"' in second.html
-    # the links to every year, body and campaign head the first page only
+    # the links to every year, body and campaign, and the count, head the first page only
     assert 'class="sg-groups"' in first.html and "sg-groups" not in second.html
+    assert f"Tất cả {PAGE_SIZE + 1} văn bản." in first.html and "sg-lead" not in second.html
     oldest = [src for src in pages if src.startswith(f"danh-sach/{OLDEST}/")]
     assert sorted(oldest) == [f"danh-sach/{OLDEST}/index.md", f"danh-sach/{OLDEST}/trang-2.md"]
     assert "sg-groups" in pages[oldest[0]].html and "sg-groups" not in pages[oldest[1]].html
