@@ -16,7 +16,7 @@ from sitegen.models import TZ, Subject
 
 from ..campaigns import Campaign
 from ..store.models import Dossier, Nomination, NominationStatus, NominationVersion
-from .facts import DossierFacts, Nominee, Unit
+from .facts import UNIT_FIELDS, DossierFacts, Nominee, Unit
 
 LISTED = (NominationStatus.PENDING, NominationStatus.SUBMITTED)
 
@@ -27,17 +27,8 @@ def listed_nominations(dossier: Dossier) -> list[Nomination]:
 
 
 def unit_of(dossier: Dossier) -> Unit:
-    return Unit(
-        union_name=dossier.union_name,
-        parent_union=dossier.parent_union,
-        address=dossier.address,
-        place=dossier.place,
-        signer_name=dossier.signer_name,
-        signer_title=dossier.signer_title,
-        contact_name=dossier.contact_name,
-        contact_email=dossier.contact_email,
-        contact_phone=dossier.contact_phone,
-    )
+    """The unit's details as the dossier's columns hold them."""
+    return Unit(**{name: getattr(dossier, name) for name in UNIT_FIELDS})
 
 
 def nominee_of(

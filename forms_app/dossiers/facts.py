@@ -10,7 +10,7 @@ rendered without a request or a session. It must not query or render.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sitegen.models import Subject
 
@@ -32,6 +32,10 @@ class Unit:
     contact_name: str
     contact_email: str
     contact_phone: str
+
+
+# The unit's fields, in the order the form shows them: also the dossier's columns.
+UNIT_FIELDS = tuple(item.name for item in fields(Unit))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ It must not touch the database, the documents or the mail.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from wtforms import SelectField, StringField
@@ -17,10 +16,7 @@ from wtforms.validators import InputRequired, Optional
 
 from ..form_messages import VietnameseForm
 from ..nominations.forms import check_email, check_phone, make_choice, max_length, required_text
-from .facts import SIGNER_TITLES, Unit
-
-# The unit's fields, in the order the form shows them: the facts' Unit, the dossier's columns.
-UNIT_FIELDS = tuple(item.name for item in dataclasses.fields(Unit))
+from .facts import SIGNER_TITLES, UNIT_FIELDS
 
 
 class UnitForm(VietnameseForm):

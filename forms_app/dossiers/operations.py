@@ -41,9 +41,8 @@ from ..store.models import Dossier, Nomination, NominationStatus, utc_now
 from ..store.ratelimit import allow_action
 from . import access
 from .access import mark_changed
-from .assemble import build_facts, listed_nominations
+from .assemble import build_facts, listed_nominations, unit_of
 from .documents import render_proposal_docx, render_proposal_pdf, render_roster_xlsx
-from .forms import UNIT_FIELDS
 from .sending import EMPTY_MESSAGE, DossierRefused, open_for_change
 
 log = logging.getLogger(__name__)
@@ -126,7 +125,7 @@ class DossierView:
 
     @property
     def unit(self) -> dict[str, Any]:
-        return {key: getattr(self.dossier, key) for key in UNIT_FIELDS}
+        return dataclasses.asdict(unit_of(self.dossier))
 
 
 def _dossier(token: str) -> Dossier:
@@ -177,9 +176,9 @@ def update_unit(token: str, unit: dict[str, Any], now: dt.datetime) -> None:
     """New details of the unit; its nominees carry them too (the office lists by union)."""
     session = get_session()
     dossier, _ = open_for_change(session, token, now)
-    before = {key: getattr(dossier, key) for key in UNIT_FIELDS}
+    before = unit_of(dossier)
     _set_unit(dossier, unit)
-    if before != {key: getattr(dossier, key) for key in UNIT_FIELDS}:
+    if before != unit_of(dossier):
         mark_changed(dossier)
         for nomination in dossier.nominations:
             copy_unit(dossier, nomination)
