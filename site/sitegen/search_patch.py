@@ -4,15 +4,18 @@ This module owns turning the index of one content into the index of the
 next, in place, when a few plans changed: the result is the files a full
 index (`sitegen.search.IndexBuilder`) of the new content writes, byte for
 byte. It reads the format described in sitegen.search and writes through
-the same encoders. A patch is possible when the plans keep their ids (the
-changed plans stay where they were in the order; new plans are the newest;
-removed plans were the newest), the reference length and the number of
-postings files stay the same; otherwise `patch_index` says so and changes
-nothing, and the caller writes the index in full.
+the same encoders. A patch is possible when few plans changed, were added
+or removed (anywhere in the order), and the reference length and the number
+of postings files stay the same; otherwise `patch_index` says so and
+changes nothing, and the caller writes the index in full.
 
 A posting's score depends only on its plan and the reference length, so
-the other plans' postings are copied as they are: only the keys (words and
-pairs) of the changed plans are decoded and encoded again.
+the other plans' postings are kept as they are: only the keys (words and
+pairs) of the changed plans are decoded and encoded again. A plan added or
+removed among older ones moves the ids of the plans after it by one: then
+every key holding one of those plans has its ids moved (a byte inserted or
+taken out of dense postings, one delta moved in sparse ones) and is encoded
+again, without reading any plan.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from itertools import accumulate
 from pathlib import Path
 
@@ -163,9 +167,62 @@ def _holds(posted: _Spelling, doc: int) -> bool:
     return at < len(docs) and docs[at] == doc
 
 
-def _patched(posted: _Spelling | None, leaving: set[int], arriving: dict[int, int]) -> bytes:
-    """A spelling's postings after the plans `leaving` went and `arriving`
-    ({plan id: score}) came, encoded as `encode_postings` would (b"": none).
+class _Moves:
+    """Where the plans that stay go: their old ids to their new ones, as
+    runs (first old id, first new id, length), in order. Plans in no run
+    were removed (old ids) or added (new ids)."""
+
+    def __init__(self, runs: list[tuple[int, int, int]], size: int) -> None:
+        self.runs = [run for run in runs if run[2]]
+        self.size = size  # the plans after
+        moving = [run for run in self.runs if run[0] != run[1]]
+        self.first = moving[0][0] if moving else None  # the first old id that moves
+        self.first_new = moving[0][1] if moving else None  # and its new id
+
+    def dense(self, data: bytearray) -> bytearray:
+        """Dense postings (by old id) at the new ids."""
+        if self.first is None or len(data) <= self.first:
+            return data
+        out = bytearray(self.size)
+        for old, new, length in self.runs:
+            part = data[old : old + length]
+            out[new : new + len(part)] = part
+        return out
+
+    def sparse(self, docs: list[int]) -> list[int]:
+        """Ascending old ids of plans that stay, as new ids."""
+        if self.first is None or not docs or docs[-1] < self.first:
+            return docs
+        spans = [
+            (bisect_left(docs, old), bisect_left(docs, old + length), new - old)
+            for old, new, length in self.runs
+            if old != new
+        ]
+        for start, end, shift in spans:
+            docs[start:end] = [doc + shift for doc in docs[start:end]]
+        return docs
+
+    def moves(self, posted: _Spelling) -> bool:
+        """Whether any plan holding these postings moves."""
+        if self.first is None:
+            return False
+        if posted.form == DENSE:
+            return len(posted.data) > self.first
+        return sum(_varints(posted.data[: -posted.count])) >= self.first
+
+
+_STAY = _Moves([], 0)  # no plan moves
+
+
+def _patched(
+    posted: _Spelling | None,
+    leaving: set[int],
+    arriving: dict[int, int],
+    moves: _Moves = _STAY,
+) -> bytes:
+    """A spelling's postings after the plans `leaving` (old ids) went, the
+    others moved (`moves`) and `arriving` ({new id: score}) came, encoded
+    as `encode_postings` would (b"": none).
 
     Dense postings are changed in place, a byte per plan; the sparse form
     is only worked out when it may be the smaller.
@@ -175,6 +232,7 @@ def _patched(posted: _Spelling | None, leaving: set[int], arriving: dict[int, in
         for doc in leaving:
             if doc < len(data):
                 data[doc] = 0
+        data = moves.dense(data)
         for doc, score in arriving.items():
             if doc >= len(data):
                 data.extend(bytes(doc + 1 - len(data)))
@@ -189,17 +247,31 @@ def _patched(posted: _Spelling | None, leaving: set[int], arriving: dict[int, in
             put_varint(out, len(data))
             return bytes(out + data)
         posted = _Spelling(DENSE, count, bytes(data))
-        leaving, arriving = set(), {}
+        leaving, arriving, moves = set(), {}, _STAY
     docs, scores = _docs_and_scores(posted) if posted is not None else ([], bytearray())
     for doc in leaving:
         at = bisect_left(docs, doc)
         if at < len(docs) and docs[at] == doc:
             del docs[at], scores[at]
+    docs = moves.sparse(docs)
     for doc, score in arriving.items():
         at = bisect_left(docs, doc)
         docs.insert(at, doc)
         scores.insert(at, score)
     return encode_postings(docs, bytes(scores)) if docs else b""
+
+
+def _moved_block(key: str, block: bytes, moves: _Moves) -> bytes:
+    """A key's block with its plans at their new ids (the block itself when
+    none of them moves)."""
+    holders, spellings = _read_block(block)
+    if not any(moves.moves(posted) for posted in spellings.values()):
+        return block
+    out = bytearray(_head(key, holders, len(spellings)))
+    for name, posted in spellings.items():
+        put_string(out, name)
+        out += _patched(posted, set(), {}, moves)
+    return bytes(out)
 
 
 def _sparse_length(dense: bytes, count: int) -> int:
@@ -221,17 +293,18 @@ def _patch_block(
     block: bytes | None,
     leaving: set[int],
     arriving: dict[int, dict[str, int]],
+    moves: _Moves,
 ) -> tuple[bytes, int]:
-    """A key's block once the plans `leaving` left it and the plans
-    `arriving` ({plan id: {spelling: score}}) came (b"": the key is gone),
-    and its holders."""
+    """A key's block once the plans `leaving` (old ids) left it, the others
+    moved and the plans `arriving` ({new id: {spelling: score}}) came (b"":
+    the key is gone), and its holders."""
     holders, spellings = _read_block(block) if block is not None else (0, {})
     names = set(spellings) | {name for scores in arriving.values() for name in scores}
     out = bytearray()
     kept = []
     for name in sorted(names):
         coming = {doc: scores[name] for doc, scores in arriving.items() if name in scores}
-        data = _patched(spellings.get(name), leaving, coming)
+        data = _patched(spellings.get(name), leaving, coming, moves)
         if data:
             put_string(out, name)
             out += data
@@ -283,23 +356,40 @@ def _terms(plan: Plan, reference: float | None) -> _Terms:
     return _Terms(length, keys)
 
 
-def _changes(
-    before: Sequence[Plan], after: Sequence[Plan]
-) -> tuple[list[int], list[int], list[int]] | None:
-    """Plan ids (oldest first) changed, added and removed, or None when the
-    plans that stay do not keep their ids."""
+@dataclass
+class _Changes:
+    """What changed between two contents, by plan id (oldest first)."""
+
+    moves: _Moves  # the plans that stay
+    changed: list[tuple[int, int]]  # edited plans that stay: (old id, new id)
+    added: list[int]  # new ids
+    removed: list[int]  # old ids
+
+    def count(self) -> int:
+        return len(self.changed) + len(self.added) + len(self.removed)
+
+
+def _changes(before: Sequence[Plan], after: Sequence[Plan]) -> _Changes:
+    """The plans that stay (the longest runs of the same slugs in the same
+    order), those edited among them, those added and removed. A plan that
+    moved in the order (its date changed) was removed and added."""
     old, new = before[::-1], after[::-1]
-    common = min(len(old), len(new))
-    changed = []
-    for doc in range(common):
-        was, now = old[doc], new[doc]
-        if was is now:
-            continue
-        if was.slug != now.slug:
-            return None
-        if was != now:
-            changed.append(doc)
-    return changed, list(range(common, len(new))), list(range(common, len(old)))
+    matcher = SequenceMatcher(None, [p.slug for p in old], [p.slug for p in new], autojunk=False)
+    runs = [run for run in matcher.get_matching_blocks() if run.size]
+    changed = [
+        (a + k, b + k)
+        for a, b, size in runs
+        for k in range(size)
+        if old[a + k] is not new[b + k] and old[a + k] != new[b + k]
+    ]
+    stay_old = {a + k for a, _, size in runs for k in range(size)}
+    stay_new = {b + k for _, b, size in runs for k in range(size)}
+    return _Changes(
+        _Moves([tuple(run) for run in runs], len(new)),
+        changed,
+        [doc for doc in range(len(new)) if doc not in stay_new],
+        [doc for doc in range(len(old)) if doc not in stay_old],
+    )
 
 
 def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -> bool:
@@ -317,61 +407,80 @@ def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -
     if not folder.is_dir() or not after:
         return False
     changes = _changes(before, after)
-    if changes is None:
-        return False
-    changed, added, removed = changes
-    if not (changed or added or removed):
+    moves = changes.moves
+    if not changes.count() and moves.first is None:
         return True
-    if len(changed) + len(added) + len(removed) > max(MANY_PLANS, len(after) // 20):
+    if changes.count() > max(MANY_PLANS, len(after) // 20):
         return False
     old_plans, new_plans = before[::-1], after[::-1]
     reference = reference_length(manifest["length"], len(before))
-    was = {d: _terms(old_plans[d], reference) for d in changed + removed}
-    now = {d: _terms(new_plans[d], reference) for d in changed + added}
+    was = {d: _terms(old_plans[d], reference) for d, _ in changes.changed}
+    was.update((d, _terms(old_plans[d], reference)) for d in changes.removed)
+    now = {d: _terms(new_plans[d], reference) for _, d in changes.changed}
+    now.update((d, _terms(new_plans[d], reference)) for d in changes.added)
     length = manifest["length"] - sum(t.length for t in was.values())
     length += sum(t.length for t in now.values())
     if reference_length(length, len(after)) != reference:
         return False
-    # What each key loses and gains (a changed plan only where a score moved).
+    # What each key loses (old ids) and gains (new ids); an edited plan only
+    # where its score moved.
     updates: dict[str, tuple[set[int], dict[int, dict[str, int]]]] = {}
-    for doc in changed + removed + added:
-        old = was[doc].keys if doc in was else {}
-        new = now[doc].keys if doc in now else {}
+    edits: list[tuple[int | None, int | None]] = [*changes.changed]
+    edits += [(o, None) for o in changes.removed] + [(None, n) for n in changes.added]
+    for old_doc, new_doc in edits:
+        old = was[old_doc].keys if old_doc is not None else {}
+        new = now[new_doc].keys if new_doc is not None else {}
         for key in old.keys() | new.keys():
             if old.get(key) != new.get(key):
                 leaving, arriving = updates.setdefault(key, (set(), {}))
                 if key in old:
-                    leaving.add(doc)
+                    leaving.add(old_doc)
                 if key in new:
-                    arriving[doc] = new[key]
+                    arriving[new_doc] = new[key]
     buckets = manifest["buckets"]
     by_bucket: dict[int, list[str]] = {}
     for key in updates:
         by_bucket.setdefault(fnv1a(key) % buckets, []).append(key)
+    # When plans move, every postings file may hold some of them.
+    numbers = by_bucket if moves.first is None else range(buckets)
 
     files: dict[str, bytes | None] = {}  # name -> new content (None: delete)
     total = manifest["bytes"]
     holders_now: dict[str, int] = {}  # word keys whose holders may have moved
-    for bucket, keys in by_bucket.items():
+    for bucket in numbers:
+        keys = by_bucket.get(bucket, [])
         name = f"t{bucket}.bin"
         path = folder / name
-        blocks = dict(_split_bucket(path.read_bytes())) if path.is_file() else {}
+        stored = _split_bucket(path.read_bytes()) if path.is_file() else []
+        blocks = dict(stored)
         for key in keys:
             old_block = blocks.pop(key, None)
-            block, holders = _patch_block(key, old_block, *updates[key])
+            block, holders = _patch_block(key, old_block, *updates[key], moves)
             total += len(block) - (len(old_block) if old_block is not None else 0)
             if block:
                 blocks[key] = block
             if " " not in key:
                 holders_now[key] = holders
-        files[name] = _bucket_file(blocks) if blocks else None
+        moved = False
+        if moves.first is not None:
+            for key, block in stored:
+                if key not in updates:
+                    blocks[key] = _moved_block(key, block, moves)
+                    if blocks[key] is not block:
+                        total += len(blocks[key]) - len(block)
+                        moved = True
+        if keys or moved:
+            files[name] = _bucket_file(blocks) if blocks else None
     if bucket_count(total) != buckets:
         return False
 
     files.update(_vocab_files(folder, manifest["vocab"], holders_now))
-    for shard in {d // META_SHARD for d in changed + added + removed}:
-        rows = [metadata_row(p) for p in new_plans[shard * META_SHARD : (shard + 1) * META_SHARD]]
-        files[f"m{shard}.json"] = json_bytes(rows) if rows else None
+    rows = [n for _, n in changes.changed] + changes.added + changes.removed
+    if moves.first_new is not None:  # every later plan's row moved
+        rows += range(moves.first_new, max(len(before), len(after)))
+    for shard in {d // META_SHARD for d in rows}:
+        shown = [metadata_row(p) for p in new_plans[shard * META_SHARD : (shard + 1) * META_SHARD]]
+        files[f"m{shard}.json"] = json_bytes(shown) if shown else None
     builder = IndexBuilder()
     for plan in new_plans:
         builder.add_facts(plan)

@@ -153,9 +153,9 @@ def test_removing_the_newest_plan_is_patched(tree, tmp_path):
     assert patched_or_untouched(tree, tmp_path, newest.unlink)
 
 
-def test_a_plan_added_among_older_ones_is_written_in_full(tree, tmp_path):
+def test_a_plan_added_among_older_ones_is_patched(tree, tmp_path):
     planted(tree)
-    assert not patched_or_untouched(tree, tmp_path, lambda: write_plan(tree, 99, 1))
+    assert patched_or_untouched(tree, tmp_path, lambda: write_plan(tree, 99, 1))
 
 
 def test_a_title_edit_is_patched(tree, tmp_path):
@@ -179,9 +179,15 @@ def test_a_newest_plan_of_a_new_issuer_is_patched(tree, tmp_path):
     assert len(manifest["issuers"]) == 2
 
 
-def test_removing_a_plan_in_the_middle_is_exact_or_written_in_full(tree, tmp_path):
+def test_removing_a_plan_in_the_middle_is_patched(tree, tmp_path):
     planted(tree)
-    patched_or_untouched(tree, tmp_path, (tree.root / "plans" / "ke-hoach-012.md").unlink)
+    assert patched_or_untouched(tree, tmp_path, (tree.root / "plans" / "ke-hoach-012.md").unlink)
+
+
+def test_a_plan_moved_in_the_order_is_patched(tree, tmp_path):
+    """A corrected date of issue moves the plan among the others."""
+    planted(tree)
+    assert patched_or_untouched(tree, tmp_path, lambda: write_plan(tree, 5, 41))
 
 
 def test_edits_of_the_seed_content_are_patched(tmp_path):
@@ -265,3 +271,99 @@ def test_the_manifest_keeps_what_a_patch_needs(tree, tmp_path):
     write_index(load_content(tree.root), tmp_path)
     manifest = json.loads((tmp_path / INDEX_DIR / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["length"] > 3 * WORDS_PER_PLAN and manifest["bytes"] > 0
+
+
+# Plans made in memory, enough of them for sparse postings whose gaps cross
+# 127 (a delta of two bytes) and words half the plans hold (where the dense
+# and the sparse forms are about the same size, so a move can flip them).
+MANY = 300
+FAR = ["xa", "cách", "thưa"]  # held every 126, 127 and 128 plans
+
+
+def many_plans(count: int = MANY) -> list:
+    """`count` plans, newest first (the site's order), from one seed plan."""
+    base = load_content(CONTENT).plans[0]
+    return [made_plan(base, n) for n in reversed(range(count))]
+
+
+def made_plan(base, n: int, seed: int | None = None, words: int = 120):
+    rng = random.Random(n if seed is None else seed)
+    text = [rng.choice(SYLLABLES) for _ in range(words)]
+    text += [w for w, every in zip(FAR, (126, 127, 128), strict=True) if n % every == 0]
+    text += ["nửa"] if rng.random() < 0.5 else []
+    text += ["chẵn"] if n % 2 == 0 else []
+    meta = base.meta.model_copy(update={"title": f"Kế hoạch số {n}"})
+    return base.model_copy(
+        update={"slug": f"ke-hoach-{n:04d}", "meta": meta, "packed_body": pack_text(" ".join(text))}
+    )
+
+
+def patched_equals_full(tmp_path: Path, before: list, after: list) -> bool:
+    content = load_content(CONTENT)
+    site = tmp_path / "patched"
+    write_index(replace(content, plans=tuple(before)), site)
+    old = index_of(site)
+    if not patch_index(site, before, after):
+        assert index_of(site) == old
+        return False
+    write_index(replace(content, plans=tuple(after)), tmp_path / "full")
+    assert index_of(site) == index_of(tmp_path / "full")
+    return True
+
+
+def test_moved_ids_cross_a_two_byte_delta(tmp_path):
+    """A plan added between two plans 127 apart makes their delta 128 (two
+    bytes); one removed between plans 128 apart makes it 127."""
+    plans = many_plans()
+    base = plans[0]
+    added = [*plans[: MANY - 60], made_plan(base, 1000), *plans[MANY - 60 :]]
+    assert patched_equals_full(tmp_path / "add", plans, added)
+    removed = plans[: MANY - 60] + plans[MANY - 59 :]
+    assert patched_equals_full(tmp_path / "remove", plans, removed)
+
+
+def test_a_move_can_make_dense_postings_sparse(tmp_path):
+    """ "chẵn" is held by every other plan: dense, one byte shorter than
+    sparse. A plan added second oldest makes both forms the same length,
+    and then the sparse one is written, as a full index does."""
+    plans = many_plans()
+    added = [*plans[:-1], made_plan(plans[0], 1001), plans[-1]]
+    assert patched_equals_full(tmp_path, plans, added)
+
+
+OPS = st.lists(
+    st.tuples(
+        st.sampled_from(["add", "remove", "move", "edit"]),
+        st.integers(0, MANY),  # where
+        st.integers(0, MANY),  # where to (a move)
+        st.integers(0, 10_000),  # a new body's seed
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(ops=OPS)
+def test_plans_added_removed_or_moved_anywhere_are_patched_exactly(tmp_path_factory, ops):
+    before = many_plans()
+    after = list(before)
+    base = before[0]
+    for kind, where, to, seed in ops:
+        at = where % len(after)
+        if kind == "add":
+            after.insert(where % (len(after) + 1), made_plan(base, 5000 + seed, seed))
+        elif kind == "remove" and len(after) > 1:
+            del after[at]
+        elif kind == "move":
+            after.insert(to % len(after), after.pop(at))
+        elif kind == "edit":
+            n = int(after[at].slug.rsplit("-", 1)[1])
+            after[at] = made_plan(base, n, seed)
+    event(
+        "patched"
+        if patched_equals_full(tmp_path_factory.mktemp("many"), before, after)
+        else "written in full"
+    )
