@@ -399,6 +399,10 @@ def measure_cached(count: int, workdir: Path, keep: Path | None) -> list[str]:
     today = dt.date.today()
     older = text.replace('number: "0/KH-TN"', 'number: "99999/KH-TN"', 1)
     newest = re.sub(r"(?m)^issued: .*$", f"issued: {today.isoformat()}", older, count=1)
+    moved = plan.with_name(f"ke-hoach-thu-nghiem-{count // 2:05d}.md")
+    earlier = moved.read_text(encoding="utf-8")
+    day = dt.date.fromisoformat(re.search(r"(?m)^issued: (\S+)", earlier)[1])
+    earlier = earlier.replace(f"issued: {day}", f"issued: {day - dt.timedelta(days=400)}", 1)
     steps = (
         ("first build (no cache yet)", None, today),
         ("no change", None, today),
@@ -415,6 +419,11 @@ def measure_cached(count: int, workdir: Path, keep: Path | None) -> list[str]:
             today,
         ),
         ("remove that plan", added.unlink, today),
+        (
+            "move a plan (date corrected)",
+            lambda: moved.write_text(earlier, encoding="utf-8"),
+            today,
+        ),
         ("the next day, no change", None, today + dt.timedelta(days=1)),
     )
     rows = []
@@ -427,7 +436,7 @@ def measure_cached(count: int, workdir: Path, keep: Path | None) -> list[str]:
     full = _build_in_child(content, full_site, None, steps[-1][2])
     rows.append(("full build, no cache", full))
     differ = _differing_files(site, full_site)
-    stages = ("take", "check", "open", "patch", "build", "index", "keep")
+    stages = ("take", "check", "open", "build", "index", "keep")
     lines = [
         f"{'step':>28} {'total s':>8} {'% full':>7} "
         + " ".join(f"{s:>6}" for s in stages)

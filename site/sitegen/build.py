@@ -16,6 +16,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -24,13 +25,14 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from . import incremental
 from .errors import ContentError
+from .forked import Forked, ForkedError, in_child
 from .ical import CAL_DIR, events_in_calendar
 from .loader import Content, LoadCache, load_content
 from .mkdocs_glue import Session, last_session, open_session, site_settings, use_loaded
 from .models import Plan
 from .outputs import Output, site_outputs
 from .pages import PLAN_DIR, plan_page_makers
-from .search import Indexing, IndexingError, start_indexing
+from .search import Indexing, IndexingError, start_indexing, write_index
 from .search_patch import patch_index
 from .settings import SiteSettings
 
@@ -127,7 +129,7 @@ def _build_site(
     except BaseException:
         indexing.cancel()
         raise
-    _finish(indexing, out_dir, stages, put_in_place)
+    _finish(partial(indexing.finish, out_dir), stages, put_in_place)
     return content
 
 
@@ -136,17 +138,33 @@ def _start_index(content: Content, out_dir: Path) -> Indexing:
     return start_indexing(content, staging)
 
 
+def _index_again(out_dir: Path, before: tuple[Plan, ...], content: Content) -> bool:
+    """The previous build's index patched in place, else written in full
+    (True: patched). Run in a forked child beside the rendering: it holds
+    the plans already."""
+    if patch_index(out_dir, before, content.plans):
+        return True
+    write_index(content, out_dir)
+    return False
+
+
+def _indexed(indexing: Forked[bool]) -> None:
+    try:
+        patched = indexing.result()
+    except ForkedError as exc:
+        raise IndexingError(f"Không tạo được chỉ mục tìm kiếm:\n{exc}") from None
+    log.info("Chỉ mục tìm kiếm: %s.", "đã vá" if patched else "đã tạo lại toàn bộ")
+
+
 def _finish(
-    indexing: Indexing | None,
-    out_dir: Path,
+    index_done: Callable[[], None],
     stages: dict[str, float],
     put_in_place: Callable[[], None] | None,
 ) -> None:
-    """Once the pages are written: the search index (None: already in
-    place), then what the next build keeps."""
+    """Once the pages are written: wait for the search index, then for
+    what the next build keeps."""
     clock = time.perf_counter()
-    if indexing is not None:
-        indexing.finish(out_dir)  # raises IndexingError
+    index_done()  # raises IndexingError
     stages["index"] = time.perf_counter() - clock
     if put_in_place is not None:
         clock = time.perf_counter()
@@ -187,9 +205,9 @@ def _build_cached(
     def keeper(content: Content, outputs: dict[str, Output]) -> Callable[[], None]:
         keys = {src: output.key for src, output in outputs.items()}
         site = str(out_dir.resolve())
-        return incremental.keep(
-            cache_dir, incremental.Kept(fingerprint, site, loaded, keys, content.plans)
-        )
+        pickled = {} if kept is None else kept.pickled
+        state = incremental.Kept(fingerprint, site, loaded, keys, content.plans, pickled)
+        return incremental.keep(cache_dir, state)
 
     if kept is None:
         return _summary(_build_site(content_dir, out_dir, stages, loaded, keeper))
@@ -231,20 +249,15 @@ def _update_site(
     put_in_place = keeper(content, outputs)
     stages["open"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    # The previous index patched in place, else written again beside MkDocs.
-    patched = patch_index(out_dir, kept.plans, content.plans)
-    stages["patch"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    indexing = None if patched else _start_index(content, out_dir)
+    indexing = in_child(partial(_index_again, out_dir, kept.plans, content))
     try:
         changed, removed = session.update(outputs)
         session.write_theme_templates()
     except BaseException:
-        if indexing is not None:
-            indexing.cancel()
+        indexing.cancel()
         raise
     stages["build"] = time.perf_counter() - clock
-    _finish(indexing, out_dir, stages, put_in_place)
+    _finish(partial(_indexed, indexing), stages, put_in_place)
     log.info("Đã dựng lại %d tệp, xóa %d tệp.", len(changed), len(removed))
     return f"{_summary(content)} (dựng lại {len(changed)} tệp, xóa {len(removed)} tệp)"
 

@@ -19,22 +19,24 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import io
 import logging
 import os
 import pickle
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from .forked import Forked, ForkedError, in_child
 from .loader import LoadCache
 from .models import Plan
 
 log = logging.getLogger(__name__)
 
 STATE_FILE = "sitegen-state.pickle"
-FORMAT = 1
+FORMAT = 2
 # Libraries whose output is in the site: another version may render otherwise.
 LIBRARIES = ("mkdocs", "mkdocs-material", "jinja2", "cmarkgfm", "markdown", "pymdown-extensions")
 PACKAGE = Path(__file__).resolve().parent
@@ -49,6 +51,11 @@ class Kept:
     loaded: LoadCache  # the plans by file, stamped by content
     keys: dict[str, object]  # every output's key by its path under docs/
     plans: tuple[Plan, ...]  # in the site's order
+    # Each plan taken from the state with its pickle, by id: an unchanged
+    # plan is written back as it was read (pickling 10,000 plans again took
+    # about 1.5 s of every build). The plan is held with it, so its id
+    # cannot be another object's.
+    pickled: dict[int, tuple[Plan, bytes]] = field(default_factory=dict, repr=False)
 
 
 def fingerprint(project: Path, settings: tuple[str, ...]) -> str:
@@ -85,8 +92,7 @@ def take(cache_dir: Path, expected: str, site_dir: Path) -> Kept | None:
     docstring)."""
     path = cache_dir / STATE_FILE
     try:
-        with path.open("rb") as file:
-            kept = pickle.load(file)
+        kept = _load(path)
     except FileNotFoundError:
         return None
     except Exception as exc:  # a truncated or foreign file: build everything
@@ -110,36 +116,59 @@ def keep(cache_dir: Path, kept: Kept) -> Callable[[], None]:
     waits for it and puts it in place (call it once the build succeeded:
     the state is there whole, or not at all).
 
-    A forked child writes it (pickling 10,000 plans takes seconds) while
-    the build goes on, e.g. waiting for its search index; where there is no
-    fork, it is written at once.
+    A forked child writes it while the build goes on (see `sitegen.forked`).
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     aside = cache_dir / f".{STATE_FILE}.new"
     target = cache_dir / STATE_FILE
-    if not hasattr(os, "fork"):
-        _dump(kept, aside)
-        return partial(os.replace, aside, target)
-    pid = os.fork()
-    if pid == 0:  # the child: write, then leave without running the parent's exit code
-        code = 1
-        try:
-            _dump(kept, aside)
-            code = 0
-        finally:
-            os._exit(code)
-    return partial(_put_in_place, pid, aside, target)
+    return partial(_put_in_place, in_child(partial(_dump, kept, aside)), aside, target)
+
+
+# The state file: (FORMAT, the plans each pickled alone, the rest pickled
+# with each plan as its number among them).
 
 
 def _dump(kept: Kept, path: Path) -> None:
+    blobs: list[bytes] = []
+    numbers: dict[int, int] = {}
+
+    class Pickler(pickle.Pickler):
+        def persistent_id(self, obj: object) -> int | None:
+            if type(obj) is not Plan:
+                return None
+            number = numbers.get(id(obj))
+            if number is None:
+                known = kept.pickled.get(id(obj))
+                blob = known[1] if known is not None and known[0] is obj else None
+                blobs.append(blob or pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+                number = numbers[id(obj)] = len(blobs) - 1
+            return number
+
+    rest = io.BytesIO()
+    Pickler(rest, protocol=pickle.HIGHEST_PROTOCOL).dump(replace(kept, pickled={}))
     with path.open("wb") as file:
-        pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((FORMAT, blobs, rest.getvalue()), file, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _put_in_place(pid: int, aside: Path, target: Path) -> None:
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
+def _load(path: Path) -> object:
+    with path.open("rb") as file:
+        written, blobs, rest = pickle.load(file)
+    if written != FORMAT:
+        return None
+    plans = [pickle.loads(blob) for blob in blobs]
+    unpickler = pickle.Unpickler(io.BytesIO(rest))
+    unpickler.persistent_load = plans.__getitem__  # type: ignore[assignment]
+    kept = unpickler.load()
+    if isinstance(kept, Kept):
+        kept.pickled = {id(plan): (plan, blob) for plan, blob in zip(plans, blobs, strict=True)}
+    return kept
+
+
+def _put_in_place(writing: Forked[None], aside: Path, target: Path) -> None:
+    try:
+        writing.result()
+    except ForkedError as exc:
         aside.unlink(missing_ok=True)
-        log.warning("Không ghi được bộ nhớ đệm: lần dựng sau sẽ dựng lại toàn bộ.")
+        log.warning("Không ghi được bộ nhớ đệm: lần dựng sau sẽ dựng lại toàn bộ.\n%s", exc)
         return
     os.replace(aside, target)

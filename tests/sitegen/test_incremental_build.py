@@ -9,6 +9,7 @@ day; and the files it did not need to make are left as they were.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -58,7 +59,9 @@ class Cached:
         return os.stat(self.site / name).st_ino
 
 
-def test_cached_builds_after_each_change_equal_a_full_build(tree, tmp_path, settings, monkeypatch):
+def test_cached_builds_after_each_change_equal_a_full_build(
+    tree, tmp_path, settings, monkeypatch, caplog
+):
     for n in range(1, 4):
         tree.plan(f"ke-hoach-{n}", edits=numbered(n))
     site = Cached(tree.root, tmp_path)
@@ -98,6 +101,18 @@ def test_cached_builds_after_each_change_equal_a_full_build(tree, tmp_path, sett
     assert not (site.site / "ke-hoach" / "ke-hoach-1").exists()
     assert not (site.site / "lich" / "ke-hoach-1.ics").exists()
     site.assert_same_as_full_build()
+
+    # a plan added among older ones, then one moved by a corrected date of
+    # issue: the index is patched, every later plan's id moved
+    caplog.set_level(logging.INFO, logger="sitegen.build")
+    caplog.clear()
+    tree.plan("ke-hoach-25", edits=numbered(25))  # between 2 and 3 (same day, by name)
+    site.build()
+    site.assert_same_as_full_build()
+    tree.plan("ke-hoach-3", edits=(*numbered(3), ("issued: 2024-03-05", "issued: 2024-01-05")))
+    site.build()
+    site.assert_same_as_full_build()
+    assert caplog.text.count("Chỉ mục tìm kiếm: đã vá") == 2
 
     # a new day, no change: the call closed on 15/11 (statuses, countdowns)
     monkeypatch.setenv("SITEGEN_TODAY", "2024-11-20")
