@@ -72,6 +72,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -214,7 +215,7 @@ def encode_postings(docs: Sequence[int], scores: bytes) -> bytes:
     sparse = bytearray()
     done = 0
     if max(deltas) >= 0x80:  # the runs of one-byte deltas are copied in C
-        for at in [at for at, delta in enumerate(deltas) if delta >= 0x80]:
+        for at in itertools.compress(itertools.count(), map(0x80.__le__, deltas)):
             sparse += bytes(deltas[done:at])
             put_varint(sparse, deltas[at])
             done = at + 1

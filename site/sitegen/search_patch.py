@@ -90,24 +90,6 @@ class _Reader:
         return self.data[start : self.at].decode("utf-8")
 
 
-def _split_bucket(data: bytes) -> list[tuple[str, bytes]]:
-    """(key, block) for each key of a postings file, in file order."""
-    reader = _Reader(data)
-    keys = []
-    for _ in range(reader.varint()):
-        start = reader.at
-        key = reader.string()
-        reader.varint()  # holders
-        for _ in range(reader.varint()):
-            reader.string()
-            reader.at += 1  # form
-            reader.varint()  # count
-            length = reader.varint()
-            reader.at += length
-        keys.append((key, data[start : reader.at]))
-    return keys
-
-
 @dataclass
 class _Spelling:
     """One spelling's postings as stored: its form, count and data."""
@@ -117,21 +99,30 @@ class _Spelling:
     data: bytes
 
 
-def _read_block(block: bytes) -> tuple[int, dict[str, _Spelling]]:
-    """A key's block: its holders and its spellings (a pair's is "")."""
-    reader = _Reader(block)
-    reader.string()
-    holders = reader.varint()
-    spellings = {}
+# A key as stored: its block's bytes, its holders and its spellings (a
+# pair's one spelling is "").
+_Block = tuple[bytes, int, dict[str, _Spelling]]
+
+
+def _split_bucket(data: bytes) -> dict[str, _Block]:
+    """Each key of a postings file, in file order."""
+    reader = _Reader(data)
+    keys = {}
     for _ in range(reader.varint()):
-        spelling = reader.string()
-        form = block[reader.at]
-        reader.at += 1
-        count = reader.varint()
-        length = reader.varint()
-        spellings[spelling] = _Spelling(form, count, block[reader.at : reader.at + length])
-        reader.at += length
-    return holders, spellings
+        start = reader.at
+        key = reader.string()
+        holders = reader.varint()
+        spellings = {}
+        for _ in range(reader.varint()):
+            spelling = reader.string()
+            form = data[reader.at]
+            reader.at += 1
+            count = reader.varint()
+            length = reader.varint()
+            spellings[spelling] = _Spelling(form, count, data[reader.at : reader.at + length])
+            reader.at += length
+        keys[key] = (data[start : reader.at], holders, spellings)
+    return keys
 
 
 def _docs_and_scores(posted: _Spelling) -> tuple[list[int], bytearray]:
@@ -148,8 +139,10 @@ def _docs_and_scores(posted: _Spelling) -> tuple[list[int], bytearray]:
 _LONG_VARINT = re.compile(rb"([\x80-\xff]+[\x00-\x7f])")
 
 
-def _varints(stream: bytes) -> list[int]:
+def _varints(stream: bytes) -> bytes | list[int]:
     """The numbers of a stream of varints (runs of one-byte ones in C)."""
+    if stream.isascii():  # all of one byte, the usual case: the bytes are the numbers
+        return stream
     values: list[int] = []
     for at, part in enumerate(_LONG_VARINT.split(stream)):
         if at % 2 == 0:
@@ -201,6 +194,13 @@ class _Moves:
         for start, end, shift in spans:
             docs[start:end] = [doc + shift for doc in docs[start:end]]
         return docs
+
+    def old_ids(self) -> list[int | None]:
+        """Each new id's old id (None: an added plan)."""
+        ids: list[int | None] = [None] * self.size
+        for old, new, length in self.runs:
+            ids[new : new + length] = range(old, old + length)
+        return ids
 
     def moves(self, posted: _Spelling) -> bool:
         """Whether any plan holding these postings moves."""
@@ -261,10 +261,10 @@ def _patched(
     return encode_postings(docs, bytes(scores)) if docs else b""
 
 
-def _moved_block(key: str, block: bytes, moves: _Moves) -> bytes:
+def _moved_block(key: str, stored: _Block, moves: _Moves) -> bytes:
     """A key's block with its plans at their new ids (the block itself when
     none of them moves)."""
-    holders, spellings = _read_block(block)
+    block, holders, spellings = stored
     if not any(moves.moves(posted) for posted in spellings.values()):
         return block
     out = bytearray(_head(key, holders, len(spellings)))
@@ -290,7 +290,7 @@ _ZERO_RUN = re.compile(rb"\x00{127,}")
 
 def _patch_block(
     key: str,
-    block: bytes | None,
+    stored: _Block | None,
     leaving: set[int],
     arriving: dict[int, dict[str, int]],
     moves: _Moves,
@@ -298,7 +298,7 @@ def _patch_block(
     """A key's block once the plans `leaving` (old ids) left it, the others
     moved and the plans `arriving` ({new id: {spelling: score}}) came (b"":
     the key is gone), and its holders."""
-    holders, spellings = _read_block(block) if block is not None else (0, {})
+    _, holders, spellings = stored if stored is not None else (b"", 0, {})
     names = set(spellings) | {name for scores in arriving.values() for name in scores}
     out = bytearray()
     kept = []
@@ -451,23 +451,25 @@ def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -
         keys = by_bucket.get(bucket, [])
         name = f"t{bucket}.bin"
         path = folder / name
-        stored = _split_bucket(path.read_bytes()) if path.is_file() else []
-        blocks = dict(stored)
+        stored = _split_bucket(path.read_bytes()) if path.is_file() else {}
+        blocks = {key: known[0] for key, known in stored.items()}
         for key in keys:
-            old_block = blocks.pop(key, None)
-            block, holders = _patch_block(key, old_block, *updates[key], moves)
-            total += len(block) - (len(old_block) if old_block is not None else 0)
+            known = stored.get(key)
+            block, holders = _patch_block(key, known, *updates[key], moves)
+            total += len(block) - (len(known[0]) if known is not None else 0)
             if block:
                 blocks[key] = block
+            else:
+                blocks.pop(key, None)
             if " " not in key:
                 holders_now[key] = holders
         moved = False
         if moves.first is not None:
-            for key, block in stored:
+            for key, known in stored.items():
                 if key not in updates:
-                    blocks[key] = _moved_block(key, block, moves)
-                    if blocks[key] is not block:
-                        total += len(blocks[key]) - len(block)
+                    blocks[key] = _moved_block(key, known, moves)
+                    if blocks[key] is not known[0]:
+                        total += len(blocks[key]) - len(known[0])
                         moved = True
         if keys or moved:
             files[name] = _bucket_file(blocks) if blocks else None
@@ -478,9 +480,7 @@ def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -
     rows = [n for _, n in changes.changed] + changes.added + changes.removed
     if moves.first_new is not None:  # every later plan's row moved
         rows += range(moves.first_new, max(len(before), len(after)))
-    for shard in {d // META_SHARD for d in rows}:
-        shown = [metadata_row(p) for p in new_plans[shard * META_SHARD : (shard + 1) * META_SHARD]]
-        files[f"m{shard}.json"] = json_bytes(shown) if shown else None
+    files.update(_metadata_files(folder, {d // META_SHARD for d in rows}, changes, new_plans))
     builder = IndexBuilder()
     for plan in new_plans:
         builder.add_facts(plan)
@@ -498,6 +498,34 @@ def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -
     )
     _name_folder(root, folder, manifest)
     return True
+
+
+def _metadata_files(
+    folder: Path, shards: set[int], changes: _Changes, plans: Sequence[Plan]
+) -> dict[str, bytes | None]:
+    """The result rows' files `shards` of the new index: a plan that stays
+    unchanged keeps its row (read from the old files, where it may have
+    moved), the others' rows are made."""
+    old_ids = changes.moves.old_ids()
+    edited = {new for _, new in changes.changed}
+    old_files: dict[int, list[list[str]]] = {}
+
+    def row(doc: int) -> list[str]:
+        old = old_ids[doc]
+        if old is None or doc in edited:
+            return metadata_row(plans[doc])
+        shard = old // META_SHARD
+        if shard not in old_files:
+            path = folder / f"m{shard}.json"
+            old_files[shard] = json.loads(path.read_bytes())
+        return old_files[shard][old % META_SHARD]
+
+    files: dict[str, bytes | None] = {}
+    for shard in shards:
+        docs = range(shard * META_SHARD, min((shard + 1) * META_SHARD, len(plans)))
+        rows = [row(doc) for doc in docs]
+        files[f"m{shard}.json"] = json_bytes(rows) if rows else None
+    return files
 
 
 def _bucket_file(blocks: dict[str, bytes]) -> bytes:
