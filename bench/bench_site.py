@@ -145,7 +145,16 @@ def run_one(count: int, workdir: Path, keep: Path | None = None) -> dict[str, fl
 
     content = generated(count, workdir, keep)
     timings: dict[str, float] = {}
-    build_site(content, workdir / "site", timings)
+    sampling = threading.Event()
+    peak = [0.0]
+    sampler = threading.Thread(target=_sample_memory, args=(sampling, peak), daemon=True)
+    sampler.start()
+    try:
+        build_site(content, workdir / "site", timings)
+    finally:
+        sampling.set()
+        sampler.join()
+    timings["pss_all_mb"] = peak[0]
     me = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     timings["rss_self_mb"] = me.ru_maxrss / 1024
@@ -156,6 +165,36 @@ def run_one(count: int, workdir: Path, keep: Path | None = None) -> dict[str, fl
     timings["cpu_self_s"] = me.ru_utime + me.ru_stime
     timings["cpu_children_s"] = children.ru_utime + children.ru_stime
     return timings
+
+
+def _sample_memory(done: threading.Event, peak: list[float], every: float = 0.2) -> None:
+    """Until `done`: the largest memory this process and every process under
+    it held at the same moment (proportional set size: pages a forked child
+    shares with its parent count once), in MB, into peak[0]."""
+    me = os.getpid()
+    while not done.wait(every):
+        parents: dict[int, int] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry.name}/stat").read_text()
+                except OSError:
+                    continue
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+        tree, grown = {me}, True
+        while grown:
+            more = {pid for pid, parent in parents.items() if parent in tree} - tree
+            tree |= more
+            grown = bool(more)
+        total = 0
+        for pid in tree:
+            try:
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
+            total += int(found[1]) if found else 0
+        peak[0] = max(peak[0], total / 1024)
 
 
 # Installed in the page before typing: the moment of the last keystroke and of
@@ -532,7 +571,8 @@ def main() -> None:
         "total",
         "total s",
         "build MB",
-        "index MB",
+        "child MB",
+        "all MB",
         "KB/plan",
         "cpu b",
         "cpu i",
@@ -540,10 +580,12 @@ def main() -> None:
     header = f"{'plans':>7} " + " ".join(f"{name:>8}" for name in names)
     print(
         "ms per plan per stage (index = the wait for the search index after MkDocs: a child"
-        " process writes it beside MkDocs); peak memory of the build process and of the"
-        " indexing child (they run at the same time); KB/plan = growth of the larger of"
-        " the two from the previous size; cpu b / cpu i = CPU ms per plan of the build"
-        " process and of the index child (with --keep, generation is not counted)"
+        " process writes it beside MkDocs); peak memory of the build process and of its"
+        " largest child (the loader's second process while checking, or the indexing child"
+        " beside MkDocs); all MB = the most they held at the same moment (proportional set"
+        " sizes summed, sampled every 0.2 s); KB/plan = growth of all MB from the previous"
+        " size; cpu b / cpu i = CPU ms per plan of the build process and of its children"
+        " (with --keep, generation is not counted)"
     )
     print(header)
     previous: tuple[int, float] | None = None
@@ -559,7 +601,7 @@ def main() -> None:
             t = json.loads(done.stdout.strip().splitlines()[-1])
             total = t["check"] + t["build"] + t["index"]
             per = {k: t[k] * 1000 / count for k in ("check", "build", "index")}
-            peak = max(t["rss_self_mb"], t["rss_children_mb"])
+            peak = t["pss_all_mb"]
             growth = (
                 f"{(peak - previous[1]) * 1024 / (count - previous[0]):>8.1f}"
                 if previous
@@ -569,7 +611,7 @@ def main() -> None:
             print(
                 f"{count:>7} {per['check']:>8.2f} {per['build']:>8.2f} {per['index']:>8.2f} "
                 f"{total * 1000 / count:>8.2f} {total:>8.1f} {t['rss_self_mb']:>8.0f} "
-                f"{t['rss_children_mb']:>8.0f} {growth} "
+                f"{t['rss_children_mb']:>8.0f} {peak:>8.0f} {growth} "
                 f"{t['cpu_self_s'] * 1000 / count:>8.2f} "
                 f"{t['cpu_children_s'] * 1000 / count:>8.2f}",
                 flush=True,
