@@ -228,6 +228,28 @@ def _update_site(
     stages["check"] = time.perf_counter() - clock
     gc.freeze()
     gc.enable()
+    # The index is patched (or written again) by a child from here on,
+    # beside MkDocs' files and navigation and the rendering.
+    indexing = in_child(partial(_index_again, out_dir, kept.plans, content))
+    try:
+        changed, removed, put_in_place = _update_pages(out_dir, stages, kept, content, keeper)
+    except BaseException:
+        indexing.cancel()
+        raise
+    _finish(partial(_indexed, indexing), stages, put_in_place)
+    log.info("Đã dựng lại %d tệp, xóa %d tệp.", len(changed), len(removed))
+    return f"{_summary(content)} (dựng lại {len(changed)} tệp, xóa {len(removed)} tệp)"
+
+
+def _update_pages(
+    out_dir: Path,
+    stages: dict[str, float],
+    kept: incremental.Kept,
+    content: Content,
+    keeper: Keeper,
+) -> tuple[list[str], list[str], Callable[[], None]]:
+    """The outputs whose key changed made again, the removed ones deleted;
+    and the wait for the state the next build keeps."""
     unchanged = {id(plan) for plan in kept.plans}  # the loader reuses unchanged plans
 
     def recall(plan: Plan) -> bytes | None:
@@ -245,21 +267,14 @@ def _update_site(
     clock = time.perf_counter()
     session, outputs = open_session(config, kept.keys)
     # The outputs' keys are known: a child writes what the next build keeps
-    # while this one patches the index and renders.
+    # while this one renders.
     put_in_place = keeper(content, outputs)
     stages["open"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    indexing = in_child(partial(_index_again, out_dir, kept.plans, content))
-    try:
-        changed, removed = session.update(outputs)
-        session.write_theme_templates()
-    except BaseException:
-        indexing.cancel()
-        raise
+    changed, removed = session.update(outputs)
+    session.write_theme_templates()
     stages["build"] = time.perf_counter() - clock
-    _finish(partial(_indexed, indexing), stages, put_in_place)
-    log.info("Đã dựng lại %d tệp, xóa %d tệp.", len(changed), len(removed))
-    return f"{_summary(content)} (dựng lại {len(changed)} tệp, xóa {len(removed)} tệp)"
+    return changed, removed, put_in_place
 
 
 class Preview:
