@@ -208,18 +208,24 @@ class _Postings:
         return encode_postings(self.docs, scores)
 
 
+def encode_varints(values: Sequence[int]) -> bytearray:
+    """Numbers as varints; the runs of one-byte ones are copied in C."""
+    if max(values) < 0x80:
+        return bytearray(values)
+    out = bytearray()
+    done = 0
+    for at in itertools.compress(itertools.count(), map(0x80.__le__, values)):
+        out += bytes(values[done:at])
+        put_varint(out, values[at])
+        done = at + 1
+    out += bytes(values[done:])
+    return out
+
+
 def encode_postings(docs: Sequence[int], scores: bytes) -> bytes:
     """Sparse (plan-id deltas, then scores) or dense (a score per plan up to
     the last holding it), the smaller; with its form, count and length."""
-    deltas = [docs[0], *map(sub, docs[1:], docs[:-1])]
-    sparse = bytearray()
-    done = 0
-    if max(deltas) >= 0x80:  # the runs of one-byte deltas are copied in C
-        for at in itertools.compress(itertools.count(), map(0x80.__le__, deltas)):
-            sparse += bytes(deltas[done:at])
-            put_varint(sparse, deltas[at])
-            done = at + 1
-    sparse += bytes(deltas[done:])
+    sparse = encode_varints([docs[0], *map(sub, docs[1:], docs[:-1])])
     sparse += scores
     form, data = SPARSE, sparse
     if len(sparse) > docs[-1] + 1:

@@ -41,10 +41,12 @@ from .search import (
     MANIFEST,
     META_SHARD,
     PREFIX_CHARS,
+    SPARSE,
     TF_CAP,
     IndexBuilder,
     bucket_count,
     encode_postings,
+    encode_varints,
     fnv1a,
     json_bytes,
     metadata_row,
@@ -265,13 +267,53 @@ def _moved_block(key: str, stored: _Block, moves: _Moves) -> bytes:
     """A key's block with its plans at their new ids (the block itself when
     none of them moves)."""
     block, holders, spellings = stored
-    if not any(moves.moves(posted) for posted in spellings.values()):
+    moved = {name: _moved(posted, moves) for name, posted in spellings.items()}
+    if not any(moved.values()):
         return block
     out = bytearray(_head(key, holders, len(spellings)))
     for name, posted in spellings.items():
         put_string(out, name)
-        out += _patched(posted, set(), {}, moves)
+        out += moved[name] or _stored(posted)
     return bytes(out)
+
+
+def _moved(posted: _Spelling, moves: _Moves) -> bytes | None:
+    """A spelling's postings with its plans at their new ids, encoded as
+    `encode_postings` would (None when none of them moves).
+
+    In sparse postings only the delta of each run's first plan changes
+    (the plans of a run move together): those are set, the rest copied.
+    """
+    if posted.form == DENSE:
+        return _patched(posted, set(), {}, moves) if moves.moves(posted) else None
+    count = posted.count
+    values = _varints(posted.data[:-count])
+    docs = list(accumulate(values))
+    if moves.first is None or docs[-1] < moves.first:
+        return None
+    deltas = list(values)
+    last = 0  # the new id of the posting before
+    for old, new, length in moves.runs:
+        start = bisect_left(docs, old)
+        end = bisect_left(docs, old + length, start)
+        if start < end:
+            deltas[start] = docs[start] + new - old - last
+            last = docs[end - 1] + new - old
+    sparse = encode_varints(deltas) + posted.data[-count:]
+    if len(sparse) > last + 1:  # the dense form is the smaller now
+        return _patched(posted, set(), {}, moves)
+    out = bytearray([SPARSE])
+    put_varint(out, count)
+    put_varint(out, len(sparse))
+    return bytes(out + sparse)
+
+
+def _stored(posted: _Spelling) -> bytes:
+    """A spelling's postings as they are stored (form, count, length, data)."""
+    out = bytearray([posted.form])
+    put_varint(out, posted.count)
+    put_varint(out, len(posted.data))
+    return bytes(out + posted.data)
 
 
 def _sparse_length(dense: bytes, count: int) -> int:
