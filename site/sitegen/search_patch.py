@@ -20,6 +20,7 @@ again, without reading any plan.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -492,8 +493,8 @@ def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -
     for bucket in numbers:
         keys = by_bucket.get(bucket, [])
         name = f"t{bucket}.bin"
-        path = folder / name
-        stored = _split_bucket(path.read_bytes()) if path.is_file() else {}
+        data = _read(folder, name)
+        stored = _split_bucket(data) if data else {}
         blocks = {key: known[0] for key, known in stored.items()}
         for key in keys:
             known = stored.get(key)
@@ -538,7 +539,7 @@ def patch_index(site_dir: Path, before: Sequence[Plan], after: Sequence[Plan]) -
         length=length,
         bytes=total,
     )
-    _name_folder(root, folder, manifest)
+    _name_folder(root, folder, manifest, files)
     return True
 
 
@@ -599,23 +600,38 @@ def _vocab_files(
     return files
 
 
+def _read(folder: Path, name: str) -> bytes:
+    """A file of the index folder (b"": none). Plain paths: a patch that moves
+    plans reads and writes every postings file."""
+    try:
+        with open(os.path.join(folder, name), "rb") as file:
+            return file.read()
+    except FileNotFoundError:
+        return b""
+
+
 def _apply(folder: Path, files: dict[str, bytes | None]) -> None:
     for name, data in files.items():
-        path = folder / name
+        path = os.path.join(folder, name)
         if data is None:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
             continue
-        aside = folder / f".{name}.new"
-        aside.write_bytes(data)
+        aside = os.path.join(folder, f".{name}.new")
+        with open(aside, "wb") as file:
+            file.write(data)
         os.replace(aside, path)
 
 
-def _name_folder(root: Path, folder: Path, manifest: dict[str, object]) -> None:
+def _name_folder(
+    root: Path, folder: Path, manifest: dict[str, object], files: dict[str, bytes | None]
+) -> None:
     """Rename the folder by its new content, as `write_streamed` names it,
-    then write the manifest naming it."""
+    then write the manifest naming it (`files`: those just written)."""
     digest = hashlib.sha256()
     for name in sorted(_names(folder)):
-        digest.update(name.encode() + b"\0" + (folder / name).read_bytes())
+        data = files.get(name)
+        digest.update(name.encode() + b"\0" + (data if data is not None else _read(folder, name)))
     name = f"{INDEX_FILES}/{digest.hexdigest()[:12]}"
     if root / name != folder:
         os.replace(folder, root / name)
