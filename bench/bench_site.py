@@ -146,7 +146,7 @@ def run_one(count: int, workdir: Path, keep: Path | None = None) -> dict[str, fl
     content = generated(count, workdir, keep)
     timings: dict[str, float] = {}
     sampling = threading.Event()
-    peak = [0.0]
+    peak = {"all": 0.0, "self": 0.0, "at": 0.0}
     sampler = threading.Thread(target=_sample_memory, args=(sampling, peak), daemon=True)
     sampler.start()
     try:
@@ -154,7 +154,9 @@ def run_one(count: int, workdir: Path, keep: Path | None = None) -> dict[str, fl
     finally:
         sampling.set()
         sampler.join()
-    timings["pss_all_mb"] = peak[0]
+    timings["pss_all_mb"] = peak["all"]
+    timings["pss_peak_self_mb"] = peak["self"]  # the build process's part of it
+    timings["pss_peak_at_s"] = peak["at"]  # seconds into the build
     me = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     timings["rss_self_mb"] = me.ru_maxrss / 1024
@@ -167,11 +169,13 @@ def run_one(count: int, workdir: Path, keep: Path | None = None) -> dict[str, fl
     return timings
 
 
-def _sample_memory(done: threading.Event, peak: list[float], every: float = 0.2) -> None:
+def _sample_memory(done: threading.Event, peak: dict[str, float], every: float = 0.2) -> None:
     """Until `done`: the largest memory this process and every process under
     it held at the same moment (proportional set size: pages a forked child
-    shares with its parent count once), in MB, into peak[0]."""
+    shares with its parent count once), in MB, into peak["all"]; this
+    process's part of it and when (seconds from the start) too."""
     me = os.getpid()
+    start = time.perf_counter()
     while not done.wait(every):
         parents: dict[int, int] = {}
         for entry in os.scandir("/proc"):
@@ -186,15 +190,18 @@ def _sample_memory(done: threading.Event, peak: list[float], every: float = 0.2)
             more = {pid for pid, parent in parents.items() if parent in tree} - tree
             tree |= more
             grown = bool(more)
-        total = 0
+        sizes = {}
         for pid in tree:
             try:
                 rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except OSError:
                 continue
             found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.M)
-            total += int(found[1]) if found else 0
-        peak[0] = max(peak[0], total / 1024)
+            sizes[pid] = int(found[1]) / 1024 if found else 0.0
+        if sum(sizes.values()) > peak["all"]:
+            peak["all"] = sum(sizes.values())
+            peak["self"] = sizes.get(me, 0.0)
+            peak["at"] = time.perf_counter() - start
 
 
 # Installed in the page before typing: the moment of the last keystroke and of
@@ -614,6 +621,11 @@ def main() -> None:
                 f"{t['rss_children_mb']:>8.0f} {peak:>8.0f} {growth} "
                 f"{t['cpu_self_s'] * 1000 / count:>8.2f} "
                 f"{t['cpu_children_s'] * 1000 / count:>8.2f}",
+                flush=True,
+            )
+            print(
+                f"{'':>7} (all MB: at {t['pss_peak_at_s']:.0f} s, the build process"
+                f" {t['pss_peak_self_mb']:.0f} MB of it)",
                 flush=True,
             )
             if args.browser and count == max(sizes):
