@@ -7,6 +7,10 @@ def on_files(files, config):
     return mkdocs_glue.add_generated_pages(files, config)
 
 
+def on_env(env, config, files):
+    return mkdocs_glue.prepare_theme(env, config)
+
+
 def on_page_context(context, page, config, nav):
     mkdocs_glue.prepare_page(page)
     return context

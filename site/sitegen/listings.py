@@ -12,12 +12,11 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 
-from .folding import slugify
 from .loader import Content
 from .models import Plan
-from .pages import GeneratedPage, render_template
+from .pages import GeneratedPage, render_template, theme_slug
 from .settings import SiteSettings
 
 LIST_DIR = "danh-sach"
@@ -34,11 +33,6 @@ class Listing:
     label: str  # how the index of listings names it
     intro: str
     plans: tuple[Plan, ...]  # newest first
-
-
-@lru_cache(maxsize=4096)
-def _theme_slug(theme: str) -> str:
-    return slugify(theme)  # a site has few themes and many plans naming them
 
 
 def _plural(count: int) -> str:
@@ -58,8 +52,8 @@ def list_listings(content: Content) -> list[Listing]:
         if p.year:
             by_year.setdefault(p.year, []).append(p)
         by_issuer.setdefault(p.issuer.key, []).append(p)
-        for theme in dict.fromkeys(_theme_slug(t) for t in p.meta.themes):
-            name = next(t for t in p.meta.themes if _theme_slug(t) == theme)
+        for theme in dict.fromkeys(theme_slug(t) for t in p.meta.themes):
+            name = next(t for t in p.meta.themes if theme_slug(t) == theme)
             by_theme.setdefault(theme, (name, []))[1].append(p)
     for year in sorted(by_year, reverse=True):
         group = by_year[year]

@@ -134,6 +134,9 @@ class _YamlProblem(Exception):
         self.line, self.field, self.message = line, field, message
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _parse_yaml(text: str, first_line: int) -> _Doc:
     """Parse YAML keeping lines; `first_line` is the file line of the text's line 1."""
     try:
@@ -158,19 +161,26 @@ def _parse_yaml(text: str, first_line: int) -> _Doc:
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                key = loader.construct_object(key_node, deep=True)
-                key = nfc(str(key))
+                key = nfc(str(construct(key_node)))
                 if key in out:
                     raise _YamlProblem(
                         key_node.start_mark.line + first_line,
                         _dotted((*path, key)),
                         "khóa bị lặp lại trong cùng một nhóm",
                     )
-                lines[(*path, key)] = key_node.start_mark.line + first_line
-                out[key] = convert(value_node, (*path, key))
+                child = (*path, key)
+                lines[child] = key_node.start_mark.line + first_line
+                out[key] = convert(value_node, child)
             return out
         if isinstance(node, yaml.SequenceNode):
             return [convert(child, (*path, i)) for i, child in enumerate(node.value)]
+        return construct(node)
+
+    def construct(node: yaml.Node) -> Any:
+        # A string is its node's text (what the constructor would return,
+        # through a dozen calls: most values of a plan are strings).
+        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+            return node.value
         return loader.construct_object(node, deep=True)
 
     try:
@@ -181,7 +191,7 @@ def _parse_yaml(text: str, first_line: int) -> _Doc:
         # the cyclic collector, which a large build turns off while loading
         # (100 KB a plan at the peak).
         loader.constructed_objects.clear()
-        convert = None  # type: ignore[assignment]
+        convert = construct = None  # type: ignore[assignment]
     return _Doc(data, lines)
 
 

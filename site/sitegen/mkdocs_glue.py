@@ -246,7 +246,7 @@ class Session:
     def env(self) -> jinja2.Environment:
         """The theme's templates, compiled once per session."""
         if self._env is None:
-            self._env = self.config.theme.get_env()
+            self._env = prepare_theme(self.config.theme.get_env(), self.config)
         return self._env
 
     def update(
@@ -394,6 +394,99 @@ def write_search_index(config: MkDocsConfig) -> None:
     """After a build that `sitegen build` did not start (the editors' preview)."""
     if _current:
         write_index(_current.pop(), Path(config.site_dir))
+
+
+# The theme's own templates, for the overrides that wrap them (by the name
+# "material/<its path>"): site/overrides/partials/nav.html includes
+# "material/partials/nav.html".
+THEME_PREFIX = "material"
+
+
+def prepare_theme(env: jinja2.Environment, config: MkDocsConfig) -> jinja2.Environment:
+    """The theme's environment with what the overrides call: `sg_part`
+    (a part of the page rendered once per folder, see `ThemeParts`) and
+    `sg_translate` (the theme's words, see `Translations`)."""
+    own = next(
+        d
+        for d in config.theme.dirs
+        if Path(d, "partials", "language.html").is_file() and d != config.theme.custom_dir
+    )
+    env.loader = jinja2.ChoiceLoader(
+        [env.loader, jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(own)})]
+    )
+    env.globals["sg_part"] = ThemeParts()
+    env.globals["sg_translate"] = Translations(env, config)
+    return env
+
+
+class ThemeParts:
+    """Parts of the theme's page rendered once per folder of generated pages.
+
+    Material renders its navigation, header, footer and scripts on every
+    page, about a millisecond of a plan page's 1.5 in the theme; on the
+    generated pages of one folder (every plan page is under ke-hoach/) they
+    come out the same. The overrides wrap each such part in
+    `{% call sg_part(name, page, nav) %}…{% endcall %}`: the first page of a
+    folder renders it, the others reuse it.
+
+    What those parts depend on, and why it is the same across one folder:
+    - links, made relative to the page: the pages of one folder are at the
+      same depth, and relative links from them differ only for targets
+      inside one of them; the parts link to the navigation's pages and to
+      files of the site (assets, the feed, the search page), never inside a
+      generated page's folder (a page with a navigation page inside its
+      folder is rendered whole);
+    - whether a navigation item is the current page: never, for a page
+      outside the navigation (the navigation's own pages are rendered whole);
+    - the page's metadata: a generated page has only its title, which these
+      parts do not show; and the configuration, the same for the build.
+    Any other page (Markdown in docs/, the theme's 404 page) is rendered whole.
+    """
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[str, str], str] = {}
+
+    def __call__(
+        self, name: str, page: Page | None, nav: Navigation, caller: Callable[[], str]
+    ) -> str:
+        folder = _page_folder(page, nav)
+        if folder is None:
+            return caller()
+        key = (name, folder)
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = caller()
+        return made
+
+
+def _page_folder(page: Page | None, nav: Navigation) -> str | None:
+    """The folder of a generated page outside the navigation ("ke-hoach/"),
+    or None (see `ThemeParts`)."""
+    if not isinstance(page, SitegenPage):
+        return None
+    url = page.url
+    if not url.endswith("/") or any(other.url.startswith(url) for other in nav.pages):
+        return None
+    return url[: url.rstrip("/").rfind("/") + 1]
+
+
+class Translations:
+    """The theme's words by key, as its `partials/language.html` gives them
+    (the page's language, else English, else the key), each worked out once:
+    the theme's macro builds a dictionary of every word for each of the
+    twenty words a page shows."""
+
+    def __init__(self, env: jinja2.Environment, config: MkDocsConfig) -> None:
+        self.env, self.config = env, config
+        self.words: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        word = self.words.get(key)
+        if word is None:
+            template = self.env.get_template(f"{THEME_PREFIX}/partials/language.html")
+            module = template.make_module({"config": self.config})
+            word = self.words[key] = module.t(key)
+        return word
 
 
 def prepare_page(page: Page) -> None:

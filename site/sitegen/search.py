@@ -72,7 +72,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import itertools
 import json
 import logging
 import os
@@ -82,11 +81,12 @@ import shutil
 import subprocess
 import sys
 from array import array
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
-from operator import sub
+from functools import partial
+from itertools import compress, count, pairwise, repeat
+from operator import le, rshift, sub
 from pathlib import Path
 
 from .dates import format_date
@@ -166,46 +166,86 @@ def lead(body: str, limit: int = LEAD_WORDS) -> str:
     return ""
 
 
-def weighted_terms(plan: Plan) -> tuple[Counter[str], Counter[str]]:
+def weighted_terms(plan: Plan, body: str | None = None) -> tuple[Counter[str], Counter[str]]:
     """The plan's words (each spelling, lower case) and its pairs of adjacent
-    words (folded keys "a b", in reading order), with their weighted counts."""
+    words (folded keys "a b", in reading order), with their weighted counts.
+    `body`, when given, is `plan.body` already unpacked."""
     m = plan.meta
     parts = (
-        (BODY_WEIGHT, plan.body),  # first: its pairs are counted in C, the rest added
+        (BODY_WEIGHT, plan.body if body is None else body),  # first: counted in C, the rest added
         (TITLE_WEIGHT, page_title(plan)),
         (FACTS_WEIGHT, " ".join([plan.issuer.name, plan.issuer.short_name, *m.themes])),
         (BODY_WEIGHT, " ".join([m.number or "", m.doc_type])),
     )
-    words: Counter[str] = Counter()
+    words: Counter[str] | None = None
     pairs: Counter[str] = Counter()
     for weight, text in parts:
         lowered = text.lower()
-        for word, count in Counter(_WORD_RE.findall(lowered)).items():
-            if len(word) <= MAX_WORD:
-                words[word] += weight * count
-        folded = _WORD_RE.findall(fold(lowered))
-        adjacent = Counter(map(" ".join, pairwise(folded)))
-        if not pairs and weight == 1:
+        found = _WORD_RE.findall(lowered)
+        adjacent = Counter(map(" ".join, pairwise(folded_words(lowered, found))))
+        if words is None:  # the body, weight 1
+            words = Counter(found)
+            for word in [word for word in words if len(word) > MAX_WORD]:
+                del words[word]
             pairs = adjacent
             continue
-        for pair, count in adjacent.items():
-            pairs[pair] += weight * count
+        for word, times in Counter(found).items():
+            if len(word) <= MAX_WORD:
+                words[word] += weight * times
+        for pair, times in adjacent.items():
+            pairs[pair] += weight * times
+    assert words is not None
     return words, pairs
 
 
-class _Postings:
-    """The plans holding one spelling (or pair), in plan order, with their
-    weighted counts (at most TF_CAP) until `encode` turns them into scores."""
+# Characters between words that folding leaves between words (no
+# decomposition, nothing combines with them): besides ASCII, the general
+# punctuation block (dashes, quotation marks). A text holding any other
+# character outside its words is folded whole (see `folded_words`).
+_PLAIN_GAPS_RE = re.compile(r"[^\w\x00-\x7f\u2010-\u2027\u2030-\u205e]")
+# Each word folded once per process (a plan's words are mostly known ones),
+# when its folded form is one word.
+_folded: dict[str, str] = {}
+_FOLDED_MAX = 100_000
 
-    __slots__ = ("counts", "docs")
 
-    def __init__(self) -> None:
-        self.docs = array("I")
-        self.counts = bytearray()
+def folded_words(lowered: str, found: list[str]) -> list[str]:
+    """`_WORD_RE.findall(fold(lowered))`, given `found`, the words of
+    `lowered` (`_WORD_RE.findall(lowered)`).
 
-    def encode(self, tables: list[bytes]) -> bytes:
-        scores = bytes([tables[d][c] for d, c in zip(self.docs, self.counts, strict=True)])
-        return encode_postings(self.docs, scores)
+    Folding the text whole (decomposing it, removing its marks, composing it
+    again) and finding its words once more took two fifths of the index's
+    build; folding each distinct word once gives the same words when nothing
+    between them changes or combines in folding (`_PLAIN_GAPS_RE`) and each
+    word folds to one word; otherwise the text is folded whole.
+    """
+    if _PLAIN_GAPS_RE.search(lowered) is None:
+        folded = list(map(_folded.get, found))
+        if None not in folded:
+            return folded  # type: ignore[return-value]
+        if len(_folded) > _FOLDED_MAX:
+            _folded.clear()
+        for word in set(found).difference(_folded):
+            plain = fold(word)
+            if not _WORD_RE.fullmatch(plain):
+                break
+            _folded[word] = plain
+        else:
+            return list(map(_folded.__getitem__, found))
+    return _WORD_RE.findall(fold(lowered))
+
+
+# A posting while the index is built: the plan id shifted left by
+# _COUNT_BITS, or'ed with its weighted count (at most TF_CAP), one uint32 in
+# one array per spelling or pair: one object and one append per posting, and
+# each posting is the index of its score in a flat table (`_score_bytes`).
+_COUNT_BITS = 7
+MAX_PLANS = 1 << (32 - _COUNT_BITS)
+_consume = deque(maxlen=0).extend  # runs an iterator of calls in C
+
+
+def _docs(postings: array[int]) -> list[int]:
+    return list(map(rshift, postings, repeat(_COUNT_BITS)))
 
 
 def encode_varints(values: Sequence[int]) -> bytearray:
@@ -214,7 +254,7 @@ def encode_varints(values: Sequence[int]) -> bytearray:
         return bytearray(values)
     out = bytearray()
     done = 0
-    for at in itertools.compress(itertools.count(), map(0x80.__le__, values)):
+    for at in compress(count(), map(le, repeat(0x80), values)):
         out += bytes(values[done:at])
         put_varint(out, values[at])
         done = at + 1
@@ -230,8 +270,7 @@ def encode_postings(docs: Sequence[int], scores: bytes) -> bytes:
     form, data = SPARSE, sparse
     if len(sparse) > docs[-1] + 1:
         form, data = DENSE, bytearray(docs[-1] + 1)
-        for doc, score in zip(docs, scores, strict=True):
-            data[doc] = score
+        _consume(map(data.__setitem__, docs, scores))
     out = bytearray([form])
     put_varint(out, len(docs))
     put_varint(out, len(data))
@@ -259,15 +298,15 @@ def score_table(length: int, average: float) -> bytes:
     )
 
 
-def _add(postings: dict[str, _Postings], counts: Counter[str], doc: int) -> None:
+def _add(postings: dict[str, array[int]], counts: Counter[str], doc: int) -> None:
     cap = TF_CAP
+    base = doc << _COUNT_BITS
     get = postings.get
     for term, tf in counts.items():
         entry = get(term)
         if entry is None:
-            entry = postings[term] = _Postings()
-        entry.docs.append(doc)
-        entry.counts.append(tf if tf < cap else cap)
+            entry = postings[term] = array("I")
+        entry.append(base | (tf if tf < cap else cap))
 
 
 def _day(day: dt.date | None) -> int:
@@ -284,19 +323,22 @@ class IndexBuilder:
     """
 
     def __init__(self) -> None:
-        self.spellings: dict[str, _Postings] = {}
-        self.pairs: dict[str, _Postings] = {}
+        self.spellings: dict[str, array[int]] = {}
+        self.pairs: dict[str, array[int]] = {}
         self.lengths: list[int] = []
         self.rows: list[list[str]] = []
         self.facts: list[tuple[int | None, str, str, int, int, int]] = []
 
     def add(self, plan: Plan) -> None:
         doc = len(self.lengths)
-        words, pairs = weighted_terms(plan)
+        if doc >= MAX_PLANS:
+            raise IndexingError(f"Chỉ mục tìm kiếm nhận tối đa {MAX_PLANS} kế hoạch.")
+        body = plan.body
+        words, pairs = weighted_terms(plan, body)
         self.lengths.append(sum(words.values()))
         _add(self.spellings, words, doc)
         _add(self.pairs, pairs, doc)
-        self.rows.append(metadata_row(plan))
+        self.rows.append(metadata_row(plan, body))
         self.add_facts(plan)
 
     def add_facts(self, plan: Plan) -> None:
@@ -352,8 +394,8 @@ class IndexBuilder:
         n = len(self.lengths)
         years, issuers, types = self.lists()
         reference = reference_length(sum(self.lengths), n)
-        tables = [score_table(length, reference) for length in self.lengths]
-        words: dict[str, dict[str, _Postings]] = {}
+        scores = _score_bytes([score_table(length, reference) for length in self.lengths])
+        words: dict[str, dict[str, array[int]]] = {}
         for spelling in sorted(self.spellings):
             words.setdefault(fold(spelling), {})[spelling] = self.spellings.pop(spelling)
         holders: dict[str, int] = {}
@@ -361,29 +403,28 @@ class IndexBuilder:
         for key in sorted(words):
             spellings = words.pop(key)
             if len(spellings) == 1:
-                holders[key] = len(next(iter(spellings.values())).docs)
+                holders[key] = len(next(iter(spellings.values())))
             else:
-                holders[key] = len(set().union(*(e.docs for e in spellings.values())))
+                holders[key] = len(set().union(*map(_docs, spellings.values())))
             out = bytearray()
             put_string(out, key)
             put_varint(out, holders[key])
             put_varint(out, len(spellings))
             for spelling, entry in spellings.items():
                 put_string(out, spelling)
-                out += entry.encode(tables)
+                out += _encode(entry, scores)
             blocks[key] = bytes(out)
         for key in sorted(self.pairs):
             entry = self.pairs.pop(key)
             out = bytearray()
             put_string(out, key)
-            put_varint(out, len(entry.docs))
+            put_varint(out, len(entry))
             put_varint(out, 1)
             put_string(out, "")  # a pair's one spelling is its key
-            out += entry.encode(tables)
+            out += _encode(entry, scores)
             blocks[key] = bytes(out)
         total = sum(len(b) for b in blocks.values())
         buckets = bucket_count(total)
-        sink("docs.bin", self.docs_table(years, issuers, types))
         by_bucket: dict[int, list[str]] = {}
         by_prefix: dict[int, dict[str, list[list[object]]]] = {}
         for key in blocks:
@@ -392,16 +433,16 @@ class IndexBuilder:
                 prefix = key[:PREFIX_CHARS]
                 vocab = by_prefix.setdefault(fnv1a(prefix) % VOCAB_BUCKETS, {})
                 vocab.setdefault(prefix, []).append([key, holders[key]])
+        files = {"docs.bin": partial(self.docs_table, years, issuers, types)}
         for bucket, keys in by_bucket.items():
-            out = bytearray()
-            put_varint(out, len(keys))
-            for key in keys:
-                out += blocks.pop(key)
-            sink(f"t{bucket}.bin", bytes(out))
+            files[f"t{bucket}.bin"] = partial(_bucket_file, keys, blocks)
         for bucket, vocab in by_prefix.items():
-            sink(f"v{bucket}.json", json_bytes(vocab))
+            files[f"v{bucket}.json"] = partial(json_bytes, vocab)
         for start in range(0, n, META_SHARD):
-            sink(f"m{start // META_SHARD}.json", json_bytes(self.rows[start : start + META_SHARD]))
+            rows = self.rows[start : start + META_SHARD]
+            files[f"m{start // META_SHARD}.json"] = partial(json_bytes, rows)
+        for name in sorted(files):  # in name order: `write_streamed` hashes them as they come
+            sink(name, files.pop(name)())
         manifest: dict[str, object] = {
             "version": FORMAT_VERSION,
             "docs": n,
@@ -418,7 +459,28 @@ class IndexBuilder:
         return manifest
 
 
-def metadata_row(plan: Plan) -> list[str]:
+def _bucket_file(keys: list[str], blocks: dict[str, bytes]) -> bytes:
+    """A postings file: its keys' blocks (used up)."""
+    out = bytearray()
+    put_varint(out, len(keys))
+    for key in keys:
+        out += blocks.pop(key)
+    return bytes(out)
+
+
+def _score_bytes(tables: list[bytes]) -> bytes:
+    """The score tables of every plan, each padded to 1 << _COUNT_BITS
+    bytes: a posting is its own score's index in them."""
+    pad = bytes((1 << _COUNT_BITS) - (TF_CAP + 1))
+    return b"".join(table + pad for table in tables)
+
+
+def _encode(postings: array[int], scores: bytes) -> bytes:
+    return encode_postings(_docs(postings), bytes(map(scores.__getitem__, postings)))
+
+
+def metadata_row(plan: Plan, body: str | None = None) -> list[str]:
+    """What a result shows; `body`, when given, is `plan.body` already unpacked."""
     m = plan.meta
     return [
         plan.slug,
@@ -426,7 +488,7 @@ def metadata_row(plan: Plan) -> list[str]:
         m.number or "",
         format_date(m.issued) if m.issued else "",
         plan.issuer.short_name,
-        lead(plan.body),
+        lead(plan.body if body is None else body),
         m.period.start.isoformat() if m.period else "",
         m.period.end.isoformat() if m.period else "",
     ]
@@ -466,27 +528,35 @@ def write_streamed(
     produce: Callable[[Callable[[str, bytes], None]], dict[str, object]], site_dir: Path
 ) -> Path:
     """Write the files `produce(sink)` hands over into a folder, name the folder
-    by their hash (files read back in name order), then write the manifest."""
+    by their hash (of the files in name order: made as they come when they
+    come in that order, else read back), then write the manifest."""
     root = site_dir / INDEX_DIR
-    partial = root / INDEX_FILES / ".partial"
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
+    unfinished = root / INDEX_FILES / ".partial"
+    shutil.rmtree(unfinished, ignore_errors=True)
+    unfinished.mkdir(parents=True)
     names: list[str] = []
+    digest = hashlib.sha256()
+    in_order = [True]
 
     def sink(name: str, data: bytes) -> None:
-        (partial / name).write_bytes(data)
+        (unfinished / name).write_bytes(data)
+        if in_order[0] and (not names or names[-1] < name):
+            digest.update(name.encode() + b"\0" + data)
+        else:
+            in_order[0] = False
         names.append(name)
 
     manifest = produce(sink)
-    digest = hashlib.sha256()
-    for name in sorted(names):
-        digest.update(name.encode() + b"\0" + (partial / name).read_bytes())
+    if not in_order[0]:
+        digest = hashlib.sha256()
+        for name in sorted(names):
+            digest.update(name.encode() + b"\0" + (unfinished / name).read_bytes())
     folder_name = f"{INDEX_FILES}/{digest.hexdigest()[:12]}"
     folder = root / folder_name
     if folder.exists():
-        shutil.rmtree(partial)  # the same index is there already
+        shutil.rmtree(unfinished)  # the same index is there already
     else:
-        partial.rename(folder)
+        unfinished.rename(folder)
     manifest["dir"] = folder_name
     (root / MANIFEST).write_bytes(json_bytes(manifest))
     return root / MANIFEST

@@ -270,3 +270,64 @@ def test_generated_pages_have_the_addresses_mkdocs_gives(base):
         ours = SitegenPage("t", File.generated(config, src, content=""), config, lambda: None)
         theirs = Page("t", File.generated(config, src, content=""), config)
         assert (ours.canonical_url, ours.abs_url) == (theirs.canonical_url, theirs.abs_url)
+
+
+def _files_of(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_theme_parts_made_once_per_folder_equal_every_page_rendered_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings
+):
+    """The theme's navigation, header, footer and scripts are rendered once
+    per folder of generated pages and reused: every file equals a build
+    that renders them on every page."""
+    from sitegen.mkdocs_glue import ThemeParts
+
+    reused: list[tuple[str, str]] = []
+    once = ThemeParts.__call__
+
+    def spying(self, name, page, nav, caller):
+        made = []
+
+        def call():
+            made.append(name)
+            return caller()
+
+        html = once(self, name, page, nav, call)
+        if not made:
+            reused.append((name, page.url))
+        return html
+
+    monkeypatch.setattr(ThemeParts, "__call__", spying)
+    build_site(CONTENT, tmp_path / "once" / "site")
+    monkeypatch.setattr(ThemeParts, "__call__", lambda self, name, page, nav, caller: caller())
+    build_site(CONTENT, tmp_path / "whole" / "site")
+    once_files = _files_of(tmp_path / "once" / "site")
+    assert once_files == _files_of(tmp_path / "whole" / "site")
+    # Every plan page but the first reused each part; the navigation's own
+    # pages (home, listings' first page, search) never did.
+    names = {"nav", "header-start", "header-end", "content-start", "content-end", "styles"}
+    names |= {"analytics", "extrahead", "footer", "config", "scripts", "top"}
+    plan_pages = [f"ke-hoach/{slug}/" for slug in SEED_PAGES]
+    for name in names:
+        assert len({url for n, url in reused if n == name} & set(plan_pages)) == len(plan_pages) - 1
+    assert not {url for _, url in reused} & {"", "danh-sach/", "tim-kiem/", "theo-doi/"}
+
+
+def test_theme_words_are_the_themes_own():
+    """`sg_translate` gives what Material's language macro gives, for every word."""
+    from mkdocs.config import load_config
+    from sitegen.build import CONFIG_FILE
+    from sitegen.mkdocs_glue import THEME_PREFIX, prepare_theme
+
+    config = load_config(config_file=str(CONFIG_FILE))
+    env = prepare_theme(config.theme.get_env(), config)
+    theirs = env.get_template(f"{THEME_PREFIX}/partials/language.html").make_module(
+        {"config": config}
+    )
+    source = env.loader.get_source(env, f"{THEME_PREFIX}/partials/languages/vi.html")[0]
+    keys = re.findall(r'^\s*"([a-z.]+)":', source, re.MULTILINE)
+    assert len(keys) > 40
+    for key in [*keys, "no.such.word"]:
+        assert env.globals["sg_translate"](key) == theirs.t(key)

@@ -456,3 +456,47 @@ def test_large_site_read_by_two_processes_loads_as_one(tree, monkeypatch):
         'content/plans/ke-hoach-5.md:2: number: số "4/KH-LĐLĐ" của LĐLĐ quận A năm 2024 '
         "đã dùng cho content/plans/ke-hoach-4.md",
     ]
+
+
+def test_yaml_values_read_with_their_lines_equal_the_yaml_librarys():
+    """`_parse_yaml` takes a string's text from its node instead of asking
+    the constructor: every kind of value comes out as PyYAML makes it."""
+    import yaml
+    from sitegen.loader import _Loader, _parse_yaml
+
+    text = "\n".join(
+        [
+            "title: Kế hoạch thi đua",
+            "number: '32/KH-LĐLĐ'",
+            'quoted: "a: b"',
+            "issued: 2023-08-21",
+            "count: 12",
+            "ratio: 1.5",
+            "flag: true",
+            "off: no",
+            "empty:",
+            "none: null",
+            "tagged: !!str 42",
+            "block: |",
+            "  dòng một",
+            "  dòng hai",
+            "folded: >",
+            "  một",
+            "  hai",
+            "anchor: &a [x, 1, {k: v}]",
+            "alias: *a",
+            "nested:",
+            "  - name: Tập thể",
+            "    quota: 3",
+            "  - [1, two, 3.0]",
+            "? complex",
+            ": value",
+            "7: seven",
+        ]
+    )
+    doc = _parse_yaml(text, 2)
+    theirs = yaml.load(text, Loader=_Loader)
+    assert doc.data == {str(key): value for key, value in theirs.items()}  # keys as text
+    assert doc.data["False"] is False and doc.data["tagged"] == "42" and doc.data["7"] == "seven"
+    assert doc.data["issued"] == "2023-08-21"  # dates stay text: the model checks them
+    assert doc.lines[("nested", 0, "quota")] == 23

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
+import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from paths import CONTENT
+from sitegen.folding import fold
 from sitegen.loader import load_content
-from sitegen.search import fnv1a, index_files, lead, write_index
+from sitegen.search import (
+    _PLAIN_GAPS_RE,
+    _WORD_RE,
+    fnv1a,
+    folded_words,
+    index_files,
+    lead,
+    write_index,
+    write_streamed,
+)
 
 
 class Reader:
@@ -187,6 +202,89 @@ def test_written_index_is_named_by_its_content(tmp_path: Path):
     second = json.loads(write_index(content, tmp_path / "b").read_text(encoding="utf-8"))
     assert first["dir"] == second["dir"]
     assert (tmp_path / "a" / "tim-kiem" / first["dir"] / "docs.bin").is_file()
+
+
+def test_the_index_folder_is_named_alike_whatever_order_its_files_come_in(tmp_path: Path):
+    files, manifest = index_files(load_content(CONTENT))
+    names = list(files)
+    assert names == sorted(names)  # the builder hands them over in name order
+
+    def handing(order):
+        def produce(sink):
+            for name in order:
+                sink(name, files[name])
+            return dict(manifest)
+
+        return produce
+
+    in_order = json.loads(write_streamed(handing(names), tmp_path / "a").read_bytes())
+    reversed_ = json.loads(write_streamed(handing(names[::-1]), tmp_path / "b").read_bytes())
+    assert in_order["dir"] == reversed_["dir"]
+    for name in names:
+        assert (tmp_path / "b" / "tim-kiem" / reversed_["dir"] / name).read_bytes() == files[name]
+
+
+def _folded_whole(text: str) -> list[str]:
+    return _WORD_RE.findall(fold(text))
+
+
+FOLDING_CASES = [
+    "thi đua – “khen thưởng” đoàn viên (lao động giỏi), 15/9/2024: 100% …",
+    "İstanbul đua",  # "i̇" once lower-cased: a combining dot between two letters
+    "x\u0301y đua",  # a mark left alone by NFC, inside a word once folded
+    "क़ानून đua",  # folds to a letter followed by a mark: two words
+    "a\u00b4b ≠ a=\u0338b",  # an acute accent sign; a mark that composes with "="
+    "ﬁn Å\u212b ǅ",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", FOLDING_CASES)
+def test_words_folded_one_by_one_equal_the_text_folded_whole(text):
+    lowered = text.lower()
+    assert folded_words(lowered, _WORD_RE.findall(lowered)) == _folded_whole(lowered)
+
+
+# Vietnamese letters, the characters between them and what could upset
+# folding word by word (marks, letters that fold to two characters), mixed
+# with any character at all.
+_FOLDING_ALPHABET = st.one_of(
+    st.sampled_from(list("aăâđeêioôơuưyAĂĐƯ ạảấầẩẫậđờởợ.,;:-–“”…()/%\n\u0301\u0307\u0323İ≠=")),
+    st.characters(codec="utf-8"),
+)
+
+
+@given(st.text(alphabet=_FOLDING_ALPHABET, max_size=40))
+def test_words_folded_one_by_one_equal_the_text_folded_whole_for_any_text(text):
+    lowered = text.lower()
+    assert folded_words(lowered, _WORD_RE.findall(lowered)) == _folded_whole(lowered)
+
+
+def test_the_seed_plans_take_the_fast_folding_path():
+    for plan in load_content(CONTENT).plans:
+        lowered = plan.body.lower()
+        assert _PLAIN_GAPS_RE.search(lowered) is None, plan.slug
+        assert folded_words(lowered, _WORD_RE.findall(lowered)) == _folded_whole(lowered)
+
+
+def test_characters_allowed_between_words_never_change_or_combine_in_folding():
+    """What `folded_words` relies on: a character it allows between words
+    has no decomposition, combines with no neighbour, and no canonical
+    composition pairs it with a word's letter."""
+    word = re.compile(r"\w")
+    allowed = [c for c in map(chr, range(sys.maxunicode + 1)) if not _PLAIN_GAPS_RE.match(c)]
+    gaps = {c for c in allowed if not word.match(c)}
+    assert {"-", "–", "“", "”", "…", " ", "\n"} <= gaps
+    for c in gaps:
+        assert unicodedata.normalize("NFD", c) == c == unicodedata.normalize("NFC", c)
+        assert unicodedata.combining(c) == 0 and not "\u0300" <= c <= "\u036f"
+    for code in range(sys.maxunicode + 1):
+        parts = unicodedata.decomposition(chr(code)).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            first, second = (chr(int(part, 16)) for part in parts)
+            assert second not in gaps
+            if first in gaps:  # "=" + U+0338: the mark is not allowed between words
+                assert _PLAIN_GAPS_RE.match(second)
 
 
 def test_lead_prefers_the_purpose_over_the_legal_grounds():
