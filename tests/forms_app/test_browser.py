@@ -491,12 +491,17 @@ def test_browser_double_click_on_save_adds_the_nominee_once(page, tmp_path):
         add_nominee(page, base, "cap-thanh-pho", "cá nhân")
         fill_and_preview(page)
         save = page.get_by_role("button", name="Lưu vào hồ sơ")
-        save.scroll_into_view_if_needed()
-        box = save.bounding_box()
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
         # Two clicks of the mouse: the second while the first request is at the server
-        # (Chromium sends a second form submission only once the first has left).
-        page.mouse.click(x, y)
+        # (Chromium sends a second form submission only once the first has left). The
+        # preview's frame may still be loading its fonts and move the button: a click
+        # that met no button is made again where the button stands then.
+        for _ in range(10):
+            save.click(trial=True)  # scrolled into view and standing still
+            box = save.bounding_box()
+            x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            page.mouse.click(x, y)
+            if until(lambda: gate.sends == 1, 10):
+                break
         wait_until(lambda: gate.sends == 1, "the first click's POST")
         page.mouse.click(x, y)
         expect(page.get_by_role("heading", name=re.compile("^Hồ sơ của "))).to_be_visible()
@@ -518,11 +523,18 @@ def delivered(app) -> int:
 
 
 def wait_until(condition, what: str, seconds: float = 180.0) -> None:
+    if not until(condition, seconds):
+        raise AssertionError(f"waited {seconds:.0f} s for {what}")
+
+
+def until(condition, seconds: float) -> bool:
+    """Whether `condition()` came true within `seconds`."""
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"waited {seconds:.0f} s for {what}")
+            return False
         time.sleep(0.02)
+    return True
 
 
 def test_browser_ethnicity_left_empty_needs_no_sensitive_consent(live_server, page, tmp_path):
