@@ -32,7 +32,7 @@ from .mkdocs_glue import Session, last_session, open_session, site_settings, use
 from .models import Plan
 from .outputs import Output, site_outputs
 from .pages import PLAN_DIR, plan_page_makers
-from .search import Indexing, IndexingError, start_indexing, write_index
+from .search import Indexing, IndexingError, replace_index, start_indexing
 from .search_patch import patch_index
 from .settings import SiteSettings
 
@@ -142,9 +142,12 @@ def _index_again(out_dir: Path, before: tuple[Plan, ...], content: Content) -> b
     """The previous build's index patched in place, else written in full
     (True: patched). Run in a forked child beside the rendering: it holds
     the plans already."""
-    if patch_index(out_dir, before, content.plans):
-        return True
-    write_index(content, out_dir)
+    try:
+        if patch_index(out_dir, before, content.plans):
+            return True
+    except Exception:  # a damaged index in the site folder: as if there were none
+        log.warning("Chỉ mục tìm kiếm của lần dựng trước bị hỏng: tạo lại toàn bộ.", exc_info=True)
+    replace_index(content, out_dir)
     return False
 
 

@@ -80,6 +80,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
@@ -562,6 +563,27 @@ def write_streamed(
     return root / MANIFEST
 
 
+def replace_index(content: Content, site_dir: Path) -> None:
+    """Write the index of `content` aside, then put it in place of the one
+    in `site_dir` (the previous index's folder goes with it)."""
+    staging = Path(tempfile.mkdtemp(prefix=".search-", dir=site_dir.parent))
+    try:
+        write_index(content, staging)
+        _install(staging, site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _install(staging: Path, site_dir: Path) -> None:
+    """Move the index written under `staging` into the site, in place of
+    the one there (its hashed folders and its manifest)."""
+    target = site_dir / INDEX_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    for item in (staging / INDEX_DIR).iterdir():
+        shutil.rmtree(target / item.name, ignore_errors=True)
+        shutil.move(item, target / item.name)
+
+
 @dataclass
 class Indexing:
     """The index being written by a child process while MkDocs builds."""
@@ -575,11 +597,7 @@ class Indexing:
         try:
             if self.process.returncode != 0:
                 raise IndexingError(f"Không tạo được chỉ mục tìm kiếm:\n{out}")
-            target = site_dir / INDEX_DIR
-            target.mkdir(parents=True, exist_ok=True)
-            for item in (self.staging / INDEX_DIR).iterdir():
-                shutil.rmtree(target / item.name, ignore_errors=True)
-                shutil.move(item, target / item.name)
+            _install(self.staging, site_dir)
         finally:
             shutil.rmtree(self.staging, ignore_errors=True)
 

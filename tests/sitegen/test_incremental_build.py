@@ -114,6 +114,15 @@ def test_cached_builds_after_each_change_equal_a_full_build(
     site.assert_same_as_full_build()
     assert caplog.text.count("Chỉ mục tìm kiếm: đã vá") == 2
 
+    # a much longer plan moves the plans' average length: every score moves, the
+    # index is written in full (and the previous one's folder goes)
+    caplog.clear()
+    long_body = " ".join(["Thi đua lao động giỏi, lao động sáng tạo."] * 400)
+    tree.plan("ke-hoach-5", edits=(*numbered(5), ("Nội dung kế hoạch.", long_body)))
+    site.build()
+    assert "Chỉ mục tìm kiếm: đã tạo lại toàn bộ" in caplog.text
+    site.assert_same_as_full_build()
+
     # a new day, no change: the call closed on 15/11 (statuses, countdowns)
     monkeypatch.setenv("SITEGEN_TODAY", "2024-11-20")
     site.build()
@@ -160,6 +169,13 @@ def test_a_cache_that_cannot_be_trusted_makes_a_full_build(tree, tmp_path, setti
     # a damaged cache file
     (site.cache / STATE_FILE).write_bytes(b"not a pickle")
     assert "dựng lại" not in site.build()
+    site.assert_same_as_full_build()
+
+    # a damaged search index in the site folder: written again in full
+    for postings in (site.site / "tim-kiem").rglob("t*.bin"):
+        postings.write_bytes(b"\xff")
+    tree.plan("ke-hoach-1", edits=(*numbered(1), ("Nội dung kế hoạch.", "Nội dung đã sửa.")))
+    assert "dựng lại" in site.build()
     site.assert_same_as_full_build()
 
     # a failed build leaves no cache: the next one builds everything
