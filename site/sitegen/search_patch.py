@@ -245,10 +245,7 @@ def _patched(
             return b""
         count = len(data) - data.count(0)
         if _sparse_length(data, count) > len(data):
-            out = bytearray([DENSE])
-            put_varint(out, count)
-            put_varint(out, len(data))
-            return bytes(out + data)
+            return _encoded(DENSE, count, data)
         posted = _Spelling(DENSE, count, bytes(data))
         leaving, arriving, moves = set(), {}, _STAY
     docs, scores = _docs_and_scores(posted) if posted is not None else ([], bytearray())
@@ -274,7 +271,7 @@ def _moved_block(key: str, stored: _Block, moves: _Moves) -> bytes:
     out = bytearray(_head(key, holders, len(spellings)))
     for name, posted in spellings.items():
         put_string(out, name)
-        out += moved[name] or _stored(posted)
+        out += moved[name] or _encoded(posted.form, posted.count, posted.data)
     return bytes(out)
 
 
@@ -303,18 +300,15 @@ def _moved(posted: _Spelling, moves: _Moves) -> bytes | None:
     sparse = encode_varints(deltas) + posted.data[-count:]
     if len(sparse) > last + 1:  # the dense form is the smaller now
         return _patched(posted, set(), {}, moves)
-    out = bytearray([SPARSE])
+    return _encoded(SPARSE, count, sparse)
+
+
+def _encoded(form: int, count: int, data: bytes | bytearray) -> bytes:
+    """A spelling's postings as stored: form, count, length, data."""
+    out = bytearray([form])
     put_varint(out, count)
-    put_varint(out, len(sparse))
-    return bytes(out + sparse)
-
-
-def _stored(posted: _Spelling) -> bytes:
-    """A spelling's postings as they are stored (form, count, length, data)."""
-    out = bytearray([posted.form])
-    put_varint(out, posted.count)
-    put_varint(out, len(posted.data))
-    return bytes(out + posted.data)
+    put_varint(out, len(data))
+    return bytes(out + data)
 
 
 def _sparse_length(dense: bytes, count: int) -> int:
