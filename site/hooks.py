@@ -3,6 +3,10 @@
 from sitegen import mkdocs_glue
 
 
+def on_config(config):
+    return mkdocs_glue.configure(config)
+
+
 def on_files(files, config):
     return mkdocs_glue.add_generated_pages(files, config)
 

@@ -179,17 +179,18 @@ def _summary(content: Content) -> str:
     return f"{len(content.plans)} kế hoạch, {len(content.issuers)} cơ quan"
 
 
-def _config(
-    content: Content, out_dir: Path, recall: Callable[[Plan], bytes | None] | None = None
-) -> MkDocsConfig:
-    """The strict MkDocs configuration of a build of `content` into `out_dir`."""
+def _config(content: Content, out_dir: Path) -> MkDocsConfig:
+    """The strict MkDocs configuration of a full build of `content` into `out_dir`."""
     _use_content(content.root)
-    use_loaded(content, recall=recall)  # the hook reuses it instead of reading the files again
+    use_loaded(content)  # the hook reuses it instead of reading the files again
+    return _strict_config(out_dir)
+
+
+def _strict_config(out_dir: Path) -> MkDocsConfig:
     return load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
 
 
-def _fingerprint(out_dir: Path) -> str:
-    config = load_config(config_file=str(CONFIG_FILE), site_dir=str(out_dir.resolve()), strict=True)
+def _fingerprint(config: MkDocsConfig) -> str:
     settings = site_settings(config)
     return incremental.fingerprint(SITE_PROJECT, (settings.forms_url, settings.site_url))
 
@@ -200,7 +201,8 @@ def _build_cached(
     """A build that reuses the previous one's (see `build_site`)."""
     clock = time.perf_counter()
     _use_content(content_dir)
-    fingerprint = _fingerprint(out_dir)
+    config = _strict_config(out_dir)
+    fingerprint = _fingerprint(config)
     kept = incremental.take(cache_dir, fingerprint, out_dir)
     stages["take"] = time.perf_counter() - clock
     loaded = LoadCache(by_content=True) if kept is None else kept.loaded
@@ -214,12 +216,12 @@ def _build_cached(
 
     if kept is None:
         return _summary(_build_site(content_dir, out_dir, stages, loaded, keeper))
-    return _update_site(content_dir, out_dir, stages, kept, keeper)
+    return _update_site(content_dir, config, stages, kept, keeper)
 
 
 def _update_site(
     content_dir: Path,
-    out_dir: Path,
+    config: MkDocsConfig,
     stages: dict[str, float],
     kept: incremental.Kept,
     keeper: Keeper,
@@ -233,9 +235,10 @@ def _update_site(
     gc.enable()
     # The index is patched (or written again) by a child from here on,
     # beside MkDocs' files and navigation and the rendering.
+    out_dir = Path(config.site_dir)
     indexing = in_child(partial(_index_again, out_dir, kept.plans, content))
     try:
-        changed, removed, put_in_place = _update_pages(out_dir, stages, kept, content, keeper)
+        changed, removed, put_in_place = _update_pages(config, stages, kept, content, keeper)
     except BaseException:
         indexing.cancel()
         raise
@@ -245,7 +248,7 @@ def _update_site(
 
 
 def _update_pages(
-    out_dir: Path,
+    config: MkDocsConfig,
     stages: dict[str, float],
     kept: incremental.Kept,
     content: Content,
@@ -253,6 +256,7 @@ def _update_pages(
 ) -> tuple[list[str], list[str], Callable[[], None]]:
     """The outputs whose key changed made again, the removed ones deleted;
     and the wait for the state the next build keeps."""
+    out_dir = Path(config.site_dir)
     unchanged = {id(plan) for plan in kept.plans}  # the loader reuses unchanged plans
 
     def recall(plan: Plan) -> bytes | None:
@@ -266,16 +270,14 @@ def _update_pages(
         except OSError:
             return None
 
-    config = _config(content, out_dir, recall)
     clock = time.perf_counter()
-    session, outputs = open_session(config, kept.keys)
+    session, outputs = open_session(config, content, kept.keys, recall)
     # The outputs' keys are known: a child writes what the next build keeps
     # while this one renders.
     put_in_place = keeper(content, outputs)
     stages["open"] = time.perf_counter() - clock
     clock = time.perf_counter()
     changed, removed = session.update(outputs)
-    session.write_theme_templates()
     stages["build"] = time.perf_counter() - clock
     return changed, removed, put_in_place
 
@@ -298,8 +300,7 @@ class Preview:
        later on a large site.
 
     A new change stops the second part of the previous one between two
-    files; what it did not write is made by the next. The sitemap is left as
-    the first build wrote it.
+    files; what it did not write is made by the next.
     """
 
     def __init__(

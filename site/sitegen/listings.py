@@ -16,7 +16,7 @@ from functools import partial
 
 from .loader import Content
 from .models import Plan
-from .pages import GeneratedPage, render_template, theme_slug
+from .pages import GeneratedPage, page_url, render_template, theme_slug
 from .settings import SiteSettings
 
 LIST_DIR = "danh-sach"
@@ -97,15 +97,8 @@ def _page_src(folder: str, newest_first: bool, number: int) -> str:
     return f"{base}/index.md" if number == 1 else f"{base}/trang-{number}.md"
 
 
-def _url_dir(src: str) -> str:
-    """The URL folder of a page, as MkDocs serves it with directory URLs."""
-    if src.endswith("/index.md"):
-        return src[: -len("index.md")]
-    return src[: -len(".md")] + "/"
-
-
 def _href(from_src: str, to_src: str) -> str:
-    rel = posixpath.relpath(_url_dir(to_src), _url_dir(from_src))
+    rel = posixpath.relpath(page_url(to_src) or ".", page_url(from_src) or ".")
     return "./" if rel == "." else rel + "/"
 
 

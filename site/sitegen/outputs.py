@@ -21,8 +21,9 @@ from .ical import ALL_FILE, CAL_DIR, generate_plan_calendar, generate_site_calen
 from .listings import listing_page_makers
 from .loader import Content
 from .models import Plan
-from .pages import GeneratedPage, generate_site_pages, plan_page_makers
+from .pages import GeneratedPage, generate_site_pages, page_url, plan_page_makers
 from .settings import SiteSettings
+from .sitemap import SITEMAP_PATH, generate_part, generate_sitemap, part_path, split
 
 
 class DuplicateOutput(ValueError):
@@ -142,7 +143,21 @@ def site_outputs(
             if path in outputs:
                 raise DuplicateOutput(f"Tệp {path} được tạo hai lần.")
             outputs[path] = output
+    outputs.update(_sitemap_outputs(outputs, settings))
     return outputs
+
+
+def _sitemap_outputs(pages: dict[str, Output], settings: SiteSettings) -> dict[str, Output]:
+    """The sitemap of `pages`, each file keyed by what it lists (made again
+    only when a page comes or goes)."""
+    urls = tuple(settings.site_url + page_url(src) for src, out in pages.items() if out.is_page)
+    parts = split(urls)
+    index = urls if len(parts) == 1 else len(parts)
+    made = {SITEMAP_PATH: Output(index, partial(generate_sitemap, urls, settings.site_url))}
+    if len(parts) > 1:
+        for number, part in enumerate(parts, 1):
+            made[part_path(number)] = Output(part, partial(generate_part, part))
+    return made
 
 
 def _differ(before: Output, after: Output) -> bool:

@@ -486,6 +486,16 @@ def render_follow_page(settings: SiteSettings) -> GeneratedPage:
     return GeneratedPage("Theo dõi và lịch", render_template("follow.html", settings))
 
 
+def page_url(src: str) -> str:
+    """A page's URL relative to the site's root, as MkDocs serves it with
+    directory URLs: "index.md" is "", "a/index.md" and "a.md" are "a/"."""
+    if src == "index.md":
+        return ""
+    if src.endswith("/index.md"):
+        return src[: -len("index.md")]
+    return src[: -len(".md")] + "/"
+
+
 def plan_page_makers(
     content: Content, settings: SiteSettings
 ) -> dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]]:

@@ -1,9 +1,8 @@
 """The editors' preview updates only what a change touches, and ends equal to a full build.
 
 After an edit, an addition and a removal, every file the preview holds (plan
-pages, listings, home, search index, feed, calendars) is compared byte for
-byte with a fresh `sitegen build` of the same content. The sitemap is left
-as the preview's first build wrote it (see sitegen.build.Preview).
+pages, listings, home, sitemap, search index, feed, calendars) is compared
+byte for byte with a fresh `sitegen build` of the same content.
 """
 
 from __future__ import annotations
@@ -13,14 +12,10 @@ from pathlib import Path
 
 from sitegen.build import Preview, build_site
 
-NOT_UPDATED = {"sitemap.xml", "sitemap.xml.gz"}
-
 
 def files_of(site: Path) -> dict[str, bytes]:
     return {
-        str(p.relative_to(site)): p.read_bytes()
-        for p in sorted(site.rglob("*"))
-        if p.is_file() and p.name not in NOT_UPDATED
+        str(p.relative_to(site)): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()
     }
 
 
