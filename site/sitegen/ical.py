@@ -147,6 +147,34 @@ def events_in_calendar(data: bytes) -> bytes | None:
     return data[start + len(_HEAD_END) : len(data) - len(_TAIL)]
 
 
+_BEGIN, _END, _URL = b"BEGIN:VEVENT\r\n", b"END:VEVENT\r\n", b"\r\nURL:"
+
+
+def events_by_plan(data: bytes, settings: SiteSettings) -> dict[str, bytes] | None:
+    """Each plan's events by its slug (its `plan_events`), read back from the
+    site calendar `generate_site_calendar` made (a plan without dated items
+    has none); None when it is not such a calendar.
+
+    One file instead of every plan's own calendar: reading 10,000 of those
+    back took a third of a second."""
+    start = data.find(_HEAD_END)
+    if start < 0 or not data.endswith(_TAIL):
+        return None
+    *events, rest = data[start + len(_HEAD_END) : len(data) - len(_TAIL)].split(_END)
+    prefix = f"{settings.site_url}{PLAN_DIR}/".encode()
+    found: dict[str, list[bytes]] = {}
+    for event in events:
+        # An event's URL line is its last (`_event_lines`); a line folded
+        # onto the next starts it with a space.
+        url = event[event.rfind(_URL) + len(_URL) : -2].replace(b"\r\n ", b"")
+        if not event.startswith(_BEGIN) or not url.startswith(prefix) or not url.endswith(b"/"):
+            return None
+        found.setdefault(url[len(prefix) : -1].decode(), []).append(event + _END)
+    if rest:
+        return None
+    return {slug: b"".join(plan_events) for slug, plan_events in found.items()}
+
+
 def generate_plan_calendar(
     plan: Plan, settings: SiteSettings, events: bytes | None = None
 ) -> bytes:

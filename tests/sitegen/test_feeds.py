@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import feedparser
 import icalendar
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from paths import CONTENT
 from sitegen.feeds import generate_atom
 from sitegen.ical import fold_line, generate_calendars
@@ -163,3 +167,66 @@ def test_a_plan_calendar_gives_back_exactly_its_events():
         made = generate_plan_calendar(plan, SETTINGS)
         assert events_in_calendar(made) == plan_events(plan, SETTINGS)
     assert events_in_calendar(b"not a calendar") is None
+
+
+def _site_calendar_parts(plans, settings):
+    from sitegen.ical import generate_site_calendar, plan_events
+
+    site = SimpleNamespace(plans=tuple(plans))  # what it reads of the content
+    made = generate_site_calendar(site, settings)  # type: ignore[arg-type]
+    expected = {p.slug: plan_events(p, settings) for p in plans}
+    return made, {slug: events for slug, events in expected.items() if events}
+
+
+@pytest.mark.parametrize(
+    "site_url",
+    [
+        "https://thidua.example.org/",
+        # long enough that every URL line is folded, one within the slug
+        "https://thi-dua-khen-thuong-cong-doan-viet-nam.example.org/mot/hai/ba/",
+    ],
+)
+def test_the_site_calendar_gives_back_each_plans_events(content, site_url):
+    """What an incremental build reads back from the previous site calendar
+    instead of every plan's own file."""
+    from sitegen.ical import events_by_plan
+
+    settings = SiteSettings(site_url=site_url, forms_url=SETTINGS.forms_url, now=SETTINGS.now)
+    made, expected = _site_calendar_parts(content.plans, settings)
+    assert len(expected) == len(content.plans)
+    assert events_by_plan(made, settings) == expected
+    # Not such a calendar: another site's, cut short, or not a calendar at all.
+    other = SiteSettings(
+        site_url="https://khac.example.org/", forms_url=SETTINGS.forms_url, now=SETTINGS.now
+    )
+    assert events_by_plan(made, other) is None
+    assert events_by_plan(made[:-40] + made[-15:], settings) is None
+    assert events_by_plan(b"not a calendar", settings) is None
+
+
+@examples(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    titles=st.lists(
+        st.lists(
+            st.sampled_from([*"aăâđêôơư ĐỆ:/\\;,\r\n", "END:VEVENT", "URL:", "Hạn nộp "]),
+            min_size=1,
+            max_size=60,
+        )
+        .map("".join)
+        .filter(str.strip),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_the_site_calendar_read_back_is_exact_or_refused(titles):
+    """Whatever the plans' titles hold, the events read back are each plan's
+    own, or none at all (the build then reads each plan's own calendar)."""
+    from sitegen.ical import events_by_plan
+
+    seeds = load_content(CONTENT).plans
+    plans = [
+        seed.model_copy(update={"meta": seed.meta.model_copy(update={"title": title})})
+        for seed, title in zip(seeds, titles, strict=False)
+    ]
+    made, expected = _site_calendar_parts(plans, SETTINGS)
+    assert events_by_plan(made, SETTINGS) in (None, expected)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 from zoneinfo import ZoneInfo
 
 from paths import CONTENT
 from sitegen.folding import fold, slugify
-from sitegen.listings import OLDEST, PAGE_SIZE, generate_listing_pages
+from sitegen.listings import (
+    OLDEST,
+    PAGE_SIZE,
+    _href,
+    _page_links,
+    _page_src,
+    generate_listing_pages,
+)
 from sitegen.loader import load_content
-from sitegen.pages import generate_pages
+from sitegen.pages import generate_pages, page_url
 from sitegen.schedule import countdown_label, days_left
 from sitegen.settings import settings_for_day
 
@@ -90,6 +98,25 @@ def test_listing_paginates_at_page_size(tree):
     oldest = [src for src in pages if src.startswith(f"danh-sach/{OLDEST}/")]
     assert sorted(oldest) == [f"danh-sach/{OLDEST}/index.md", f"danh-sach/{OLDEST}/trang-2.md"]
     assert "sg-groups" in pages[oldest[0]].html and "sg-groups" not in pages[oldest[1]].html
+
+
+def test_pager_links_are_the_relative_paths_between_pages():
+    """The pager's links, worked out from the first page's, are the relative
+    URL from each page to each other page of its listing and order (the page
+    itself is not a link)."""
+    for folder in ("danh-sach", "danh-sach/nam-2021"):
+        for newest_first in (True, False):
+            srcs = [_page_src(folder, newest_first, n) for n in range(1, 6)]
+            for src in srcs:
+                expected = [
+                    (n, _href(src, other)) for n, other in enumerate(srcs, 1) if other != src
+                ]
+                links = _page_links(src, folder, newest_first, 5)
+                assert [(n, href) for n, href in links if srcs[n - 1] != src] == expected
+                here = posixpath.join("/", page_url(src))
+                for _, href in expected:  # each link leads to a page of the listing
+                    target = posixpath.normpath(posixpath.join(here, href)).lstrip("/") + "/"
+                    assert target in {page_url(other) for other in srcs}
 
 
 def test_home_hides_items_not_current_on_build_day():
