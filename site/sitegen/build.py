@@ -27,7 +27,7 @@ from . import incremental
 from .errors import ContentError
 from .forked import Forked, ForkedError, in_child
 from .ical import ALL_FILE, CAL_DIR, events_by_plan, events_in_calendar
-from .loader import Content, LoadCache, load_content
+from .loader import Content, LoadCache, hash_content, load_content
 from .mkdocs_glue import Session, last_session, open_session, site_settings, use_loaded
 from .models import Plan
 from .outputs import Output, site_outputs
@@ -200,12 +200,19 @@ def _build_cached(
 ) -> str:
     """A build that reuses the previous one's (see `build_site`)."""
     clock = time.perf_counter()
-    _use_content(content_dir)
-    config = _strict_config(out_dir)
-    fingerprint = _fingerprint(config)
-    kept = incremental.take(cache_dir, fingerprint, out_dir)
+    # The content's files are hashed by a child meanwhile (see `hash_content`).
+    hashing = in_child(partial(hash_content, content_dir))
+    try:
+        _use_content(content_dir)
+        config = _strict_config(out_dir)
+        fingerprint = _fingerprint(config)
+        kept = incremental.take(cache_dir, fingerprint, out_dir)
+    except BaseException:
+        hashing.cancel()
+        raise
     stages["take"] = time.perf_counter() - clock
     loaded = LoadCache(by_content=True) if kept is None else kept.loaded
+    loaded.hashed = _hashes(hashing)
 
     def keeper(content: Content, outputs: dict[str, Output]) -> Callable[[], None]:
         keys = {src: output.key for src, output in outputs.items()}
@@ -217,6 +224,14 @@ def _build_cached(
     if kept is None:
         return _summary(_build_site(content_dir, out_dir, stages, loaded, keeper))
     return _update_site(content_dir, config, stages, kept, keeper)
+
+
+def _hashes(hashing: Forked[dict[str, bytes]]) -> dict[str, bytes]:
+    try:
+        return hashing.result()
+    except ForkedError as exc:  # the load hashes the files itself
+        log.warning("Không băm trước được các tệp nội dung:\n%s", exc)
+        return {}
 
 
 def _update_site(

@@ -191,3 +191,45 @@ def test_a_cache_that_cannot_be_trusted_makes_a_full_build(tree, tmp_path, setti
     other = Cached(tree.root, tmp_path / "other")
     other.cache = site.cache
     assert "dựng lại" not in other.build()
+
+
+def test_a_cached_build_does_without_what_it_reads_ahead(
+    tree, tmp_path, settings, monkeypatch, caplog
+):
+    """The previous site calendar (each unchanged plan's events) and the
+    hashes a child works out ahead are shortcuts: without them the build
+    reads each plan's own calendar and hashes the files itself."""
+    from sitegen import build
+
+    for n in range(1, 4):
+        tree.plan(f"ke-hoach-{n}", edits=numbered(n))
+    site = Cached(tree.root, tmp_path)
+    site.build()
+
+    # a site calendar that is not the one the previous build wrote
+    (site.site / "lich" / "tat-ca.ics").write_bytes(b"BEGIN:VCALENDAR\r\n")
+    tree.plan("ke-hoach-2", edits=(*numbered(2), ("Nội dung kế hoạch.", "Nội dung đã sửa.")))
+    assert "dựng lại" in site.build()
+    site.assert_same_as_full_build()
+
+    # the child that hashes the files fails
+    def fails(root: Path) -> dict[str, bytes]:
+        raise OSError("không đọc được")
+
+    monkeypatch.setattr(build, "hash_content", fails)
+    tree.plan("ke-hoach-3", edits=(*numbered(3), ("Nội dung kế hoạch.", "Nội dung mới.")))
+    with caplog.at_level(logging.WARNING, logger="sitegen.build"):
+        assert "dựng lại" in site.build()
+    assert "Không băm trước được" in caplog.text
+    site.assert_same_as_full_build()
+
+
+def test_hashes_worked_out_ahead_are_the_loads_own(tmp_path):
+    from sitegen.loader import LoadCache, hash_content
+
+    root = tmp_path / "content"
+    shutil.copytree(CONTENT, root)
+    hashed = hash_content(root)
+    stamped = [root / "issuers.yml", *(root / "plans").glob("*.md"), *(root / "sources").iterdir()]
+    assert len(stamped) > 10
+    assert hashed == {str(p.resolve()): LoadCache(by_content=True).stamp(p) for p in stamped}
