@@ -8,12 +8,11 @@ files: it returns bytes for the glue to add.
 
 from __future__ import annotations
 
-import datetime as dt
 import xml.etree.ElementTree as ET
 
 from .dates import format_deadline
+from .ical import revised
 from .loader import Content
-from .models import TZ, Plan
 from .pages import PLAN_DIR, page_title, plan_label
 from .schedule import list_items
 from .settings import SiteSettings
@@ -21,12 +20,6 @@ from .settings import SiteSettings
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_PATH = "ke-hoach.xml"
 FEED_SIZE = 50
-
-
-def _updated(plan: Plan, fallback: dt.datetime) -> str:
-    if plan.meta.issued:
-        return dt.datetime.combine(plan.meta.issued, dt.time(0, 0), TZ).isoformat()
-    return fallback.isoformat(timespec="seconds")
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
@@ -45,8 +38,8 @@ def generate_atom(content: Content, settings: SiteSettings) -> bytes:
     _sub(feed, "id", base + FEED_PATH)
     _sub(feed, "title", "Kế hoạch thi đua Công đoàn")
     _sub(feed, "subtitle", "Kế hoạch, phong trào thi đua mới ban hành")
-    newest = _updated(plans[0], settings.now) if plans else settings.now.isoformat()
-    _sub(feed, "updated", newest)
+    newest = max(map(revised, plans)) if plans else settings.now
+    _sub(feed, "updated", newest.isoformat(timespec="seconds"))
     _sub(feed, "link", rel="self", type="application/atom+xml", href=base + FEED_PATH)
     _sub(feed, "link", rel="alternate", type="text/html", href=base)
     author = _sub(feed, "author")
@@ -56,9 +49,9 @@ def generate_atom(content: Content, settings: SiteSettings) -> bytes:
         entry = _sub(feed, "entry")
         _sub(entry, "id", url)
         _sub(entry, "title", page_title(plan))
-        _sub(entry, "updated", _updated(plan, settings.now))
+        _sub(entry, "updated", revised(plan).isoformat(timespec="seconds"))
         if plan.meta.issued:
-            _sub(entry, "published", _updated(plan, settings.now))
+            _sub(entry, "published", revised(plan).isoformat(timespec="seconds"))
         _sub(entry, "link", rel="alternate", type="text/html", href=url)
         entry_author = _sub(entry, "author")
         _sub(entry_author, "name", plan.issuer.name)

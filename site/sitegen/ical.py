@@ -75,11 +75,13 @@ def _date(day: dt.date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def _revised(plan: Plan) -> dt.datetime:
-    """When a plan's events were last revised, in UTC: the start of its day
-    of issue in Việt Nam (else of its year; else of 2000)."""
+def revised(plan: Plan) -> dt.datetime:
+    """When a plan was last revised, as its calendar events and its feed
+    entry say: the start of its day of issue in Việt Nam (else of its year;
+    else of 2000). Never the build's moment: the same plan makes the same
+    files from one build to the next."""
     day = plan.meta.issued or dt.date(plan.year or 2000, 1, 1)
-    return dt.datetime.combine(day, dt.time(0, 0), TZ).astimezone(dt.UTC)
+    return dt.datetime.combine(day, dt.time(0, 0), TZ)
 
 
 def _event_lines(item: Item, settings: SiteSettings) -> list[str]:
@@ -88,7 +90,7 @@ def _event_lines(item: Item, settings: SiteSettings) -> list[str]:
     lines = [
         "BEGIN:VEVENT",
         f"UID:{item.key}@{settings.domain}",
-        f"DTSTAMP:{_revised(plan).strftime('%Y%m%dT%H%M%SZ')}",
+        f"DTSTAMP:{revised(plan).astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}",
         f"SUMMARY:{escape_text(item.summary)}",
     ]
     description = f"{plan_label(plan)}: {plan.meta.title}"

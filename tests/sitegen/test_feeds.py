@@ -230,3 +230,27 @@ def test_the_site_calendar_read_back_is_exact_or_refused(titles):
     ]
     made, expected = _site_calendar_parts(plans, SETTINGS)
     assert events_by_plan(made, SETTINGS) in (None, expected)
+
+
+def test_the_feed_does_not_change_with_the_builds_moment(tree):
+    """A plan without a date of issue is dated like its calendar events
+    (the start of its year), not by the build: two builds a minute apart
+    make the same feed, and an incremental build need not make it again."""
+    tree.plan("ke-hoach-a", edits=(("issued: 2024-03-05\n", ""),))
+    tree.plan("ke-hoach-b", edits=(("12/KH-LĐLĐ", "13/KH-LĐLĐ"),))
+    content = load_content(tree.root)
+    assert any(p.meta.issued is None for p in content.plans)
+    later = SiteSettings(
+        site_url=SETTINGS.site_url,
+        forms_url=SETTINGS.forms_url,
+        now=SETTINGS.now + dt.timedelta(minutes=1),
+    )
+    made = generate_atom(content, SETTINGS)
+    assert made == generate_atom(content, later)
+    feed = feedparser.parse(made)
+    assert feed.bozo == 0
+    assert {e.link.split("/")[-2]: e.updated for e in feed.entries} == {
+        "ke-hoach-a": "2024-01-01T00:00:00+07:00",
+        "ke-hoach-b": "2024-03-05T00:00:00+07:00",
+    }
+    assert feed.feed.updated == "2024-03-05T00:00:00+07:00"
