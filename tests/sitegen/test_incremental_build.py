@@ -233,3 +233,26 @@ def test_hashes_worked_out_ahead_are_the_loads_own(tmp_path):
     stamped = [root / "issuers.yml", *(root / "plans").glob("*.md"), *(root / "sources").iterdir()]
     assert len(stamped) > 10
     assert hashed == {str(p.resolve()): LoadCache(by_content=True).stamp(p) for p in stamped}
+
+
+def test_plans_taken_from_the_state_are_the_plans_kept(tmp_path):
+    """The state's own way of pickling models gives back equal plans, with
+    the fields they were given, their issuing bodies shared."""
+    from sitegen import incremental
+    from sitegen.loader import LoadCache, load_content
+
+    plans = load_content(CONTENT).plans
+    state = incremental.Kept("f", str(tmp_path), LoadCache(), {"x.md": plans[0]}, plans)
+    incremental._dump(state, tmp_path / "state")
+    taken = incremental._load(tmp_path / "state")
+    assert isinstance(taken, incremental.Kept)
+    assert taken.plans == plans and taken.plans is not plans
+    for kept, plan in zip(taken.plans, plans, strict=True):
+        assert kept.model_fields_set == plan.model_fields_set
+        assert kept.meta.model_fields_set == plan.meta.model_fields_set
+        assert kept.model_dump() == plan.model_dump()
+        assert kept.body == plan.body
+    assert taken.keys["x.md"] is taken.plans[0]
+    by_key = {}
+    for plan in taken.plans:
+        assert by_key.setdefault(plan.issuer.key, plan.issuer) is plan.issuer
