@@ -96,11 +96,10 @@ def build_site(
             gc.enable()
 
 
-# Given a build's content and how to get its outputs (called by the child
-# that writes the state), starts keeping what the next build needs; what it
-# returns puts that in place once the build has succeeded (see
-# sitegen.incremental.keep).
-Keeper = Callable[[Content, Callable[[], dict[str, Output]]], Callable[[], None]]
+# Given a build's content and outputs once its pages are written, starts
+# keeping what the next build needs; what it returns puts that in place
+# once the build has succeeded (see sitegen.incremental.keep).
+Keeper = Callable[[Content, dict[str, Output]], Callable[[], None]]
 
 
 def _build_site(
@@ -126,8 +125,7 @@ def _build_site(
         raise
     stages["build"] = time.perf_counter() - clock
     try:
-        outputs = last_session().outputs
-        put_in_place = keeper(content, lambda: outputs) if keeper is not None else None
+        put_in_place = keeper(content, last_session().outputs) if keeper is not None else None
     except BaseException:
         indexing.cancel()
         raise
@@ -216,14 +214,11 @@ def _build_cached(
     loaded = LoadCache(by_content=True) if kept is None else kept.loaded
     loaded.hashed = _hashes(hashing)
 
-    def keeper(content: Content, outputs: Callable[[], dict[str, Output]]) -> Callable[[], None]:
+    def keeper(content: Content, outputs: dict[str, Output]) -> Callable[[], None]:
+        keys = {src: output.key for src, output in outputs.items()}
         site = str(out_dir.resolve())
         pickled = {} if kept is None else kept.pickled
-
-        def state() -> incremental.Kept:
-            keys = {src: output.key for src, output in outputs().items()}
-            return incremental.Kept(fingerprint, site, loaded, keys, content.plans, pickled)
-
+        state = incremental.Kept(fingerprint, site, loaded, keys, content.plans, pickled)
         return incremental.keep(cache_dir, state)
 
     if kept is None:
@@ -297,12 +292,10 @@ def _update_pages(
             return None
 
     clock = time.perf_counter()
-    # The build's moment, once: the pages made and the keys kept agree.
-    settings = site_settings(config)
-    # A child works out the outputs' keys again and writes what the next
-    # build keeps while this one opens MkDocs' files and renders.
-    put_in_place = keeper(content, partial(site_outputs, content, settings))
-    session, outputs = open_session(config, content, settings, kept.keys, recall)
+    session, outputs = open_session(config, content, kept.keys, recall)
+    # The outputs' keys are known: a child writes what the next build keeps
+    # while this one renders.
+    put_in_place = keeper(content, outputs)
     stages["open"] = time.perf_counter() - clock
     clock = time.perf_counter()
     changed, removed = session.update(outputs)

@@ -113,22 +113,17 @@ def take(cache_dir: Path, expected: str, site_dir: Path) -> Kept | None:
     return kept
 
 
-def keep(cache_dir: Path, state: Callable[[], Kept]) -> Callable[[], None]:
-    """Start writing the state for the next build, as `state` makes it; the
-    function returned waits for it and puts it in place (call it once the
-    build succeeded: the state is there whole, or not at all).
+def keep(cache_dir: Path, kept: Kept) -> Callable[[], None]:
+    """Start writing the state for the next build; the function returned
+    waits for it and puts it in place (call it once the build succeeded:
+    the state is there whole, or not at all).
 
-    A forked child makes and writes it while the build goes on (see
-    `sitegen.forked`).
+    A forked child writes it while the build goes on (see `sitegen.forked`).
     """
     cache_dir.mkdir(parents=True, exist_ok=True)
     aside = cache_dir / f".{STATE_FILE}.new"
     target = cache_dir / STATE_FILE
-    return partial(_put_in_place, in_child(partial(_make_and_dump, state, aside)), aside, target)
-
-
-def _make_and_dump(state: Callable[[], Kept], path: Path) -> None:
-    _dump(state(), path)
+    return partial(_put_in_place, in_child(partial(_dump, kept, aside)), aside, target)
 
 
 # The state file: (FORMAT, the issuing bodies by key, the plans each pickled

@@ -335,13 +335,11 @@ class Session:
 def open_session(
     config: MkDocsConfig,
     content: Content,
-    settings: SiteSettings,
     previous: dict[str, object],
     recall: Callable[[Plan], bytes | None] | None = None,
 ) -> tuple[Session, dict[str, Output]]:
     """A Session on a previous build of `content`'s site, whose outputs are
-    that build's (their keys, `previous`), and the outputs of this one
-    (under `settings`, the build's: see `site_settings`):
+    that build's (their keys, `previous`), and the outputs of this one:
     updating the session with them makes only what changed since (an
     incremental build). Nothing is rendered or written. `recall` gives a
     plan's calendar events as the previous build wrote them, or None.
@@ -356,6 +354,7 @@ def open_session(
     config = config.plugins.on_config(config)
     config.plugins.on_pre_build(config=config)
     files = get_files(config)  # docs/: assets, no page
+    settings = site_settings(config)
     events = EventCache(uses=2, recall=recall)
     try:
         outputs = site_outputs(content, settings, events)
