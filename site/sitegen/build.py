@@ -31,7 +31,7 @@ from .loader import Content, LoadCache, hash_content, load_content
 from .mkdocs_glue import Session, last_session, open_session, site_settings, use_loaded
 from .models import Plan
 from .outputs import Output, site_outputs
-from .pages import PLAN_DIR, plan_page_makers
+from .pages import PLAN_DIR, keep_compiled_templates, plan_page_makers
 from .search import Indexing, IndexingError, replace_index, start_indexing
 from .search_patch import patch_index
 from .settings import SiteSettings
@@ -223,7 +223,7 @@ def _build_cached(
 
     if kept is None:
         return _summary(_build_site(content_dir, out_dir, stages, loaded, keeper))
-    return _update_site(content_dir, config, stages, kept, keeper)
+    return _update_site(content_dir, config, stages, kept, keeper, cache_dir / "templates")
 
 
 def _hashes(hashing: Forked[dict[str, bytes]]) -> dict[str, bytes]:
@@ -240,6 +240,7 @@ def _update_site(
     stages: dict[str, float],
     kept: incremental.Kept,
     keeper: Keeper,
+    compiled: Path,
 ) -> str:
     """Update the previous build in `out_dir` to `content_dir`'s content:
     only the outputs whose key changed are made again."""
@@ -253,10 +254,14 @@ def _update_site(
     out_dir = Path(config.site_dir)
     indexing = in_child(partial(_index_again, out_dir, kept.plans, content))
     try:
-        changed, removed, put_in_place = _update_pages(config, stages, kept, content, keeper)
+        changed, removed, put_in_place = _update_pages(
+            config, stages, kept, content, keeper, compiled
+        )
     except BaseException:
         indexing.cancel()
         raise
+    finally:
+        keep_compiled_templates(None)  # the folder is this build's only
     _finish(partial(_indexed, indexing), stages, put_in_place)
     log.info("Đã dựng lại %d tệp, xóa %d tệp.", len(changed), len(removed))
     return f"{_summary(content)} (dựng lại {len(changed)} tệp, xóa {len(removed)} tệp)"
@@ -268,6 +273,7 @@ def _update_pages(
     kept: incremental.Kept,
     content: Content,
     keeper: Keeper,
+    compiled: Path,
 ) -> tuple[list[str], list[str], Callable[[], None]]:
     """The outputs whose key changed made again, the removed ones deleted;
     and the wait for the state the next build keeps."""
@@ -292,7 +298,7 @@ def _update_pages(
             return None
 
     clock = time.perf_counter()
-    session, outputs = open_session(config, content, kept.keys, recall)
+    session, outputs = open_session(config, content, kept.keys, recall, compiled)
     # The outputs' keys are known: a child writes what the next build keeps
     # while this one renders.
     put_in_place = keeper(content, outputs)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 
 from cmarkgfm import _cmark, cmark
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import BytecodeCache, Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from . import schedule
@@ -262,6 +262,12 @@ def split_last_block(html: Markup) -> tuple[Markup, Markup]:
 
 def _capitalize_vi(text: str) -> str:
     return text[:1].upper() + text[1:].lower()
+
+
+def keep_compiled_templates(cache: BytecodeCache | None) -> None:
+    """Let sitegen's templates be compiled once for several builds (the
+    cached build keeps them with its state)."""
+    _env().bytecode_cache = cache
 
 
 @lru_cache(maxsize=1)

@@ -88,12 +88,18 @@ def test_cached_builds_after_each_change_equal_a_full_build(
     monkeypatch.setattr(outputs, "plan_events", events)
     site.assert_same_as_full_build()
     assert site.inode(page_3) == untouched
+    # the theme's templates it compiled, kept for the next builds
+    compiled = {p.name: p.stat().st_mtime_ns for p in (site.cache / "templates").iterdir()}
+    assert len(compiled) >= 5
 
     # an addition
     tree.plan("ke-hoach-4", edits=numbered(4))
     site.build()
     assert (site.site / "ke-hoach" / "ke-hoach-4" / "index.html").is_file()
     site.assert_same_as_full_build()
+    # read back, not compiled and written again
+    again = {p.name: p.stat().st_mtime_ns for p in (site.cache / "templates").iterdir()}
+    assert again.items() >= compiled.items()
 
     # a removal
     (tree.root / "plans" / "ke-hoach-1.md").unlink()
