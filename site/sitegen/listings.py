@@ -16,7 +16,7 @@ from functools import partial
 
 from .loader import Content
 from .models import Plan
-from .pages import GeneratedPage, page_url, render_template, theme_slug
+from .pages import GeneratedPage, PlanRows, page_url, render_template, theme_slug
 from .settings import SiteSettings
 
 LIST_DIR = "danh-sach"
@@ -148,6 +148,7 @@ def listing_page_makers(
     # Each row shows its plan's status on the build's day (a plan is in
     # several listings: worked out once).
     status = {plan.slug: plan.status(settings.today) for plan in content.plans}
+    table = PlanRows(settings.today)  # each plan's row made once for every page
     makers: dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]] = {}
     for listing in listings:
         count = max(1, -(-len(listing.plans) // PAGE_SIZE))
@@ -164,7 +165,14 @@ def listing_page_makers(
                     key,
                     title,
                     partial(
-                        _render_listing, settings, listings, listing, src, newest_first, number
+                        _render_listing,
+                        settings,
+                        table,
+                        listings,
+                        listing,
+                        src,
+                        newest_first,
+                        number,
                     ),
                 )
     return makers
@@ -193,6 +201,7 @@ def _rows(plans: tuple[Plan, ...], newest_first: bool, number: int) -> tuple[Pla
 
 def _render_listing(
     settings: SiteSettings,
+    table: PlanRows,
     listings: list[Listing],
     listing: Listing,
     src: str,
@@ -205,6 +214,7 @@ def _render_listing(
     html = render_template(
         "listing.html",
         settings,
+        table,
         intro=_intro(listing, number),
         groups=_groups(listings, src) if _shows_groups(listing, number) else [],
         base="../" * depth,
