@@ -89,7 +89,7 @@ from functools import partial
 from itertools import compress, count, pairwise, repeat
 from operator import le, rshift, sub
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 from .dates import format_date
 from .folding import fold
@@ -262,6 +262,10 @@ def folded_words(lowered: str, found: list[str]) -> list[str]:
 _COUNT_BITS = 7
 MAX_PLANS = 1 << (32 - _COUNT_BITS)
 _consume = deque(maxlen=0).extend  # runs an iterator of calls in C
+# Postings held by an IndexBuilder before they are written aside (8 MB), and
+# the parts they are filed in, read back one at a time.
+SPILL_POSTINGS = 1 << 21
+PARTS = 64
 
 
 def _docs(postings: array[int]) -> list[int]:
@@ -399,14 +403,32 @@ class IndexBuilder:
     """The index, fed one plan at a time by id (oldest first: the reverse
     of the site's order).
 
-    Only what the index keeps is held (postings, one metadata row as JSON
-    and one table row per plan), never the plans: the build's indexing
-    process reads their entries (`IndexEntry`) one by one.
+    Only what the index keeps is held (one metadata row as JSON and one
+    table row per plan), never the plans: the build's indexing process reads
+    their entries (`IndexEntry`) one by one. The postings of the latest
+    plans are held too; every `SPILL_POSTINGS` they are written aside into
+    a temporary file (in `spill_dir`, else the system's), filed by their
+    key's part (`PARTS`), and `write` reads them back one part at a time.
+    Held whole, the postings were about 9 KB a plan at 10,000 plans (one
+    uint32 each), most of the indexing process's memory when the build's
+    peak falls, while MkDocs renders.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spill_dir: Path | None = None) -> None:
+        self.spill_dir = spill_dir
+        # The postings since the last spill, by spelling and by pair.
         self.spellings: dict[str, array[int]] = {}
         self.pairs: dict[str, array[int]] = {}
+        self._held = 0
+        self._spilled: IO[bytes] | None = None
+        self._spilled_bytes = 0
+        # Every key (spelling or pair) spilled so far, numbered, and its part.
+        self._key_ids: dict[str, int] = {}
+        self._keys: list[str] = []
+        self._key_parts = array("B")
+        # Per spill, per part: where its postings are in the file, their
+        # byte length, the keys' numbers and their posting counts.
+        self._spills: list[list[tuple[int, int, array[int], array[int]]]] = []
         self.lengths: list[int] = []
         self.rows: list[bytes] = []  # each plan's metadata row, as JSON
         self.facts: list[tuple[int | None, str, str, int, int, int]] = []
@@ -424,6 +446,9 @@ class IndexBuilder:
         self.lengths.append(sum(words.values()))
         _add(self.spellings, words, doc)
         _add(self.pairs, pairs, doc)
+        self._held += len(words) + len(pairs)
+        if self._held >= SPILL_POSTINGS:
+            self._spill()
         name = self._names.setdefault
         short_name = name(short := entry.short_name.decode(), short)
         doc_type = name(kind := entry.doc_type.decode(), kind)
@@ -477,6 +502,97 @@ class IndexBuilder:
         manifest = self.write(files.__setitem__)
         return files, manifest
 
+    def _spill(self) -> None:
+        """Write the postings held aside, each key's part together, and let them go."""
+        if self._spilled is None:
+            # Lives from the first spill to `write` (unnamed: gone with the process).
+            self._spilled = tempfile.TemporaryFile(dir=self.spill_dir, buffering=0)  # noqa: SIM115
+        by_part: list[list[tuple[int, array[int]]]] = [[] for _ in range(PARTS)]
+        key_ids, parts = self._key_ids, self._key_parts
+        for table in (self.spellings, self.pairs):
+            for key, entry in table.items():
+                key_id = key_ids.get(key)
+                if key_id is None:
+                    key_id = key_ids[key] = len(self._keys)
+                    self._keys.append(key)
+                    parts.append(_part(key))
+                by_part[parts[key_id]].append((key_id, entry))
+        spill = []
+        for held in by_part:
+            data = b"".join([entry.tobytes() for _, entry in held])
+            ids = array("I", [key_id for key_id, _ in held])
+            counts = array("I", [len(entry) for _, entry in held])
+            spill.append((self._spilled_bytes, len(data), ids, counts))
+            self._spilled.write(data)
+            self._spilled_bytes += len(data)
+        self._spills.append(spill)
+        self.spellings, self.pairs, self._held = {}, {}, 0
+
+    def _part_postings(self, part: int) -> dict[str, array[int]]:
+        """The whole postings of the keys in `part`, read back from every spill."""
+        assert self._spilled is not None
+        postings: dict[str, array[int]] = {}
+        get, keys, fd = postings.get, self._keys, self._spilled.fileno()
+        for spill in self._spills:
+            offset, size, ids, counts = spill[part]
+            data = memoryview(os.pread(fd, size, offset))
+            at = 0
+            for key_id, posted in zip(ids, counts, strict=True):
+                key = keys[key_id]
+                entry = get(key)
+                if entry is None:
+                    entry = postings[key] = array("I")
+                end = at + 4 * posted
+                entry.frombytes(data[at:end])
+                at = end
+        return postings
+
+    def _write_blocks(self, scores: bytes, out: IO[bytes]) -> tuple[dict[str, int], dict[str, int]]:
+        """Every key's block (its postings encoded) into `out`, one part at a
+        time; where each is (offset << 32 | length, by key) and how many
+        plans hold each word."""
+        self._spill()  # the last plans' postings too: every part is read back alike
+        placed: dict[str, int] = {}
+        holders: dict[str, int] = {}
+        offset = 0
+        for part in range(PARTS):
+            postings = self._part_postings(part)
+            words: dict[str, dict[str, array[int]]] = {}
+            pairs: list[str] = []
+            for key in sorted(postings):
+                if " " in key:
+                    pairs.append(key)
+                else:
+                    words.setdefault(fold(key), {})[key] = postings[key]
+            blocks: list[tuple[str, bytes]] = []
+            for key, spellings in words.items():
+                if len(spellings) == 1:
+                    holders[key] = len(next(iter(spellings.values())))
+                else:
+                    holders[key] = len(set().union(*map(_docs, spellings.values())))
+                block = bytearray()
+                put_string(block, key)
+                put_varint(block, holders[key])
+                put_varint(block, len(spellings))
+                for spelling, entry in spellings.items():
+                    put_string(block, spelling)
+                    block += _encode(entry, scores)
+                blocks.append((key, block))
+            for key in pairs:
+                entry = postings[key]
+                block = bytearray()
+                put_string(block, key)
+                put_varint(block, len(entry))
+                put_varint(block, 1)
+                put_string(block, "")  # a pair's one spelling is its key
+                block += _encode(entry, scores)
+                blocks.append((key, block))
+            for key, block in blocks:
+                out.write(block)
+                placed[key] = offset << 32 | len(block)
+                offset += len(block)
+        return placed, holders
+
     def write(self, sink: Callable[[str, bytes], None]) -> dict[str, object]:
         """Hand every file of the index to `sink(name, data)`, one at a time
         (a large index is never whole in memory); returns the manifest,
@@ -485,54 +601,33 @@ class IndexBuilder:
         years, issuers, types = self.lists()
         reference = reference_length(sum(self.lengths), n)
         scores = _score_bytes([score_table(length, reference) for length in self.lengths])
-        words: dict[str, dict[str, array[int]]] = {}
-        for spelling in sorted(self.spellings):
-            words.setdefault(fold(spelling), {})[spelling] = self.spellings.pop(spelling)
-        holders: dict[str, int] = {}
-        blocks: dict[str, bytes] = {}
-        for key in sorted(words):
-            spellings = words.pop(key)
-            if len(spellings) == 1:
-                holders[key] = len(next(iter(spellings.values())))
-            else:
-                holders[key] = len(set().union(*map(_docs, spellings.values())))
-            out = bytearray()
-            put_string(out, key)
-            put_varint(out, holders[key])
-            put_varint(out, len(spellings))
-            for spelling, entry in spellings.items():
-                put_string(out, spelling)
-                out += _encode(entry, scores)
-            blocks[key] = bytes(out)
-        for key in sorted(self.pairs):
-            entry = self.pairs.pop(key)
-            out = bytearray()
-            put_string(out, key)
-            put_varint(out, len(entry))
-            put_varint(out, 1)
-            put_string(out, "")  # a pair's one spelling is its key
-            out += _encode(entry, scores)
-            blocks[key] = bytes(out)
-        total = sum(len(b) for b in blocks.values())
-        buckets = bucket_count(total)
-        by_bucket: dict[int, list[str]] = {}
-        by_prefix: dict[int, dict[str, list[list[object]]]] = {}
-        for key in blocks:
-            by_bucket.setdefault(fnv1a(key) % buckets, []).append(key)
-            if " " not in key:
-                prefix = key[:PREFIX_CHARS]
-                vocab = by_prefix.setdefault(fnv1a(prefix) % VOCAB_BUCKETS, {})
-                vocab.setdefault(prefix, []).append([key, holders[key]])
-        files = {"docs.bin": partial(self.docs_table, years, issuers, types)}
-        for bucket, keys in by_bucket.items():
-            files[f"t{bucket}.bin"] = partial(_bucket_file, keys, blocks)
-        for bucket, vocab in by_prefix.items():
-            files[f"v{bucket}.json"] = partial(json_bytes, vocab)
-        for start in range(0, n, META_SHARD):
-            rows = self.rows[start : start + META_SHARD]
-            files[f"m{start // META_SHARD}.json"] = partial(_json_list, rows)
-        for name in sorted(files):  # in name order: `write_streamed` hashes them as they come
-            sink(name, files.pop(name)())
+        with tempfile.TemporaryFile(dir=self.spill_dir, buffering=0) as blocks:
+            placed, holders = self._write_blocks(scores, blocks)
+            if self._spilled is not None:
+                self._spilled.close()
+                self._spilled = None
+            self._spills.clear()
+            total = sum(at & 0xFFFFFFFF for at in placed.values())
+            buckets = bucket_count(total)
+            by_bucket: dict[int, list[str]] = {}
+            by_prefix: dict[int, dict[str, list[list[object]]]] = {}
+            # Words (by their folded key), then pairs, each in order.
+            for key in sorted(holders) + sorted(k for k in placed if k not in holders):
+                by_bucket.setdefault(fnv1a(key) % buckets, []).append(key)
+                if key in holders:
+                    prefix = key[:PREFIX_CHARS]
+                    vocab = by_prefix.setdefault(fnv1a(prefix) % VOCAB_BUCKETS, {})
+                    vocab.setdefault(prefix, []).append([key, holders[key]])
+            files = {"docs.bin": partial(self.docs_table, years, issuers, types)}
+            for bucket, keys in by_bucket.items():
+                files[f"t{bucket}.bin"] = partial(_bucket_file, keys, placed, blocks.fileno())
+            for bucket, vocab in by_prefix.items():
+                files[f"v{bucket}.json"] = partial(json_bytes, vocab)
+            for start in range(0, n, META_SHARD):
+                rows = self.rows[start : start + META_SHARD]
+                files[f"m{start // META_SHARD}.json"] = partial(_json_list, rows)
+            for name in sorted(files):  # in name order: `write_streamed` hashes them as they come
+                sink(name, files.pop(name)())
         manifest: dict[str, object] = {
             "version": FORMAT_VERSION,
             "docs": n,
@@ -549,12 +644,19 @@ class IndexBuilder:
         return manifest
 
 
-def _bucket_file(keys: list[str], blocks: dict[str, bytes]) -> bytes:
-    """A postings file: its keys' blocks (used up)."""
+def _part(key: str) -> int:
+    """The part a key's postings are spilled into: a word's spellings go
+    together (one block holds them all)."""
+    return hash(key if " " in key else fold(key)) % PARTS
+
+
+def _bucket_file(keys: list[str], placed: dict[str, int], fd: int) -> bytes:
+    """A postings file: its keys' blocks, read from the file `fd` (see `_write_blocks`)."""
     out = bytearray()
     put_varint(out, len(keys))
     for key in keys:
-        out += blocks.pop(key)
+        at = placed.pop(key)
+        out += os.pread(fd, at & 0xFFFFFFFF, at >> 32)
     return bytes(out)
 
 
@@ -739,7 +841,7 @@ def _lower_priority() -> None:
 def index_plan_files(plans: Path) -> IndexBuilder:
     """The index of the plans whose entries are pickled one after the other
     in the file `plans` (see `start_indexing`), read one at a time."""
-    builder = IndexBuilder()
+    builder = IndexBuilder(spill_dir=plans.parent)
     with plans.open("rb") as source:
         while True:
             try:
