@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pydantic import BaseModel
 from sitegen.errors import ContentError
 from sitegen.loader import load_content
 from sitegen.models import TZ, DeadlineRule, Status, Subject
@@ -500,3 +501,31 @@ def test_yaml_values_read_with_their_lines_equal_the_yaml_librarys():
     assert doc.data["False"] is False and doc.data["tagged"] == "42" and doc.data["7"] == "seven"
     assert doc.data["issued"] == "2023-08-21"  # dates stay text: the model checks them
     assert doc.lines[("nested", 0, "quota")] == 23
+
+
+def _models(value: object):
+    if isinstance(value, BaseModel):
+        yield value
+        for field in value.__dict__.values():
+            yield from _models(field)
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _models(item)
+
+
+def test_models_given_the_same_fields_share_one_set_of_them():
+    from paths import CONTENT
+
+    plans = load_content(CONTENT).plans
+    by_fields: dict[frozenset[str], list[BaseModel]] = {}
+    for model in _models(plans):
+        by_fields.setdefault(frozenset(model.model_fields_set), []).append(model)
+    assert max(map(len, by_fields.values())) > len(plans)  # many models, few sets
+    for models in by_fields.values():
+        assert len({id(model.__pydantic_fields_set__) for model in models}) == 1
+    # Copying with a change adds to the copy's set only.
+    meta = next(plan.meta for plan in plans if plan.meta.place is None)
+    given = set(meta.model_fields_set)
+    changed = meta.model_copy(update={"place": "Hà Nội"})
+    assert changed.place == "Hà Nội" and "place" in changed.model_fields_set
+    assert meta.model_fields_set == given and "place" not in given

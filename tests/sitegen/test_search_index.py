@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -12,6 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from paths import CONTENT
+from pydantic import BaseModel
+from sitegen import search
 from sitegen.folding import fold
 from sitegen.loader import load_content
 from sitegen.search import (
@@ -21,6 +24,7 @@ from sitegen.search import (
     folded_words,
     index_files,
     lead,
+    start_indexing,
     write_index,
     write_streamed,
 )
@@ -308,3 +312,49 @@ def test_the_preview_build_writes_the_index_after_mkdocs(tmp_path: Path, monkeyp
     build(load_config(config_file=str(CONFIG_FILE), site_dir=str(tmp_path / "site")))
     manifest = json.loads((tmp_path / "site/tim-kiem/chi-muc.json").read_text(encoding="utf-8"))
     assert manifest["docs"] == 5
+
+
+def _texts(value: object):
+    """Every string a loaded plan holds."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for field in value.__dict__.values():
+            yield from _texts(field)
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _texts(item)
+
+
+def test_handing_the_plans_to_the_index_child_leaves_their_texts_as_they_were(tmp_path: Path):
+    # Pickling a str makes CPython keep a UTF-8 copy inside it (its size
+    # grows): the plans live to the end of the build, so the child is
+    # handed entries that carry the plans' own strings encoded.
+    content = load_content(CONTENT)
+    texts = [text for plan in content.plans for text in _texts(plan)]
+    assert any(not text.isascii() for text in texts)
+    sizes = [sys.getsizeof(text) for text in texts]
+    site = tmp_path / "site"
+    start_indexing(content, Path(tempfile.mkdtemp(dir=tmp_path))).finish(site)
+    assert [sys.getsizeof(text) for text in texts] == sizes
+    files, manifest = index_files(content)
+    written = json.loads((site / "tim-kiem" / "chi-muc.json").read_bytes())
+    assert written == {**manifest, "dir": written["dir"]}
+    for name, data in files.items():
+        assert (site / "tim-kiem" / written["dir"] / name).read_bytes() == data
+
+
+def test_the_builder_holds_the_latest_postings_only_and_writes_the_same_index(
+    tmp_path: Path, monkeypatch
+):
+    content = load_content(CONTENT)
+    files, manifest = index_files(content)
+    monkeypatch.setattr(search, "SPILL_POSTINGS", 300)  # fewer than one plan's
+    builder = search.IndexBuilder(spill_dir=tmp_path)
+    for plan in reversed(content.plans):
+        builder.add(plan)
+        assert builder.spellings == builder.pairs == {}  # written aside
+    assert len(builder._spills) == len(content.plans)
+    spilled = builder.files()
+    assert spilled == (files, manifest)
+    assert list(tmp_path.iterdir()) == []  # the builder's files had no name
