@@ -312,13 +312,18 @@ class Strict(BaseModel):
         # copies it before adding to it: models given the same fields share
         # one set.
         given = self.__pydantic_fields_set__
-        shared = _FIELDS_SETS.setdefault(frozenset(given), given)
+        shared = shared_fields(given)
         if shared is not given:
             object.__setattr__(self, "__pydantic_fields_set__", shared)
 
 
 # The sets of fields given to models, one set each (see Strict.model_post_init).
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def shared_fields(given: set[str]) -> set[str]:
+    """The one set of these field names that models given them share."""
+    return _FIELDS_SETS.setdefault(frozenset(given), given)
 
 
 class Subject(enum.StrEnum):
