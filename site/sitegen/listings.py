@@ -13,11 +13,14 @@ import posixpath
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 from .loader import Content
 from .models import Plan
 from .pages import GeneratedPage, PlanRows, page_url, render_template, theme_slug
 from .settings import SiteSettings
+
+T = TypeVar("T")
 
 LIST_DIR = "danh-sach"
 PAGE_SIZE = 100
@@ -52,8 +55,10 @@ def list_listings(content: Content) -> list[Listing]:
         if p.year:
             by_year.setdefault(p.year, []).append(p)
         by_issuer.setdefault(p.issuer.key, []).append(p)
-        for theme in dict.fromkeys(theme_slug(t) for t in p.meta.themes):
-            name = next(t for t in p.meta.themes if theme_slug(t) == theme)
+        named: dict[str, str] = {}  # each campaign once, by the first name giving its slug
+        for name in p.meta.themes:
+            named.setdefault(theme_slug(name), name)
+        for theme, name in named.items():
             by_theme.setdefault(theme, (name, []))[1].append(p)
     for year in sorted(by_year, reverse=True):
         group = by_year[year]
@@ -152,13 +157,14 @@ def listing_page_makers(
     makers: dict[str, tuple[tuple[object, ...], str, Callable[[], GeneratedPage]]] = {}
     for listing in listings:
         count = max(1, -(-len(listing.plans) // PAGE_SIZE))
+        statuses_all = tuple([status[plan.slug] for plan in listing.plans])
         for newest_first in (True, False):
             for number in range(1, count + 1):
                 src = _page_src(listing.path, newest_first, number)
                 title = listing.title if count == 1 else f"{listing.title} (trang {number})"
                 rows = _rows(listing.plans, newest_first, number)
                 groups = index if _shows_groups(listing, number) else ()
-                statuses = tuple([status[plan.slug] for plan in rows])
+                statuses = _rows(statuses_all, newest_first, number)
                 intro = _intro(listing, number)
                 key = (title, intro, groups, rows, statuses, newest_first, count, number)
                 makers[src] = (
@@ -192,11 +198,12 @@ def _intro(listing: Listing, number: int) -> str:
     return listing.intro if number == 1 else ""
 
 
-def _rows(plans: tuple[Plan, ...], newest_first: bool, number: int) -> tuple[Plan, ...]:
+def _rows(items: tuple[T, ...], newest_first: bool, number: int) -> tuple[T, ...]:
+    """A page's share of a listing's plans (or of anything in their order)."""
     if newest_first:
-        return plans[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    end = len(plans) - (number - 1) * PAGE_SIZE
-    return tuple(reversed(plans[max(0, end - PAGE_SIZE) : end]))
+        return items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    end = len(items) - (number - 1) * PAGE_SIZE
+    return tuple(reversed(items[max(0, end - PAGE_SIZE) : end]))
 
 
 def _render_listing(
